@@ -1,0 +1,89 @@
+#include "cli/options.h"
+
+#include <cctype>
+#include <cstdlib>
+
+namespace c4::cli {
+namespace {
+
+const OptionSpec* find_option(const CommandSpec& spec, const std::string& name) {
+  for (const auto& o : spec.options)
+    if (o.name == name) return &o;
+  return nullptr;
+}
+
+}  // namespace
+
+std::string env_name(const OptionSpec& option) {
+  std::string s = "C4CONFD_";
+  for (char c : option.name) s.push_back(c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+  return s;
+}
+
+Result<ParsedOptions> parse_options(const CommandSpec& spec, const std::vector<std::string>& args) {
+  ParsedOptions parsed;
+  for (const auto& o : spec.options) {
+    if (!o.default_value.empty()) parsed.values_[o.name] = o.default_value;
+    if (o.no_env) continue;
+    if (const char* env = std::getenv(env_name(o).c_str())) parsed.values_[o.name] = env;
+  }
+  bool options_done = false;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (options_done || arg.size() < 2 || arg.compare(0, 2, "--") != 0 || arg == "-") {
+      parsed.positional_.push_back(arg);
+      continue;
+    }
+    if (arg == "--") {
+      options_done = true;
+      continue;
+    }
+    std::string name = arg.substr(2), value;
+    bool has_value = false;
+    if (auto eq = name.find('='); eq != std::string::npos) {
+      value = name.substr(eq + 1);
+      name = name.substr(0, eq);
+      has_value = true;
+    }
+    const OptionSpec* o = find_option(spec, name);
+    if (!o) return Status::invalid("unknown option --" + name + " for '" + spec.name + "' (see c4confd " + spec.name + " --help)");
+    if (o->value_name.empty()) {
+      if (has_value) return Status::invalid("option --" + name + " takes no value");
+      parsed.values_[name] = "true";
+      continue;
+    }
+    if (!has_value) {
+      if (i + 1 >= args.size()) return Status::invalid("option --" + name + " needs a value (" + o->value_name + ")");
+      value = args[++i];
+    }
+    parsed.values_[name] = value;
+  }
+  return parsed;
+}
+
+std::string ParsedOptions::get(const std::string& name) const {
+  auto it = values_.find(name);
+  return it == values_.end() ? "" : it->second;
+}
+
+bool ParsedOptions::flag(const std::string& name) const {
+  std::string v = get(name);
+  return v == "true" || v == "1" || v == "yes";
+}
+
+std::string command_help(const CommandSpec& spec) {
+  std::string s = "Usage: c4confd " + spec.name + (spec.options.empty() ? "" : " [OPTIONS]") +
+                  (spec.arguments.empty() ? "" : " " + spec.arguments) + "\n\n" + spec.summary + "\n";
+  if (spec.options.empty()) return s;
+  s += "\nOptions (each also read from the environment variable shown):\n";
+  for (const auto& o : spec.options) {
+    std::string flag = "  --" + o.name + (o.value_name.empty() ? "" : " " + o.value_name);
+    s += flag + "\n      " + o.help;
+    if (!o.default_value.empty()) s += " Default: " + o.default_value + ".";
+    if (!o.no_env) s += " [" + env_name(o) + "]";
+    s += "\n";
+  }
+  return s;
+}
+
+}  // namespace c4::cli

@@ -1,0 +1,51 @@
+// Command-line options shared by every subcommand: each flag has an environment variable
+// twin (C4CONFD_<FLAG>), a default and one line of help, declared in one table per command
+// so --help can never disagree with what is parsed.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+
+namespace c4::cli {
+
+struct OptionSpec {
+  std::string name;        // "output" for --output
+  std::string value_name;  // "FORMAT"; empty for a boolean switch
+  std::string help;
+  std::string default_value;
+  // The environment twin is C4CONFD_ + upper-cased name with '-' → '_', unless `no_env`.
+  bool no_env = false;
+};
+
+struct CommandSpec {
+  std::string name;
+  std::string arguments;  // "PATH"
+  std::string summary;
+  std::vector<OptionSpec> options;
+};
+
+class ParsedOptions {
+ public:
+  std::string get(const std::string& name) const;  // command line, else env twin, else default
+  bool flag(const std::string& name) const;        // switch set on the command line or env "1"/"true"
+  const std::vector<std::string>& positional() const { return positional_; }
+
+ private:
+  friend Result<ParsedOptions> parse_options(const CommandSpec&, const std::vector<std::string>&);
+  std::map<std::string, std::string> values_;
+  std::vector<std::string> positional_;
+};
+
+// Parses `args` (after the subcommand) against `spec`: --name VALUE, --name=VALUE, --switch,
+// and "--" ending options. Unknown flags and missing values fail with Status::invalid.
+Result<ParsedOptions> parse_options(const CommandSpec& spec, const std::vector<std::string>& args);
+
+std::string env_name(const OptionSpec& option);
+// The help text of one command (usage, summary, every option with its env twin and default).
+std::string command_help(const CommandSpec& spec);
+
+}  // namespace c4::cli

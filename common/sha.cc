@@ -1,0 +1,49 @@
+#include "common/sha.h"
+
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+namespace c4 {
+namespace {
+
+template <size_t N>
+std::array<uint8_t, N> evp_digest(const EVP_MD* md, std::string_view data) {
+  std::array<uint8_t, N> out{};
+  unsigned int len = 0;
+  EVP_Digest(data.data(), data.size(), out.data(), &len, md, nullptr);
+  return out;
+}
+
+}  // namespace
+
+std::string to_hex(const uint8_t* bytes, size_t n) {
+  static const char* digits = "0123456789abcdef";
+  std::string s(n * 2, '0');
+  for (size_t i = 0; i < n; ++i) {
+    s[2 * i] = digits[bytes[i] >> 4];
+    s[2 * i + 1] = digits[bytes[i] & 0xf];
+  }
+  return s;
+}
+
+std::string sha256_hex(std::string_view data) {
+  auto d = evp_digest<32>(EVP_sha256(), data);
+  return to_hex(d.data(), d.size());
+}
+
+std::array<uint8_t, 20> sha1_raw(std::string_view data) { return evp_digest<20>(EVP_sha1(), data); }
+
+std::string md5_hex(std::string_view data) {
+  auto d = evp_digest<16>(EVP_md5(), data);
+  return to_hex(d.data(), d.size());
+}
+
+std::string hmac_sha256_hex(std::string_view key, std::string_view data) {
+  uint8_t out[32];
+  unsigned int len = 0;
+  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+       reinterpret_cast<const unsigned char*>(data.data()), data.size(), out, &len);
+  return to_hex(out, len);
+}
+
+}  // namespace c4

@@ -1,0 +1,125 @@
+#include "model/validate.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cctype>
+#include <thread>
+
+#include "model/checks.h"
+#include "model/decode.h"
+#include "model/yaml_json.h"
+
+namespace c4 {
+namespace {
+
+struct FileResult {
+  Catalog catalog;
+  Problems problems;
+  size_t documents = 0;
+};
+
+std::string known_kinds() {
+  std::string s;
+  for (const auto& k : all_kinds()) s += (s.empty() ? "" : ", ") + std::string(k.name);
+  return s;
+}
+
+std::string lower(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+// Reads apiVersion and kind. Returns the kind, or nullopt after reporting why the document
+// cannot be checked further.
+std::optional<Kind> read_header(const Document& doc, const nlohmann::json& json, const ObjectRef& object,
+                                Problems& problems) {
+  auto fail = [&](const std::string& pointer, std::string message) -> std::optional<Kind> {
+    Problem p;
+    p.file = doc.file;
+    p.pos = position_at(doc.root, pointer);
+    p.pointer = pointer;
+    p.object = object;
+    p.message = std::move(message);
+    problems.add(std::move(p));
+    return std::nullopt;
+  };
+  if (!json.is_object())
+    return fail("", "a manifest must be a mapping with apiVersion, kind, metadata and spec");
+  auto api = json.find("apiVersion");
+  if (api == json.end()) return fail("", "missing required field \"apiVersion\" (use " + std::string(kApiVersion) + ")");
+  if (!api->is_string() || api->get<std::string>() != kApiVersion)
+    return fail("/apiVersion", "unknown apiVersion " + api->dump() + "; this c4confd reads " + std::string(kApiVersion));
+  auto kind = json.find("kind");
+  if (kind == json.end()) return fail("", "missing required field \"kind\" (one of: " + known_kinds() + ")");
+  std::string name = kind->is_string() ? kind->get<std::string>() : kind->dump();
+  if (auto k = kind_from_name(name)) return k;
+  std::string hint;
+  for (const auto& info : all_kinds())
+    if (lower(std::string(info.name)) == lower(name)) hint = " (did you mean " + std::string(info.name) + "?)";
+  return fail("/kind", "unknown kind \"" + name + "\"" + (hint.empty() ? "; known kinds: " + known_kinds() : hint));
+}
+
+// Best-effort identity of a document for messages, before it is known to be valid.
+ObjectRef identify(const nlohmann::json& json) {
+  ObjectRef o;
+  if (!json.is_object()) return o;
+  auto text = [](const nlohmann::json& v) { return v.is_string() ? v.get<std::string>() : std::string(); };
+  if (json.contains("kind")) o.kind = text(json["kind"]);
+  if (json.contains("metadata") && json["metadata"].is_object()) {
+    const auto& md = json["metadata"];
+    if (md.contains("name")) o.name = text(md["name"]);
+    if (md.contains("tenant")) o.tenant = text(md["tenant"]);
+  }
+  return o;
+}
+
+FileResult validate_file(const SourceText& source, const SchemaSet& schemas) {
+  FileResult out;
+  for (const Document& doc : parse_documents(source, out.problems)) {
+    ++out.documents;
+    nlohmann::json json = yaml_to_json(doc.root, doc.file, out.problems);
+    ObjectRef object = identify(json);
+    auto kind = read_header(doc, json, object, out.problems);
+    if (!kind) continue;
+    if (schemas.validate(*kind, json, doc.root, doc.file, object, out.problems)) {
+      decode_document(*kind, doc, json, out.catalog, out.problems);
+    } else {
+      // Still look at the values, so one run shows every problem; the object is not kept.
+      Catalog scratch;
+      decode_document(*kind, doc, json, scratch, out.problems);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+ValidationReport validate_sources(const std::vector<SourceText>& sources, const SchemaSet& schemas,
+                                  unsigned threads) {
+  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+  threads = std::min<unsigned>(threads, std::max<size_t>(1, sources.size()));
+
+  std::vector<FileResult> results(sources.size());
+  std::atomic<size_t> next{0};
+  auto worker = [&] {
+    for (size_t i = next++; i < sources.size(); i = next++) results[i] = validate_file(sources[i], schemas);
+  };
+  std::vector<std::thread> pool;
+  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(worker);
+  worker();
+  for (auto& t : pool) t.join();
+
+  ValidationReport report;
+  report.files = sources.size();
+  for (auto& r : results) {
+    report.documents += r.documents;
+    report.catalog.append(std::move(r.catalog));
+    report.problems.append(r.problems);
+  }
+  report.catalog.build_index(report.problems);
+  check_catalog(report.catalog, report.problems);
+  report.problems.sort();
+  return report;
+}
+
+}  // namespace c4

@@ -1,0 +1,131 @@
+#include "model/yaml_source.h"
+
+namespace c4 {
+namespace {
+
+std::vector<std::string> split_pointer(std::string_view pointer) {
+  std::vector<std::string> tokens;
+  size_t i = 0;
+  while (i < pointer.size() && pointer[i] == '/') {
+    size_t next = pointer.find('/', i + 1);
+    std::string raw(pointer.substr(i + 1, next == std::string_view::npos ? std::string_view::npos
+                                                                         : next - i - 1));
+    std::string token;
+    for (size_t k = 0; k < raw.size(); ++k) {
+      if (raw[k] == '~' && k + 1 < raw.size()) {
+        token.push_back(raw[k + 1] == '1' ? '/' : '~');
+        ++k;
+      } else {
+        token.push_back(raw[k]);
+      }
+    }
+    tokens.push_back(std::move(token));
+    if (next == std::string_view::npos) break;
+    i = next;
+  }
+  return tokens;
+}
+
+bool parse_index(const std::string& token, size_t& index) {
+  if (token.empty() || token.size() > 9) return false;
+  index = 0;
+  for (char c : token) {
+    if (c < '0' || c > '9') return false;
+    index = index * 10 + static_cast<size_t>(c - '0');
+  }
+  return true;
+}
+
+// Steps from `node` to its child named by `token`; sets `key_pos` to the key's position for
+// mappings. Returns an invalid node when there is no such child.
+YAML::Node child(const YAML::Node& node, const std::string& token, SourcePos* key_pos) {
+  if (node.IsMap()) {
+    for (auto it = node.begin(); it != node.end(); ++it) {
+      if (it->first.IsScalar() && it->first.Scalar() == token) {
+        if (key_pos) *key_pos = position_of(it->first);
+        return it->second;
+      }
+    }
+  } else if (node.IsSequence()) {
+    size_t index = 0;
+    if (parse_index(token, index) && index < node.size()) {
+      if (key_pos) *key_pos = position_of(node[index]);
+      return node[index];
+    }
+  }
+  return YAML::Node(YAML::NodeType::Undefined);
+}
+
+}  // namespace
+
+SourcePos position_of(const YAML::Node& node) {
+  if (!node.IsDefined()) return {};
+  YAML::Mark m = node.Mark();
+  if (m.is_null()) return {};
+  return {static_cast<uint32_t>(m.line + 1), static_cast<uint32_t>(m.column + 1)};
+}
+
+std::vector<Document> parse_documents(const SourceText& source, Problems& problems) {
+  std::vector<Document> docs;
+  std::vector<YAML::Node> nodes;
+  try {
+    nodes = YAML::LoadAll(source.text);
+  } catch (const YAML::Exception& e) {
+    Problem p;
+    p.file = source.path;
+    if (!e.mark.is_null())
+      p.pos = {static_cast<uint32_t>(e.mark.line + 1), static_cast<uint32_t>(e.mark.column + 1)};
+    p.message = "invalid YAML: " + e.msg;
+    problems.add(std::move(p));
+    return docs;
+  }
+  for (size_t i = 0; i < nodes.size(); ++i) {
+    if (nodes[i].IsNull()) continue;
+    docs.push_back(Document{source.path, i, position_of(nodes[i]), nodes[i]});
+  }
+  return docs;
+}
+
+// Walking uses Node::reset: yaml-cpp's operator= on a Node writes through to the node it refers
+// to, which would overwrite the document being walked.
+YAML::Node node_at(const YAML::Node& root, std::string_view pointer) {
+  YAML::Node node;
+  node.reset(root);
+  for (const auto& token : split_pointer(pointer)) {
+    YAML::Node next = child(node, token, nullptr);
+    if (!next.IsDefined()) return next;
+    node.reset(next);
+  }
+  return node;
+}
+
+SourcePos position_at(const YAML::Node& root, std::string_view pointer) {
+  SourcePos pos = position_of(root);
+  YAML::Node node;
+  node.reset(root);
+  for (const auto& token : split_pointer(pointer)) {
+    SourcePos key_pos;
+    YAML::Node next = child(node, token, &key_pos);
+    if (!next.IsDefined()) break;
+    pos = key_pos.line ? key_pos : position_of(next);
+    node.reset(next);
+  }
+  return pos;
+}
+
+std::string pointer_append(std::string_view pointer, std::string_view token) {
+  std::string out(pointer);
+  out.push_back('/');
+  for (char c : token) {
+    if (c == '~') out += "~0";
+    else if (c == '/') out += "~1";
+    else out.push_back(c);
+  }
+  return out;
+}
+
+std::string pointer_append(std::string_view pointer, size_t index) {
+  return std::string(pointer) + "/" + std::to_string(index);
+}
+
+}  // namespace c4
