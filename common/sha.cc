@@ -26,6 +26,16 @@ std::string to_hex(const uint8_t* bytes, size_t n) {
   return s;
 }
 
+Sha256::Sha256() : ctx_(EVP_MD_CTX_new()) { EVP_DigestInit_ex(static_cast<EVP_MD_CTX*>(ctx_), EVP_sha256(), nullptr); }
+Sha256::~Sha256() { EVP_MD_CTX_free(static_cast<EVP_MD_CTX*>(ctx_)); }
+void Sha256::update(std::string_view data) { EVP_DigestUpdate(static_cast<EVP_MD_CTX*>(ctx_), data.data(), data.size()); }
+std::string Sha256::hex() {
+  uint8_t out[32];
+  unsigned int len = 0;
+  EVP_DigestFinal_ex(static_cast<EVP_MD_CTX*>(ctx_), out, &len);
+  return to_hex(out, len);
+}
+
 std::string sha256_hex(std::string_view data) {
   auto d = evp_digest<32>(EVP_sha256(), data);
   return to_hex(d.data(), d.size());

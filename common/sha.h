@@ -8,6 +8,20 @@
 
 namespace c4 {
 
+// Incremental SHA-256, for content too large to concatenate first. Not thread-safe.
+class Sha256 {
+ public:
+  Sha256();
+  ~Sha256();
+  Sha256(const Sha256&) = delete;
+  Sha256& operator=(const Sha256&) = delete;
+  void update(std::string_view data);
+  std::string hex();  // finishes the digest; call once
+
+ private:
+  void* ctx_;  // EVP_MD_CTX
+};
+
 // SHA-256 of `data`, as 64 lowercase hex digits.
 std::string sha256_hex(std::string_view data);
 // SHA-1 of `data`, raw 20 bytes.

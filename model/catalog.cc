@@ -15,6 +15,7 @@ void Catalog::append(Catalog&& other) {
             other.objects_);
       },
       objects_);
+  invalid_.merge(other.invalid_);
 }
 
 void Catalog::build_index(Problems& problems) {

@@ -6,15 +6,46 @@
 #pragma once
 
 #include <array>
+#include <set>
 #include <string>
 #include <string_view>
 #include <tuple>
+#include <type_traits>
 #include <unordered_map>
 #include <vector>
 
 #include "model/objects.h"
 
 namespace c4 {
+
+// Calls f(std::type_identity<T>{}) with T the object struct of `kind`, returning its result.
+template <typename F>
+decltype(auto) with_kind_type(Kind kind, F&& f) {
+  switch (kind) {
+    case Kind::Tenant: return f(std::type_identity<Tenant>{});
+    case Kind::Domain: return f(std::type_identity<Domain>{});
+    case Kind::Carrier: return f(std::type_identity<Carrier>{});
+    case Kind::NormalizationProfile: return f(std::type_identity<NormalizationProfile>{});
+    case Kind::CarrierTrunk: return f(std::type_identity<CarrierTrunk>{});
+    case Kind::RoutingGroup: return f(std::type_identity<RoutingGroup>{});
+    case Kind::IPBX: return f(std::type_identity<IPBX>{});
+    case Kind::DID: return f(std::type_identity<DID>{});
+    case Kind::RoutingRule: return f(std::type_identity<RoutingRule>{});
+    case Kind::ApiToken: break;
+  }
+  return f(std::type_identity<ApiToken>{});
+}
+
+// Identity of an object across revisions: what plans compare and the database keys on.
+struct ObjectKey {
+  Kind kind = Kind::Tenant;
+  std::string tenant;  // "" for cluster-scoped kinds
+  std::string name;
+  auto operator<=>(const ObjectKey&) const = default;
+  std::string display() const { return ObjectRef{std::string(kind_name(kind)), tenant, name}.display(); }
+};
+
+inline ObjectKey key_of(const Meta& m) { return {m.kind, m.tenant, m.name}; }
 
 class Catalog {
  public:
@@ -50,6 +81,16 @@ class Catalog {
 
   size_t object_count() const;
 
+  // Objects declared by documents that failed validation: not in the catalog, but known to
+  // exist, so references to them are not reported a second time as dangling.
+  void mark_invalid(ObjectKey key) { invalid_.insert(std::move(key)); }
+  bool declared_invalid(const ObjectKey& key) const { return invalid_.count(key) > 0; }
+  bool has_invalid(Kind kind, std::string_view tenant) const {
+    for (const auto& k : invalid_)
+      if (k.kind == kind && k.tenant == tenant) return true;
+    return false;
+  }
+
  private:
   static std::string key(std::string_view tenant, std::string_view name) {
     std::string k(tenant);
@@ -64,6 +105,7 @@ class Catalog {
              std::vector<RoutingRule>, std::vector<ApiToken>>
       objects_;
   std::array<std::unordered_map<std::string, size_t>, kKindCount> index_;
+  std::set<ObjectKey> invalid_;
 };
 
 }  // namespace c4

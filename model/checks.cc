@@ -34,12 +34,11 @@ void check_ref(const Catalog& catalog, const Meta& owner, const Ref& ref, Proble
                  " may only refer to objects of the same tenant");
       return;
     }
-    Ref local = ref;
-    local.name = ref.name.substr(slash + 1);
-    check_ref<T>(catalog, owner, local, problems);
+    report(problems, owner, ref.origin,
+           "write \"" + ref.name.substr(slash + 1) + "\" without the tenant prefix: references are always within the tenant");
     return;
   }
-  if (catalog.find<T>(owner.tenant, ref.name)) return;
+  if (catalog.find<T>(owner.tenant, ref.name) || catalog.declared_invalid({kind_of<T>, owner.tenant, ref.name})) return;
   std::string message = "references " + target + " \"" + ref.name + "\", which does not exist in tenant " + owner.tenant;
   auto elsewhere = catalog.tenants_with<T>(ref.name, owner.tenant);
   if (!elsewhere.empty())
@@ -58,8 +57,9 @@ void check_tenants_exist(const Catalog& catalog, Problems& problems) {
   catalog.for_each_list([&](const auto& list) {
     for (const auto& object : list) {
       const Meta& m = object.meta;
-      if (m.tenant.empty() || catalog.find<Tenant>("", m.tenant)) continue;
-      report(problems, m, {{}, "/metadata/tenant"}, "tenant \"" + m.tenant + "\" is not declared by any Tenant object");
+      if (m.tenant.empty() || catalog.find<Tenant>("", m.tenant) || catalog.declared_invalid({Kind::Tenant, "", m.tenant}))
+        continue;
+      report(problems, m, {m.tenant_pos, "/metadata/tenant"}, "tenant \"" + m.tenant + "\" is not declared by any Tenant object");
     }
   });
 }
@@ -84,7 +84,7 @@ void check_references(const Catalog& catalog, Problems& problems) {
   });
   for_each<ApiToken>(catalog, [&](const ApiToken& t) {
     for (const auto& tenant : t.tenants)
-      if (!catalog.find<Tenant>("", tenant.name))
+      if (!catalog.find<Tenant>("", tenant.name) && !catalog.declared_invalid({Kind::Tenant, "", tenant.name}))
         report(problems, t.meta, tenant.origin, "references Tenant \"" + tenant.name + "\", which is not declared");
   });
 }
@@ -99,6 +99,7 @@ void check_unique_values(const Catalog& catalog, Problems& problems) {
       auto [it, inserted] = seen.emplace(value, &object.meta);
       if (inserted) continue;
       const Meta& first = *it->second;
+      if (key_of(first) == key_of(object.meta)) continue;  // a duplicate object, reported as such
       report(problems, object.meta, origin,
              std::string(what) + " \"" + value + "\" is already used by " + first.ref().display() + " at " +
                  first.file + ":" + std::to_string(first.pos.line));
@@ -122,13 +123,13 @@ void check_routing(const Catalog& catalog, Problems& problems) {
   std::map<std::string, int> groups_per_tenant;
   for_each<RoutingGroup>(catalog, [&](const RoutingGroup& g) {
     ++groups_per_tenant[g.meta.tenant];
-    if (!groups_with_rules.count({g.meta.tenant, g.meta.name}))
+    if (!groups_with_rules.count({g.meta.tenant, g.meta.name}) && !catalog.has_invalid(Kind::RoutingRule, g.meta.tenant))
       report(problems, g.meta, {{}, "/metadata/name"},
              "routing group has no RoutingRule, so outbound calls that use it get no route", Problem::Severity::warning);
   });
   for_each<IPBX>(catalog, [&](const IPBX& x) {
     if (x.routing_group.empty() && groups_per_tenant[x.meta.tenant] > 1)
-      report(problems, x.meta, {{}, "/spec"},
+      report(problems, x.meta, {x.meta.spec_pos, "/spec"},
              "tenant " + x.meta.tenant + " has several routing groups; set routingGroup to say which one this IPBX uses "
              "(without it, its outbound calls get no route)", Problem::Severity::warning);
   });

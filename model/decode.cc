@@ -3,6 +3,7 @@
 #include <re2/re2.h>
 
 #include "common/uuid.h"
+#include "model/canonical.h"
 
 namespace c4 {
 namespace {
@@ -12,8 +13,19 @@ using json = nlohmann::json;
 // Reads fields of one document, reporting value problems at their position.
 class Decoder {
  public:
-  Decoder(const Document& doc, const json& root, Problems& problems)
-      : doc_(doc), root_(root), problems_(problems) {}
+  Decoder(const Document& doc, const json& root, Problems& problems, DecodeMode mode)
+      : doc_(doc), root_(root), problems_(problems), mode_(mode) {}
+
+  // False for a document that failed its schema: only present values are checked.
+  bool complete() const { return mode_ == DecodeMode::complete; }
+
+  // anySource and allowedSources say opposite things; as written, even when entries are bad.
+  void check_source_choice(const json& s) const {
+    bool any = boolean(s, "anySource", false);
+    auto it = s.find("allowedSources");
+    if (any && it != s.end() && it->is_array() && !it->empty())
+      report("/spec/anySource", "anySource: true makes allowedSources meaningless; keep one of them");
+  }
 
   Meta meta(Kind kind) const {
     Meta m;
@@ -25,6 +37,8 @@ class Decoder {
       for (const auto& [k, v] : md["labels"].items()) m.labels[k] = v.get<std::string>();
     m.file = doc_.file;
     m.pos = position_at(doc_.root, "/metadata/name");
+    m.tenant_pos = position_at(doc_.root, "/metadata/tenant");
+    m.spec_pos = position_at(doc_.root, "/spec");
     return m;
   }
   void set_object(const ObjectRef& object) { object_ = object; }
@@ -172,6 +186,7 @@ class Decoder {
   const Document& doc_;
   const json& root_;
   Problems& problems_;
+  DecodeMode mode_;
   ObjectRef object_;
 };
 
@@ -185,10 +200,7 @@ Tenant decode_tenant(Decoder& d, Meta meta) {
     t.uuid = tenant_uuid_from_name(t.meta.name);
     t.uuid_derived = true;
     t.uuid_origin = d.origin("/metadata/name");
-  } else if (!is_uuid(t.uuid)) {
-    t.uuid_origin = d.origin("/spec/uuid");
-    d.report("/spec/uuid", "\"" + t.uuid + "\" is not a UUID (8-4-4-4-12 hexadecimal digits)");
-  } else {
+  } else {  // its form is checked by the schema
     t.uuid_origin = d.origin("/spec/uuid");
     for (auto& c : t.uuid) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   }
@@ -275,14 +287,13 @@ CarrierTrunk decode_trunk(Decoder& d, Meta meta) {
     reg.from_domain = d.hostname(r, "/spec/registration", "fromDomain");
     reg.expire_seconds = Decoder::integer(r, "expireSeconds", 3600);
     reg.retry_seconds = Decoder::integer(r, "retrySeconds", 30);
-    if (reg.registered && reg.registrar_proxy.empty())
+    if (d.complete() && reg.registered && reg.registrar_proxy.empty())
       d.report("/spec/registration", "a registering trunk needs registrarProxy (where to send REGISTER)");
     x.registration = std::move(reg);
   }
   x.capacity = d.capacity(s);
   x.description = Decoder::str(s, "description");
-  if (x.any_source && !x.allowed_sources.empty())
-    d.report("/spec/anySource", "anySource: true makes allowedSources meaningless; keep one of them");
+  d.check_source_choice(s);
   return x;
 }
 
@@ -306,9 +317,8 @@ IPBX decode_ipbx(Decoder& d, Meta meta) {
   x.routing_group = d.ref(s, "/spec", "routingGroup");
   x.capacity = d.capacity(s);
   x.description = Decoder::str(s, "description");
-  if (x.any_source && !x.allowed_sources.empty())
-    d.report("/spec/anySource", "anySource: true makes allowedSources meaningless; keep one of them");
-  if (!x.any_source && x.allowed_sources.empty() && x.username.empty())
+  d.check_source_choice(s);
+  if (d.complete() && !x.any_source && !s.contains("allowedSources") && x.username.empty())
     d.report("/spec", "this IPBX can never be identified: give allowedSources, a username, or anySource: true");
   return x;
 }
@@ -334,7 +344,7 @@ DID decode_did(Decoder& d, Meta meta) {
     if (!v.is_string()) return;  // reported by the schema
     std::string why;
     auto n = parse_e164(v.get<std::string>(), &why);
-    if (n) x.numbers.push_back({*n, position_of(y)});
+    if (n) x.numbers.push_back({*n, position_of(y), static_cast<uint32_t>(i)});
     else d.report(pointer_append("/spec/numbers", i), why);
   });
   each("ranges", [&](const json& v, const YAML::Node& y, size_t i) {
@@ -351,13 +361,13 @@ DID decode_did(Decoder& d, Meta meta) {
     else if (to->value < from->value)
       d.report(base, "range is reversed: " + from->to_string() + " is after " + to->to_string());
     else
-      x.ranges.push_back({*from, *to, position_of(y)});
+      x.ranges.push_back({*from, *to, position_of(y), static_cast<uint32_t>(i)});
   });
   each("prefixes", [&](const json& v, const YAML::Node& y, size_t i) {
     if (!v.is_string()) return;  // reported by the schema
     std::string why;
     auto p = parse_e164_prefix(v.get<std::string>(), &why);
-    if (p) x.prefixes.push_back({*p, position_of(y)});
+    if (p) x.prefixes.push_back({*p, position_of(y), static_cast<uint32_t>(i)});
     else d.report(pointer_append("/spec/prefixes", i), why);
   });
   x.regex = d.regex(s, "/spec", "regex");
@@ -392,7 +402,7 @@ TimeWindow decode_window(Decoder& d, const json& w, const std::string& base) {
     else (std::string(key) == "from" ? tw.from : tw.until) = date;
   }
   std::string why;
-  if (!window_can_open(tw, &why)) d.report(base, "time window can never open: " + why);
+  if (d.complete() && !window_can_open(tw, &why)) d.report(base, "time window can never open: " + why);
   return tw;
 }
 
@@ -411,7 +421,7 @@ RoutingRule decode_rule(Decoder& d, Meta meta) {
     x.regex = d.regex(m, "/spec/match", "regex");
     x.min_length = Decoder::opt_integer(m, "minLength");
     x.max_length = Decoder::opt_integer(m, "maxLength");
-    if (x.min_length && x.max_length && *x.min_length > *x.max_length)
+    if (d.complete() && x.min_length && x.max_length && *x.min_length > *x.max_length)
       d.report("/spec/match", "minLength " + std::to_string(*x.min_length) + " is greater than maxLength " +
                                   std::to_string(*x.max_length) + ", so the rule can never match");
     if (m.contains("timeWindows"))
@@ -428,7 +438,6 @@ RoutingRule decode_rule(Decoder& d, Meta meta) {
       x.targets.push_back(std::move(target));
     }
   }
-  if (x.targets.empty()) d.report("/spec/targets", "routing rule has no targets, so calls it matches cannot be routed");
   return x;
 }
 
@@ -446,23 +455,44 @@ ApiToken decode_token(Decoder& d, Meta meta) {
   return x;
 }
 
+// Keeps the spec as written (DID lists aside, held typed) and the canonical hash.
+template <typename T>
+void finish(T& object) {
+  Meta& m = object.meta;
+  if constexpr (std::is_same_v<T, DID>) {
+    for (const char* key : {"numbers", "ranges", "prefixes"}) m.spec.erase(key);
+    DidLists lists = did_lists(object);
+    m.hash = object_hash(labels_json(m), m.spec, &lists);
+  } else {
+    m.hash = object_hash(labels_json(m), m.spec, nullptr);
+  }
+}
+
+template <typename T>
+void add(Catalog& out, T object) {
+  finish(object);
+  out.all<T>().push_back(std::move(object));
+}
+
 }  // namespace
 
-bool decode_document(Kind kind, const Document& doc, const json& json, Catalog& out, Problems& problems) try {
-  Decoder d(doc, json, problems);
+bool decode_document(Kind kind, const Document& doc, const json& json, Catalog& out, Problems& problems,
+                     DecodeMode mode) try {
+  Decoder d(doc, json, problems, mode);
   Meta meta = d.meta(kind);
+  if (auto spec = json.find("spec"); spec != json.end() && spec->is_object()) meta.spec = *spec;
   d.set_object(meta.ref());
   switch (kind) {
-    case Kind::Tenant: out.all<Tenant>().push_back(decode_tenant(d, std::move(meta))); break;
-    case Kind::Domain: out.all<Domain>().push_back(decode_domain(d, std::move(meta))); break;
-    case Kind::Carrier: out.all<Carrier>().push_back(decode_carrier(d, std::move(meta))); break;
-    case Kind::NormalizationProfile: out.all<NormalizationProfile>().push_back(decode_profile(d, std::move(meta))); break;
-    case Kind::CarrierTrunk: out.all<CarrierTrunk>().push_back(decode_trunk(d, std::move(meta))); break;
-    case Kind::RoutingGroup: out.all<RoutingGroup>().push_back(decode_group(d, std::move(meta))); break;
-    case Kind::IPBX: out.all<IPBX>().push_back(decode_ipbx(d, std::move(meta))); break;
-    case Kind::DID: out.all<DID>().push_back(decode_did(d, std::move(meta))); break;
-    case Kind::RoutingRule: out.all<RoutingRule>().push_back(decode_rule(d, std::move(meta))); break;
-    case Kind::ApiToken: out.all<ApiToken>().push_back(decode_token(d, std::move(meta))); break;
+    case Kind::Tenant: add(out, decode_tenant(d, std::move(meta))); break;
+    case Kind::Domain: add(out, decode_domain(d, std::move(meta))); break;
+    case Kind::Carrier: add(out, decode_carrier(d, std::move(meta))); break;
+    case Kind::NormalizationProfile: add(out, decode_profile(d, std::move(meta))); break;
+    case Kind::CarrierTrunk: add(out, decode_trunk(d, std::move(meta))); break;
+    case Kind::RoutingGroup: add(out, decode_group(d, std::move(meta))); break;
+    case Kind::IPBX: add(out, decode_ipbx(d, std::move(meta))); break;
+    case Kind::DID: add(out, decode_did(d, std::move(meta))); break;
+    case Kind::RoutingRule: add(out, decode_rule(d, std::move(meta))); break;
+    case Kind::ApiToken: add(out, decode_token(d, std::move(meta))); break;
   }
   return true;
 } catch (const nlohmann::json::exception&) {

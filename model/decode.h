@@ -16,7 +16,10 @@ namespace c4 {
 // Adds the object to `out`. When `json` is not valid against the schema of `kind`, decoding
 // still reports the value problems it can see and may stop early (returns false); the caller
 // must then discard `out`. Returns true when the object was decoded completely.
+// In `partial` mode (a document that failed its schema), only values that are present are
+// checked: checks about what is missing or how values combine are left to a valid document.
+enum class DecodeMode { complete, partial };
 bool decode_document(Kind kind, const Document& doc, const nlohmann::json& json, Catalog& out,
-                     Problems& problems);
+                     Problems& problems, DecodeMode mode = DecodeMode::complete);
 
 }  // namespace c4

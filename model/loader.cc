@@ -38,7 +38,7 @@ Result<std::vector<SourceText>> read_manifest_tree(const fs::path& root) {
   if (fs::is_regular_file(status)) {
     auto text = read_file(root);
     if (!text) return text.status();
-    out.push_back({root.filename().string(), std::move(text.value())});
+    out.push_back({root.filename().string(), std::move(text.value()), ""});
     return out;
   }
   if (!fs::is_directory(status)) return Status::invalid(root.string() + ": not a file or directory");
@@ -61,7 +61,7 @@ Result<std::vector<SourceText>> read_manifest_tree(const fs::path& root) {
   for (const auto& rel : paths) {
     auto text = read_file(root / rel);
     if (!text) return text.status();
-    out.push_back({rel.generic_string(), std::move(text.value())});
+    out.push_back({rel.generic_string(), std::move(text.value()), ""});
   }
   return out;
 }

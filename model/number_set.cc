@@ -50,8 +50,12 @@ class ClaimReporter {
     p.pointer = "/spec/" + std::string(list_name(later.kind)) + "/" + std::to_string(later.entry);
     p.object = mine.meta.ref();
     std::string number = "+" + std::to_string(shared);
-    p.message = describe(later) + " claims " + number + ", already claimed by " + describe(earlier) + " of " +
-                theirs.meta.ref().display() + " at " + theirs.meta.file + ":" + std::to_string(earlier.pos.line);
+    // A number, or a prefix inside another prefix, is claimed whole; a range or a prefix over
+    // other claims shares one number with them, which is named.
+    bool whole = later.kind == EntryKind::number || (later.kind == EntryKind::prefix && earlier.kind == EntryKind::prefix);
+    std::string what = whole ? describe(later) + " is" : describe(later) + " includes " + number + ",";
+    p.message = what + " already claimed by " + describe(earlier) + " of " + theirs.meta.ref().display() + " at " +
+                theirs.meta.file + ":" + std::to_string(earlier.pos.line);
     problems_.add(std::move(p));
   }
 
@@ -76,16 +80,16 @@ void check_number_claims(const Catalog& catalog, Problems& problems) {
     const DID& did = dids[d];
     for (uint32_t i = 0; i < did.numbers.size(); ++i) {
       const auto& n = did.numbers[i];
-      intervals.push_back({n.number.length, n.number.value, n.number.value, d, i, EntryKind::number, n.pos});
+      intervals.push_back({n.number.length, n.number.value, n.number.value, d, n.index, EntryKind::number, n.pos});
     }
     for (uint32_t i = 0; i < did.ranges.size(); ++i) {
       const auto& r = did.ranges[i];
-      intervals.push_back({r.from.length, r.from.value, r.to.value, d, i, EntryKind::range, r.pos});
+      intervals.push_back({r.from.length, r.from.value, r.to.value, d, r.index, EntryKind::range, r.pos});
     }
     for (uint32_t i = 0; i < did.prefixes.size(); ++i) {
       const auto& p = did.prefixes[i];
       uint64_t v = std::stoull(p.digits);
-      prefixes.push_back({static_cast<uint8_t>(p.digits.size()), v, v, d, i, EntryKind::prefix, p.pos});
+      prefixes.push_back({static_cast<uint8_t>(p.digits.size()), v, v, d, p.index, EntryKind::prefix, p.pos});
     }
   }
   ClaimReporter report(catalog, problems);
@@ -125,24 +129,25 @@ void check_number_claims(const Catalog& catalog, Problems& problems) {
     by_prefix[{p.length, p.lo}] = &p;
   }
 
-  // 3. Intervals against prefixes: truncate the interval to each prefix length and look for a
-  //    prefix inside the truncated interval.
+  // 3. Intervals against prefixes (every prefix, shadowed ones included): truncate the
+  //    interval to each prefix length and report each prefix inside the truncated interval
+  //    against it, whichever of the two was written later.
   std::map<uint8_t, std::vector<const Claim*>> prefixes_by_length;
-  for (const auto& [key, claim] : by_prefix) prefixes_by_length[key.first].push_back(claim);
-  if (prefixes_by_length.empty()) return;
+  for (const Claim& p : prefixes) prefixes_by_length[p.length].push_back(&p);
+  for (auto& [_, list] : prefixes_by_length)
+    std::sort(list.begin(), list.end(), [](const Claim* a, const Claim* b) { return a->lo < b->lo; });
   for (const Claim& c : intervals) {
     for (const auto& [k, list] : prefixes_by_length) {
       if (k > c.length) break;
       uint64_t scale = pow10_u64(c.length - k);
       uint64_t lo_k = c.lo / scale, hi_k = c.hi / scale;
-      auto it = std::lower_bound(list.begin(), list.end(), lo_k,
-                                 [](const Claim* p, uint64_t v) { return p->lo < v; });
-      if (it == list.end() || (*it)->lo > hi_k) continue;
-      const Claim& p = **it;
-      uint64_t shared = std::max(c.lo, p.lo * scale);
-      bool c_later = written_before(p, c);
-      report.overlap(c_later ? c : p, c_later ? p : c, shared);
-      break;
+      auto it = std::lower_bound(list.begin(), list.end(), lo_k, [](const Claim* p, uint64_t v) { return p->lo < v; });
+      for (; it != list.end() && (*it)->lo <= hi_k; ++it) {
+        const Claim& p = **it;
+        uint64_t shared = std::max(c.lo, p.lo * scale);
+        bool c_later = written_before(p, c);
+        report.overlap(c_later ? c : p, c_later ? p : c, shared);
+      }
     }
   }
 }

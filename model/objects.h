@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "model/e164.h"
 #include "model/kind.h"
 #include "model/net.h"
@@ -33,6 +35,13 @@ struct Meta {
   std::map<std::string, std::string> labels;
   std::string file;
   SourcePos pos;       // position of metadata.name (where the object is "declared")
+  SourcePos tenant_pos;  // position of metadata.tenant
+  SourcePos spec_pos;    // position of spec
+  // The spec as written (YAML typed as JSON); for a DID without its numbers, ranges and
+  // prefixes, which the typed lists hold. What the database stores in its spec column.
+  nlohmann::json spec = nlohmann::json::object();
+  // SHA-256 of the canonical content (model/canonical.h): equal hashes, equal objects.
+  std::string hash;
   ObjectRef ref() const { return {std::string(kind_name(kind)), tenant, name}; }
 };
 
@@ -151,19 +160,23 @@ struct IPBX {
 };
 
 // One claimed number, with the line it was written on (index in the list is implicit).
+// `index` is the entry's position in the manifest's list (for JSON pointers in messages).
 struct DidNumber {
   E164 number;
   SourcePos pos;
+  uint32_t index = 0;
 };
 
 struct DidRange {
   E164 from, to;  // same length, from <= to
   SourcePos pos;
+  uint32_t index = 0;
 };
 
 struct DidPrefix {
   std::string digits;  // without '+'
   SourcePos pos;
+  uint32_t index = 0;
 };
 
 struct DID {

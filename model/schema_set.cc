@@ -70,8 +70,27 @@ std::string join(const std::vector<std::string>& items, const std::string& sep) 
 
 std::string short_value(const nlohmann::json& v) {
   std::string s = v.dump();
-  if (s.size() > 60) s = s.substr(0, 57) + "...";
+  if (s.size() > 200) s = s.substr(0, 197) + "...";
   return s;
+}
+
+// A schema description without the sentences about defaults and presence ("Default: …",
+// "Required.", "Optional."), which say nothing about what a wrong value should look like.
+std::string form_description(const std::string& text) {
+  std::string out;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find(". ", start);
+    while (end != std::string::npos && end >= 3 &&
+           (text.compare(end - 3, 3, "e.g") == 0 || text.compare(end - 3, 3, "i.e") == 0))
+      end = text.find(". ", end + 1);
+    std::string sentence = text.substr(start, end == std::string::npos ? std::string::npos : end + 1 - start);
+    if (!starts_with(sentence, "Default") && !starts_with(sentence, "Required") && !starts_with(sentence, "Optional"))
+      out += (out.empty() ? "" : " ") + sentence;
+    if (end == std::string::npos) break;
+    start = end + 2;
+  }
+  return out;
 }
 
 // Wrappers that repeat a finding already reported at a deeper pointer.
@@ -176,13 +195,51 @@ bool SchemaSet::validate(Kind kind, const nlohmann::json& json, const YAML::Node
   };
   std::vector<Finding> findings;
   std::set<std::string> any_of_pointers;
+  std::set<std::string> any_of_fields;  // pointers of fields an anyOf branch requires
   std::vector<std::pair<std::string, std::string>> raw;
   valijson::ValidationResults::Error error;
   while (results.popError(error)) raw.emplace_back(context_to_pointer(error.context), error.description);
-  for (const auto& [pointer, d] : raw)
-    if (starts_with(d, "Failed to validate against any schemas allowed by anyOf")) any_of_pointers.insert(pointer);
+  for (const auto& [pointer, d] : raw) {
+    if (!starts_with(d, "Failed to validate against any schemas allowed by anyOf")) continue;
+    any_of_pointers.insert(pointer);
+    if (const nlohmann::json* s = schema_at(kind, pointer); s && s->contains("anyOf"))
+      for (const auto& branch : (*s)["anyOf"])
+        for (const auto& n : branch.value("required", nlohmann::json::array()))
+          any_of_fields.insert(pointer_append(pointer, n.get<std::string>()));
+  }
+
+  // A property whose schema is `false` (an if/then exclusion) fails with only the wrapper
+  // naming it; it is the finding when nothing deeper was reported for that property.
+  auto reported_below = [&](const std::string& target) {
+    for (const auto& [q, _] : raw)
+      if (q == target || starts_with(q, target + "/")) return true;
+    return false;
+  };
 
   for (const auto& [pointer, d] : raw) {
+    if (starts_with(d, "Failed to validate against schema associated with property name")) {
+      std::string name = quoted_name(d), target = pointer_append(pointer, name);
+      if (reported_below(target)) continue;
+      nlohmann::json::json_pointer jp(pointer);
+      const nlohmann::json* object_value = json.contains(jp) ? &json.at(jp) : nullptr;
+      std::vector<std::string> with;
+      const nlohmann::json* schema = schema_at(kind, pointer);
+      auto collect = [&](const nlohmann::json& s) {
+        if (!s.contains("if") || !s.contains("then") || !s["if"].contains("required")) return;
+        const auto& props = s["then"].value("properties", nlohmann::json::object());
+        if (!props.contains(name) || props[name] != false || !object_value || !object_value->is_object()) return;
+        for (const auto& r : s["if"]["required"])
+          if (object_value->contains(r.get<std::string>())) with.push_back(r.get<std::string>());
+      };
+      if (schema) {
+        collect(*schema);
+        if (schema->contains("allOf"))
+          for (const auto& sub : (*schema)["allOf"]) collect(sub);
+      }
+      findings.push_back({target, with.empty() ? "\"" + name + "\" is not allowed here"
+                                                : "\"" + name + "\" cannot be set together with " + join(with, ", ")});
+      continue;
+    }
     if (is_wrapper(d)) continue;
     const nlohmann::json* schema = schema_at(kind, pointer);
     nlohmann::json::json_pointer jp(pointer);
@@ -240,7 +297,7 @@ bool SchemaSet::validate(Kind kind, const nlohmann::json& json, const YAML::Node
                                        "must be one of " + join(allowed, ", ")});
     } else if (starts_with(d, "Failed to match regex specified by 'pattern'")) {
       std::string what = schema && schema->contains("description")
-                             ? (*schema)["description"].get<std::string>()
+                             ? form_description((*schema)["description"].get<std::string>())
                              : "the pattern " + (schema ? (*schema)["pattern"].dump() : std::string("?"));
       findings.push_back({pointer, (value ? short_value(*value) : std::string("value")) +
                                        " has the wrong form. Expected: " + what});
@@ -264,8 +321,10 @@ bool SchemaSet::validate(Kind kind, const nlohmann::json& json, const YAML::Node
       std::vector<std::string> names;
       if (schema && schema->contains("properties"))
         for (const auto& [k, _] : (*schema)["properties"].items()) names.push_back(k);
-      findings.push_back({pointer, "set exactly one of: " + join(names, ", ")});
+      bool exactly_one = schema && schema->value("maxProperties", 0) == 1;
+      findings.push_back({pointer, (exactly_one ? "set exactly one of: " : "set at least one of: ") + join(names, ", ")});
     } else if (starts_with(d, "Array should contain no fewer than")) {
+      if (any_of_fields.count(pointer)) continue;  // one branch of a failed anyOf, summarised there
       int min = schema && schema->contains("minItems") ? (*schema)["minItems"].get<int>() : 1;
       findings.push_back({pointer, "must list at least " + std::to_string(min) + (min == 1 ? " item" : " items")});
     } else if (starts_with(d, "Expected number greater than or equal to")) {
@@ -282,6 +341,10 @@ bool SchemaSet::validate(Kind kind, const nlohmann::json& json, const YAML::Node
       findings.push_back({pointer, d});
     }
   }
+
+  // Never call a document invalid without saying why.
+  if (findings.empty())
+    for (const auto& [pointer, d] : raw) findings.push_back({pointer, d});
 
   // One finding per (pointer, message): valijson repeats some through alternative branches.
   std::set<std::pair<std::string, std::string>> seen;

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 
 namespace c4 {
 namespace {
@@ -19,6 +20,12 @@ std::optional<unsigned> parse_digits(std::string_view s) {
     v = v * 10 + static_cast<unsigned>(c - '0');
   }
   return v;
+}
+
+std::string hhmm(int minutes) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%02d:%02d", minutes / 60, minutes % 60);
+  return buf;
 }
 
 std::chrono::sys_days to_sys_days(const CivilDate& d) {
@@ -62,9 +69,10 @@ bool is_known_timezone(std::string_view name) {
   if (name == "UTC") return true;
   if (name.empty() || name.front() == '/' || name.find("..") != std::string_view::npos)
     return false;
-  std::error_code ec;
-  return std::filesystem::is_regular_file(std::filesystem::path("/usr/share/zoneinfo") /
-                                              std::string(name), ec);
+  // A zone file starts with "TZif"; zone.tab and friends in the same directory do not.
+  std::ifstream in(std::filesystem::path("/usr/share/zoneinfo") / std::string(name), std::ios::binary);
+  char magic[4] = {};
+  return in.read(magic, 4) && std::string_view(magic, 4) == "TZif";
 }
 
 int weekday_of(const CivilDate& d) {
@@ -78,8 +86,7 @@ bool window_can_open(const TimeWindow& w, std::string* why) {
     return false;
   };
   if (w.start_minute == w.end_minute)
-    return fail("start equals end, so the window never opens (use 00:00 to 00:00 of another "
-                "window or drop timeWindows for always)");
+    return fail("start and end are both " + hhmm(w.start_minute));
   if ((w.days & 0x7f) == 0) return fail("no day is selected, so the window never opens");
   if (w.from && w.until) {
     if (*w.until < *w.from)

@@ -12,12 +12,6 @@
 namespace c4 {
 namespace {
 
-struct FileResult {
-  Catalog catalog;
-  Problems problems;
-  size_t documents = 0;
-};
-
 std::string known_kinds() {
   std::string s;
   for (const auto& k : all_kinds()) s += (s.empty() ? "" : ", ") + std::string(k.name);
@@ -68,13 +62,14 @@ ObjectRef identify(const nlohmann::json& json) {
   if (json.contains("metadata") && json["metadata"].is_object()) {
     const auto& md = json["metadata"];
     if (md.contains("name")) o.name = text(md["name"]);
-    if (md.contains("tenant")) o.tenant = text(md["tenant"]);
+    auto kind = kind_from_name(o.kind);
+    if (md.contains("tenant") && (!kind || kind_info(*kind).tenant_scoped)) o.tenant = text(md["tenant"]);
   }
   return o;
 }
 
-FileResult validate_file(const SourceText& source, const SchemaSet& schemas) {
-  FileResult out;
+FileValidation validate_file(const SourceText& source, const SchemaSet& schemas) {
+  FileValidation out;
   for (const Document& doc : parse_documents(source, out.problems)) {
     ++out.documents;
     nlohmann::json json = yaml_to_json(doc.root, doc.file, out.problems);
@@ -84,9 +79,11 @@ FileResult validate_file(const SourceText& source, const SchemaSet& schemas) {
     if (schemas.validate(*kind, json, doc.root, doc.file, object, out.problems)) {
       decode_document(*kind, doc, json, out.catalog, out.problems);
     } else {
-      // Still look at the values, so one run shows every problem; the object is not kept.
+      // Still look at the values, so one run shows every problem; the object is not kept,
+      // but references to it are not reported again.
       Catalog scratch;
-      decode_document(*kind, doc, json, scratch, out.problems);
+      decode_document(*kind, doc, json, scratch, out.problems, DecodeMode::partial);
+      if (!object.name.empty()) out.catalog.mark_invalid({*kind, object.tenant, object.name});
     }
   }
   return out;
@@ -94,15 +91,24 @@ FileResult validate_file(const SourceText& source, const SchemaSet& schemas) {
 
 }  // namespace
 
+std::shared_ptr<const FileValidation> FileValidationCache::find(const SourceText& source) const {
+  if (source.content_id.empty()) return nullptr;
+  auto it = entries_.find(key(source));
+  return it == entries_.end() ? nullptr : it->second;
+}
+
 ValidationReport validate_sources(const std::vector<SourceText>& sources, const SchemaSet& schemas,
-                                  unsigned threads) {
+                                  unsigned threads, FileValidationCache* cache) {
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
   threads = std::min<unsigned>(threads, std::max<size_t>(1, sources.size()));
 
-  std::vector<FileResult> results(sources.size());
+  std::vector<std::shared_ptr<const FileValidation>> results(sources.size());
+  if (cache)
+    for (size_t i = 0; i < sources.size(); ++i) results[i] = cache->find(sources[i]);
   std::atomic<size_t> next{0};
   auto worker = [&] {
-    for (size_t i = next++; i < sources.size(); i = next++) results[i] = validate_file(sources[i], schemas);
+    for (size_t i = next++; i < sources.size(); i = next++)
+      if (!results[i]) results[i] = std::make_shared<const FileValidation>(validate_file(sources[i], schemas));
   };
   std::vector<std::thread> pool;
   for (unsigned t = 1; t < threads; ++t) pool.emplace_back(worker);
@@ -111,11 +117,16 @@ ValidationReport validate_sources(const std::vector<SourceText>& sources, const 
 
   ValidationReport report;
   report.files = sources.size();
-  for (auto& r : results) {
+  std::map<std::string, std::shared_ptr<const FileValidation>> entries;
+  for (size_t i = 0; i < sources.size(); ++i) {
+    const FileValidation& r = *results[i];
     report.documents += r.documents;
-    report.catalog.append(std::move(r.catalog));
+    Catalog copy = r.catalog;  // cached results stay intact for the next revision
+    report.catalog.append(std::move(copy));
     report.problems.append(r.problems);
+    if (cache && !sources[i].content_id.empty()) entries[FileValidationCache::key(sources[i])] = results[i];
   }
+  if (cache) cache->reset(std::move(entries));
   report.catalog.build_index(report.problems);
   check_catalog(report.catalog, report.problems);
   report.problems.sort();

@@ -1,6 +1,8 @@
 // Validation of a whole manifest tree: parse → header → schema → decode → index → checks.
 #pragma once
 
+#include <map>
+#include <memory>
 #include <vector>
 
 #include "model/catalog.h"
@@ -17,9 +19,31 @@ struct ValidationReport {
   bool ok() const { return !problems.has_errors(); }
 };
 
+// What one file contributed to a revision: its objects and its own problems (the ones a file
+// shows alone: syntax, schema, values). Immutable once made, so revisions can share it.
+struct FileValidation {
+  Catalog catalog;
+  Problems problems;
+  size_t documents = 0;
+};
+
+// File results of the last revision, keyed by path and content id, so a reconcile re-parses
+// only the files that changed. Not thread-safe; one per reconciler.
+class FileValidationCache {
+ public:
+  std::shared_ptr<const FileValidation> find(const SourceText& source) const;
+  // Replaces the whole cache with `entries` (those of the revision just validated).
+  void reset(std::map<std::string, std::shared_ptr<const FileValidation>> entries) { entries_ = std::move(entries); }
+  static std::string key(const SourceText& source) { return source.path + '\0' + source.content_id; }
+
+ private:
+  std::map<std::string, std::shared_ptr<const FileValidation>> entries_;
+};
+
 // Validates `sources` as one revision. Files are parsed on up to `threads` threads (0: one per
-// core); the result does not depend on the thread count. Never throws.
+// core); the result does not depend on the thread count. With a `cache`, files whose content
+// id is known are not parsed again and the cache is refreshed. Never throws.
 ValidationReport validate_sources(const std::vector<SourceText>& sources, const SchemaSet& schemas,
-                                  unsigned threads = 0);
+                                  unsigned threads = 0, FileValidationCache* cache = nullptr);
 
 }  // namespace c4

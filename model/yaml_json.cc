@@ -52,6 +52,13 @@ nlohmann::json scalar_to_json(const YAML::Node& node) {
     return std::strtod(s.c_str(), nullptr);
   }
   if (is_float_text(s)) return std::strtod(s.c_str(), nullptr);
+  if (s.size() > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'o')) {
+    int base = s[1] == 'x' ? 16 : 8;
+    char* end = nullptr;
+    errno = 0;
+    long long v = std::strtoll(s.c_str() + 2, &end, base);
+    if (errno == 0 && end && *end == '\0') return static_cast<int64_t>(v);
+  }
   return s;
 }
 

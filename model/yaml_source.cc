@@ -56,6 +56,23 @@ YAML::Node child(const YAML::Node& node, const std::string& token, SourcePos* ke
   return YAML::Node(YAML::NodeType::Undefined);
 }
 
+// The position of the first line whose indentation contains a tab; 0:0 when none.
+SourcePos first_tab_indent(const std::string& text) {
+  uint32_t line = 1;
+  for (size_t i = 0; i < text.size();) {
+    size_t col = 0;
+    while (i + col < text.size() && (text[i + col] == ' ' || text[i + col] == '\t')) {
+      if (text[i + col] == '\t') return {line, 1};
+      ++col;
+    }
+    size_t eol = text.find('\n', i);
+    if (eol == std::string::npos) break;
+    i = eol + 1;
+    ++line;
+  }
+  return {};
+}
+
 }  // namespace
 
 SourcePos position_of(const YAML::Node& node) {
@@ -76,6 +93,11 @@ std::vector<Document> parse_documents(const SourceText& source, Problems& proble
     if (!e.mark.is_null())
       p.pos = {static_cast<uint32_t>(e.mark.line + 1), static_cast<uint32_t>(e.mark.column + 1)};
     p.message = "invalid YAML: " + e.msg;
+    // yaml-cpp's message for a tab in indentation ("illegal map value") does not say why.
+    if (auto tab = first_tab_indent(source.text); tab.line && (!p.pos.line || tab.line == p.pos.line)) {
+      p.pos = tab;
+      p.message = "invalid YAML: tab character in indentation (YAML indents with spaces only)";
+    }
     problems.add(std::move(p));
     return docs;
   }

@@ -19,6 +19,9 @@ namespace c4 {
 struct SourceText {
   std::string path;
   std::string text;
+  // Identity of `text` when known (the Git blob id), so validation results can be reused
+  // for unchanged files; empty = unknown.
+  std::string content_id;
 };
 
 // One YAML document of a manifest file.
