@@ -1,0 +1,174 @@
+// cli/options: flags, their environment twins and defaults.
+#include "cli/options.h"
+
+#include <cstdlib>
+
+#include <doctest/doctest.h>
+
+#include "test_support.h"
+
+namespace c4::cli {
+namespace {
+
+CommandSpec spec() {
+  return {"validate",
+          "PATH",
+          "Checks manifests.",
+          {
+              {"output", "FORMAT", "text or json.", "text"},
+              {"quiet", "", "errors only.", ""},
+              {"threads", "N", "parse threads.", "0"},
+              {"log-level", "LEVEL", "how much to log.", "", false},
+              {"secret-file", "PATH", "never from the environment.", "", true},
+          }};
+}
+
+// Sets (or, with nullptr, unsets) an environment variable for the life of the object and
+// restores the previous state.
+class EnvVar {
+ public:
+  EnvVar(const char* name, const char* value) : name_(name) {
+    if (const char* old = std::getenv(name)) {
+      old_ = old;
+      had_ = true;
+    }
+    if (value) ::setenv(name, value, 1);
+    else ::unsetenv(name);
+  }
+  ~EnvVar() {
+    if (had_) ::setenv(name_.c_str(), old_.c_str(), 1);
+    else ::unsetenv(name_.c_str());
+  }
+
+ private:
+  std::string name_, old_;
+  bool had_ = false;
+};
+
+ParsedOptions parse(const std::vector<std::string>& args) {
+  auto parsed = parse_options(spec(), args);
+  INFO(parsed.status().message());
+  REQUIRE(parsed.is_ok());
+  return *parsed;
+}
+
+std::string error_of(const std::vector<std::string>& args) {
+  auto parsed = parse_options(spec(), args);
+  REQUIRE_FALSE(parsed.is_ok());
+  CHECK(parsed.status().code() == Status::Code::invalid);
+  return parsed.status().message();
+}
+
+TEST_CASE("option value as the next argument") {
+  auto o = parse({"--output", "json", "examples"});
+  CHECK(o.get("output") == "json");
+  CHECK(test::joined(o.positional()) == "examples\n");
+}
+
+TEST_CASE("option value after an equals sign") {
+  auto o = parse({"--output=json", "--threads=4", "examples"});
+  CHECK(o.get("output") == "json");
+  CHECK(o.get("threads") == "4");
+  CHECK(test::joined(o.positional()) == "examples\n");
+}
+
+TEST_CASE("option value after an equals sign may itself hold an equals sign or be empty") {
+  CHECK(parse({"--log-level=a=b"}).get("log-level") == "a=b");
+  CHECK(parse({"--output="}).get("output") == "");
+}
+
+TEST_CASE("switches are set without a value") {
+  auto o = parse({"examples", "--quiet"});
+  CHECK(o.flag("quiet"));
+  CHECK(o.get("quiet") == "true");
+  CHECK_FALSE(parse({"examples"}).flag("quiet"));
+}
+
+TEST_CASE("a switch given a value is rejected") {
+  CHECK(error_of({"--quiet=yes"}) == "option --quiet takes no value");
+}
+
+TEST_CASE("an unknown option is rejected naming the command") {
+  CHECK(error_of({"--verbose", "examples"}) == "unknown option --verbose for 'validate' (see c4confd validate --help)");
+  CHECK(error_of({"--out=json"}) == "unknown option --out for 'validate' (see c4confd validate --help)");
+}
+
+TEST_CASE("an option without its value is rejected naming the value") {
+  CHECK(error_of({"examples", "--output"}) == "option --output needs a value (FORMAT)");
+  CHECK(error_of({"--threads"}) == "option --threads needs a value (N)");
+}
+
+TEST_CASE("defaults apply when an option is not given") {
+  EnvVar output("C4CONFD_OUTPUT", nullptr), threads("C4CONFD_THREADS", nullptr),
+      level("C4CONFD_LOG_LEVEL", nullptr);
+  auto o = parse({});
+  CHECK(o.get("output") == "text");
+  CHECK(o.get("threads") == "0");
+  CHECK(o.get("log-level") == "");
+  CHECK(o.get("no-such-option") == "");
+  CHECK(o.positional().empty());
+}
+
+TEST_CASE("the environment twin overrides the default and the command line overrides both") {
+  EnvVar env("C4CONFD_OUTPUT", "json");
+  CHECK(parse({}).get("output") == "json");
+  CHECK(parse({"--output", "text"}).get("output") == "text");
+  CHECK(parse({"--output=text"}).get("output") == "text");
+}
+
+TEST_CASE("environment twins upper-case the name and turn dashes into underscores") {
+  EnvVar env("C4CONFD_LOG_LEVEL", "debug");
+  CHECK(parse({}).get("log-level") == "debug");
+  CHECK(env_name(spec().options[3]) == "C4CONFD_LOG_LEVEL");
+  CHECK(env_name(spec().options[0]) == "C4CONFD_OUTPUT");
+}
+
+TEST_CASE("a switch can be set from its environment twin") {
+  {
+    EnvVar env("C4CONFD_QUIET", "1");
+    CHECK(parse({}).flag("quiet"));
+  }
+  {
+    EnvVar env("C4CONFD_QUIET", "true");
+    CHECK(parse({}).flag("quiet"));
+  }
+  {
+    EnvVar env("C4CONFD_QUIET", "0");
+    CHECK_FALSE(parse({}).flag("quiet"));
+  }
+}
+
+TEST_CASE("an option marked no_env ignores the environment") {
+  EnvVar env("C4CONFD_SECRET_FILE", "/etc/shadow");
+  CHECK(parse({}).get("secret-file") == "");
+  CHECK(parse({"--secret-file", "/run/s"}).get("secret-file") == "/run/s");
+}
+
+TEST_CASE("double dash ends the options") {
+  EnvVar output("C4CONFD_OUTPUT", nullptr);
+  auto o = parse({"--quiet", "--", "--output", "-x", "path"});
+  CHECK(o.flag("quiet"));
+  CHECK(o.get("output") == "text");
+  CHECK(test::joined(o.positional()) == "--output\n-x\npath\n");
+}
+
+TEST_CASE("single dash arguments are positional") {
+  auto o = parse({"-", "-q", "dir"});
+  CHECK(test::joined(o.positional()) == "-\n-q\ndir\n");
+}
+
+TEST_CASE("the last occurrence of an option wins") {
+  CHECK(parse({"--output", "json", "--output", "text"}).get("output") == "text");
+}
+
+TEST_CASE("command help lists every option with its env twin and default") {
+  std::string help = command_help(spec());
+  CHECK(help.rfind("Usage: c4confd validate [OPTIONS] PATH\n\nChecks manifests.\n", 0) == 0);
+  CHECK(help.find("  --output FORMAT\n      text or json. Default: text. [C4CONFD_OUTPUT]\n") != std::string::npos);
+  CHECK(help.find("  --quiet\n      errors only. [C4CONFD_QUIET]\n") != std::string::npos);
+  CHECK(help.find("  --secret-file PATH\n      never from the environment.\n") != std::string::npos);
+  CHECK(help.find("C4CONFD_SECRET_FILE") == std::string::npos);
+}
+
+}  // namespace
+}  // namespace c4::cli
