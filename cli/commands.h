@@ -18,5 +18,9 @@ const std::vector<Command>& all_commands();
 
 // c4confd validate PATH: exit 0 valid, 1 invalid, 2 could not run.
 Command validate_command();
+Command plan_command();
+Command apply_command();
+Command migrate_command();
+Command status_command();
 
 }  // namespace c4::cli

@@ -1,0 +1,172 @@
+// migrate, plan, apply and status: the commands that talk to PostgreSQL.
+#include <iostream>
+
+#include "cli/commands.h"
+#include "cli/source_options.h"
+#include "reconciler/database.h"
+#include "reconciler/migrations.h"
+#include "reconciler/reconcile_pass.h"
+
+namespace c4::cli {
+namespace {
+
+constexpr int kExitOk = 0, kExitError = 1, kExitChanges = 2;
+
+int fail(const std::string& command, const Status& status, int code) {
+  std::cerr << "c4confd " << command << ": " << status.message() << "\n";
+  return code;
+}
+
+Result<std::unique_ptr<pqxx::connection>> migrated_connection(const ParsedOptions& options) {
+  auto conn = connect_database(options.get("database-url"));
+  if (!conn) return conn.status();
+  auto report = migrate(**conn);
+  if (!report) return report.status();
+  return conn;
+}
+
+int run_migrate(const ParsedOptions& options) {
+  auto conn = connect_database(options.get("database-url"));
+  if (!conn) return fail("migrate", conn.status(), kExitError);
+  auto report = migrate(**conn);
+  if (!report) return fail("migrate", report.status(), kExitError);
+  for (const auto& name : report->applied) std::cout << "applied " << name << "\n";
+  std::cout << report->applied.size() << " migrations applied, " << report->already << " already applied\n";
+  return kExitOk;
+}
+
+// plan: exit 0 no change, 2 changes, 1 error (terraform plan -detailed-exitcode).
+int run_plan(const ParsedOptions& options) {
+  bool json = options.get("output") == "json";
+  auto source = open_revision_source(options);
+  if (!source) return fail("plan", source.status(), kExitError);
+  if (auto s = (*source)->fetch(); !s) return fail("plan", s, kExitError);
+  auto desired = (*source)->load();
+  if (!desired) return fail("plan", desired.status(), kExitError);
+  auto schemas = SchemaSet::builtin();
+  if (!schemas) return fail("plan", schemas.status(), kExitError);
+
+  Plan plan;
+  Problems problems;
+  std::string against = options.get("against");
+  if (!against.empty()) {
+    // A database-free plan between two revisions, for pull-request checks.
+    auto base = (*source)->load(against);
+    if (!base) return fail("plan", base.status(), kExitError);
+    auto base_report = validate_sources(base->files, **schemas);
+    auto report = validate_sources(desired->files, **schemas);
+    problems = report.problems;
+    if (report.ok()) {
+      auto p = make_plan(report.catalog, catalog_objects(base_report.catalog), catalog_fetcher(base_report.catalog));
+      if (!p) return fail("plan", p.status(), kExitError);
+      plan = std::move(p.value());
+    }
+  } else {
+    auto conn = migrated_connection(options);
+    if (!conn) return fail("plan", conn.status(), kExitError);
+    PassOptions pass;
+    pass.dry_run = true;
+    auto outcome = reconcile_revision(**conn, *desired, **schemas, pass);
+    problems = outcome.problems;
+    if (!outcome.status && outcome.failed_step != "validate") return fail("plan", outcome.status, kExitError);
+    plan = std::move(outcome.plan);
+  }
+  if (problems.has_errors()) {
+    if (json) {
+      nlohmann::json errors = nlohmann::json::array();
+      for (const auto& p : problems.items()) errors.push_back(p.to_json());
+      std::cout << nlohmann::json{{"commit", desired->commit.id}, {"errors", errors}}.dump(2) << "\n";
+    } else {
+      for (const auto& p : problems.items()) std::cout << p.to_text() << "\n";
+      std::cout << "The revision is invalid: nothing would be applied.\n";
+    }
+    return kExitError;
+  }
+  if (json) {
+    nlohmann::json out = plan_to_json(plan);
+    out["commit"] = desired->commit.id;
+    std::cout << out.dump(2) << "\n";
+  } else {
+    std::cout << "Revision " << desired->commit.id << "\n" << plan_to_text(plan);
+  }
+  return plan.empty() ? kExitOk : kExitChanges;
+}
+
+int run_apply(const ParsedOptions& options) {
+  auto source = open_revision_source(options);
+  if (!source) return fail("apply", source.status(), kExitError);
+  if (auto s = (*source)->fetch(); !s) return fail("apply", s, kExitError);
+  auto desired = (*source)->load();
+  if (!desired) return fail("apply", desired.status(), kExitError);
+  auto schemas = SchemaSet::builtin();
+  if (!schemas) return fail("apply", schemas.status(), kExitError);
+  auto conn = migrated_connection(options);
+  if (!conn) return fail("apply", conn.status(), kExitError);
+  auto outcome = reconcile_revision(**conn, *desired, **schemas, PassOptions{});
+  for (const auto& p : outcome.problems.items()) std::cout << p.to_text() << "\n";
+  if (!outcome.status)
+    return fail("apply", outcome.status.with_context(outcome.failed_step + " step failed"), kExitError);
+  std::cout << plan_to_text(outcome.plan);
+  std::cout << "Revision " << desired->commit.id << ": " << result_name(outcome.result);
+  if (outcome.revision_id) std::cout << " (revision " << *outcome.revision_id << ")";
+  std::cout << "\n";
+  return kExitOk;
+}
+
+int run_status(const ParsedOptions& options) {
+  auto conn = migrated_connection(options);
+  if (!conn) return fail("status", conn.status(), kExitError);
+  try {
+    pqxx::read_transaction txn(**conn);
+    auto status = read_status(txn);
+    if (!status) return fail("status", status.status(), kExitError);
+    std::cout << status->to_json().dump(2) << "\n";
+  } catch (const std::exception& e) {
+    return fail("status", database_error(e, "reading status"), kExitError);
+  }
+  return kExitOk;
+}
+
+std::vector<OptionSpec> with(std::vector<OptionSpec> a, const std::vector<OptionSpec>& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
+}
+
+}  // namespace
+
+Command migrate_command() {
+  return {{"migrate", "", "Applies pending SQL migrations to the database (also done by every command that uses it).",
+           {database_option()}},
+          run_migrate};
+}
+
+Command plan_command() {
+  return {{"plan", "[PATH]",
+           "Shows what applying a revision (the --repo branch tip, or the directory PATH) would change, object by\n"
+           "object and field by field, against the database, or against another Git revision with --against\n"
+           "(no database needed). Secrets are redacted.\n"
+           "Exit status: 0 no change, 2 changes, 1 error (including an invalid revision).",
+           with({database_option(),
+                 {"against", "REV", "compare with this Git revision instead of the database.", ""},
+                 {"output", "FORMAT", "text or json.", "text"}},
+                git_source_options())},
+          run_plan};
+}
+
+Command apply_command() {
+  return {{"apply", "[PATH]",
+           "Applies a revision (the --repo branch tip, or the directory PATH) to the database in one transaction:\n"
+           "creates and updates in dependency order, deletes (prune) in reverse, and the revision row. An invalid\n"
+           "revision writes nothing but a failed revision row; the live revision again writes nothing.\n"
+           "Exit status: 0 applied or unchanged, 1 error.",
+           with({database_option()}, git_source_options())},
+          run_apply};
+}
+
+Command status_command() {
+  return {{"status", "", "Prints the live revision, the last attempt with its errors, and the drift count (JSON).",
+           {database_option()}},
+          run_status};
+}
+
+}  // namespace c4::cli

@@ -1,0 +1,117 @@
+#include "reconciler/reconcile_pass.h"
+
+#include "reconciler/database.h"
+#include "reconciler/live_state.h"
+
+namespace c4 {
+namespace {
+
+nlohmann::json problems_json(const Problems& problems) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& p : problems.items()) out.push_back(p.to_json());
+  return out;
+}
+
+RevisionRecord record_for(const DesiredRevision& revision, std::chrono::system_clock::time_point started) {
+  RevisionRecord r;
+  r.commit_id = revision.commit.id;
+  r.parent_id = revision.commit.parent;
+  r.author = revision.commit.author.empty() ? "" : revision.commit.author + " <" + revision.commit.author_email + ">";
+  r.message = revision.commit.message;
+  r.source = revision.source;
+  r.started_at = started;
+  r.finished_at = std::chrono::system_clock::now();
+  return r;
+}
+
+}  // namespace
+
+PassOutcome reconcile_revision(pqxx::connection& conn, const DesiredRevision& revision, const SchemaSet& schemas,
+                               const PassOptions& options, FileValidationCache* cache) {
+  auto started = std::chrono::system_clock::now();
+  PassOutcome out;
+  out.commit_id = revision.commit.id;
+
+  // validate
+  ValidationReport report = validate_sources(revision.files, schemas, options.threads, cache);
+  out.problems = report.problems;
+  if (!report.ok()) {
+    out.failed_step = "validate";
+    out.status = Status::invalid(std::to_string(report.problems.error_count()) + " problems in revision " +
+                                 revision.commit.id);
+    if (!options.dry_run) {
+      RevisionRecord r = record_for(revision, started);
+      r.result = RevisionResult::failed;
+      r.failed_step = out.failed_step;
+      r.errors = problems_json(report.problems);
+      auto id = record_failed_revision(conn, r);
+      if (id) out.revision_id = *id;
+    }
+    return out;
+  }
+  auto catalog = std::make_shared<const Catalog>(std::move(report.catalog));
+  out.catalog = catalog;
+
+  try {
+    pqxx::work txn(conn);
+    // plan
+    auto live = read_live_objects(txn);
+    if (!live) {
+      out.failed_step = "plan";
+      out.status = live.status();
+      return out;
+    }
+    auto plan = make_plan(*catalog, *live, [&txn](const std::vector<ObjectKey>& keys) { return read_live_contents(txn, keys); });
+    if (!plan) {
+      out.failed_step = "plan";
+      out.status = plan.status();
+      return out;
+    }
+    out.plan = std::move(plan.value());
+    for (const auto& [key, object] : *live) out.ids[key] = object.id;
+    if (options.dry_run) return out;  // the transaction rolls back
+
+    auto status = read_status(txn);
+    if (!status) {
+      out.failed_step = "plan";
+      out.status = status.status();
+      return out;
+    }
+    if (out.plan.empty() && status->live_commit_id == revision.commit.id) {
+      out.result = RevisionResult::unchanged;
+      out.revision_id = status->live_revision_id;
+      return out;  // nothing to write, not even a revision row
+    }
+
+    // apply
+    auto applied = apply_plan(txn, *catalog, out.plan, *live);
+    if (!applied) {
+      out.failed_step = "apply";
+      out.status = applied.status();
+      return out;
+    }
+    out.ids = std::move(applied->ids);
+
+    // report
+    RevisionRecord r = record_for(revision, started);
+    r.result = out.plan.empty() ? RevisionResult::unchanged : RevisionResult::applied;
+    r.counts = plan_to_json(out.plan)["counts"];
+    auto id = record_revision(txn, r);
+    if (!id) {
+      out.failed_step = "apply";
+      out.status = id.status();
+      return out;
+    }
+    txn.commit();
+    out.revision_id = *id;
+    out.result = r.result;
+    out.wrote = !out.plan.empty();
+    return out;
+  } catch (const std::exception& e) {
+    out.failed_step = out.failed_step.empty() ? "apply" : out.failed_step;
+    out.status = database_error(e, "reconciling " + revision.commit.id);
+    return out;
+  }
+}
+
+}  // namespace c4

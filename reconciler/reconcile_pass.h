@@ -1,0 +1,45 @@
+// One reconcile of a desired revision against the database, as a sequence of named steps:
+// load → validate → plan → apply (one transaction, with the revision row) → report.
+// Each failure names its step; `unavailable` failures are worth retrying, the others are not.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include <pqxx/pqxx>
+
+#include "common/status.h"
+#include "model/schema_set.h"
+#include "model/validate.h"
+#include "reconciler/apply.h"
+#include "reconciler/plan.h"
+#include "reconciler/revision_log.h"
+#include "reconciler/revision_source.h"
+
+namespace c4 {
+
+struct PassOutcome {
+  RevisionResult result = RevisionResult::failed;
+  std::string commit_id;
+  std::string failed_step;       // "load", "validate", "plan", "apply"
+  Status status;                 // why it failed
+  std::optional<int64_t> revision_id;  // row written, if any
+  bool wrote = false;            // configuration rows changed
+  Plan plan;
+  Problems problems;
+  IdMap ids;                     // database ids of every desired object (after a successful pass)
+  std::shared_ptr<const Catalog> catalog;  // the desired catalog (when it validated)
+};
+
+struct PassOptions {
+  bool dry_run = false;       // plan only: roll back instead of committing
+  unsigned threads = 0;
+};
+
+// Reconciles `revision` into the database reached by `conn`. A revision that does not
+// validate writes nothing but its failed revision row. Applying the revision that is already
+// live writes nothing at all. Never throws.
+PassOutcome reconcile_revision(pqxx::connection& conn, const DesiredRevision& revision, const SchemaSet& schemas,
+                               const PassOptions& options, FileValidationCache* cache = nullptr);
+
+}  // namespace c4
