@@ -35,26 +35,40 @@ int run_migrate(const ParsedOptions& options) {
   return kExitOk;
 }
 
+// The revision the command works on: its source (fetched), the revision and the schemas.
+struct Desired {
+  std::unique_ptr<RevisionSource> source;
+  DesiredRevision revision;
+  std::shared_ptr<const SchemaSet> schemas;
+};
+
+Result<Desired> load_desired(const ParsedOptions& options) {
+  auto source = open_revision_source(options);
+  if (!source) return source.status();
+  if (auto s = (*source)->fetch(); !s) return s;
+  auto revision = (*source)->load();
+  if (!revision) return revision.status();
+  auto schemas = SchemaSet::builtin();
+  if (!schemas) return schemas.status();
+  return Desired{std::move(source.value()), std::move(revision.value()), schemas.value()};
+}
+
 // plan: exit 0 no change, 2 changes, 1 error (terraform plan -detailed-exitcode).
 int run_plan(const ParsedOptions& options) {
   bool json = options.get("output") == "json";
-  auto source = open_revision_source(options);
-  if (!source) return fail("plan", source.status(), kExitError);
-  if (auto s = (*source)->fetch(); !s) return fail("plan", s, kExitError);
-  auto desired = (*source)->load();
-  if (!desired) return fail("plan", desired.status(), kExitError);
-  auto schemas = SchemaSet::builtin();
-  if (!schemas) return fail("plan", schemas.status(), kExitError);
+  auto loaded = load_desired(options);
+  if (!loaded) return fail("plan", loaded.status(), kExitError);
+  auto& [source, desired, schemas] = *loaded;
 
   Plan plan;
   Problems problems;
   std::string against = options.get("against");
   if (!against.empty()) {
     // A database-free plan between two revisions, for pull-request checks.
-    auto base = (*source)->load(against);
+    auto base = source->load(against);
     if (!base) return fail("plan", base.status(), kExitError);
-    auto base_report = validate_sources(base->files, **schemas);
-    auto report = validate_sources(desired->files, **schemas);
+    auto base_report = validate_sources(base->files, *schemas);
+    auto report = validate_sources(desired.files, *schemas);
     problems = report.problems;
     if (report.ok()) {
       auto p = make_plan(report.catalog, catalog_objects(base_report.catalog), catalog_fetcher(base_report.catalog));
@@ -66,7 +80,7 @@ int run_plan(const ParsedOptions& options) {
     if (!conn) return fail("plan", conn.status(), kExitError);
     PassOptions pass;
     pass.dry_run = true;
-    auto outcome = reconcile_revision(**conn, *desired, **schemas, pass);
+    auto outcome = reconcile_revision(**conn, desired, *schemas, pass);
     problems = outcome.problems;
     if (!outcome.status && outcome.failed_step != "validate") return fail("plan", outcome.status, kExitError);
     plan = std::move(outcome.plan);
@@ -75,7 +89,7 @@ int run_plan(const ParsedOptions& options) {
     if (json) {
       nlohmann::json errors = nlohmann::json::array();
       for (const auto& p : problems.items()) errors.push_back(p.to_json());
-      std::cout << nlohmann::json{{"commit", desired->commit.id}, {"errors", errors}}.dump(2) << "\n";
+      std::cout << nlohmann::json{{"commit", desired.commit.id}, {"errors", errors}}.dump(2) << "\n";
     } else {
       for (const auto& p : problems.items()) std::cout << p.to_text() << "\n";
       std::cout << "The revision is invalid: nothing would be applied.\n";
@@ -84,30 +98,26 @@ int run_plan(const ParsedOptions& options) {
   }
   if (json) {
     nlohmann::json out = plan_to_json(plan);
-    out["commit"] = desired->commit.id;
+    out["commit"] = desired.commit.id;
     std::cout << out.dump(2) << "\n";
   } else {
-    std::cout << "Revision " << desired->commit.id << "\n" << plan_to_text(plan);
+    std::cout << "Revision " << desired.commit.id << "\n" << plan_to_text(plan);
   }
   return plan.empty() ? kExitOk : kExitChanges;
 }
 
 int run_apply(const ParsedOptions& options) {
-  auto source = open_revision_source(options);
-  if (!source) return fail("apply", source.status(), kExitError);
-  if (auto s = (*source)->fetch(); !s) return fail("apply", s, kExitError);
-  auto desired = (*source)->load();
-  if (!desired) return fail("apply", desired.status(), kExitError);
-  auto schemas = SchemaSet::builtin();
-  if (!schemas) return fail("apply", schemas.status(), kExitError);
+  auto loaded = load_desired(options);
+  if (!loaded) return fail("apply", loaded.status(), kExitError);
+  auto& [source, desired, schemas] = *loaded;
   auto conn = migrated_connection(options);
   if (!conn) return fail("apply", conn.status(), kExitError);
-  auto outcome = reconcile_revision(**conn, *desired, **schemas, PassOptions{});
+  auto outcome = reconcile_revision(**conn, desired, *schemas, PassOptions{});
   for (const auto& p : outcome.problems.items()) std::cout << p.to_text() << "\n";
   if (!outcome.status)
     return fail("apply", outcome.status.with_context(outcome.failed_step + " step failed"), kExitError);
   std::cout << plan_to_text(outcome.plan);
-  std::cout << "Revision " << desired->commit.id << ": " << result_name(outcome.result);
+  std::cout << "Revision " << desired.commit.id << ": " << result_name(outcome.result);
   if (outcome.revision_id) std::cout << " (revision " << *outcome.revision_id << ")";
   std::cout << "\n";
   return kExitOk;
