@@ -6,6 +6,8 @@
 #include "reconciler/database.h"
 #include "reconciler/migrations.h"
 #include "reconciler/reconcile_pass.h"
+#include "reconciler/redis_client.h"
+#include "reconciler/redis_projection.h"
 
 namespace c4::cli {
 namespace {
@@ -106,6 +108,22 @@ int run_plan(const ParsedOptions& options) {
   return plan.empty() ? kExitOk : kExitChanges;
 }
 
+Result<ProjectionStats> project(const std::string& redis_url, const PassOutcome& outcome) {
+  auto redis = RedisClient::connect(redis_url);
+  if (!redis) return redis.status();
+  std::map<std::string, std::string> tenant_uuids;
+  for (const auto& t : outcome.catalog->all<Tenant>()) tenant_uuids[t.meta.name] = t.uuid;
+  ProjectionInput input;
+  input.revision = std::to_string(outcome.revision_id.value_or(0)) + ":" + outcome.commit_id;
+  input.catalog = outcome.catalog.get();
+  input.id_of = [&](Kind kind, const std::string& tenant, const std::string& name) {
+    auto it = outcome.ids.find({kind, kind_info(kind).tenant_scoped ? tenant : "", name});
+    return it == outcome.ids.end() ? int64_t{0} : it->second;
+  };
+  input.tenant_uuid_of = [&](const std::string& tenant) { return tenant_uuids[tenant]; };
+  return project_to_redis(**redis, input);
+}
+
 int run_apply(const ParsedOptions& options) {
   auto loaded = load_desired(options);
   if (!loaded) return fail("apply", loaded.status(), kExitError);
@@ -120,6 +138,19 @@ int run_apply(const ParsedOptions& options) {
   std::cout << "Revision " << desired.commit.id << ": " << result_name(outcome.result);
   if (outcome.revision_id) std::cout << " (revision " << *outcome.revision_id << ")";
   std::cout << "\n";
+
+  // project: the database is the record; Redis is derived and catches up on the next apply.
+  std::string redis_url = options.get("redis-url");
+  if (!redis_url.empty() && outcome.catalog) {
+    auto projected = project(redis_url, outcome);
+    if (!projected) {
+      std::cerr << "c4confd apply: warning: Redis projection not updated (the database apply stands): "
+                << projected.status().message() << "\n";
+    } else {
+      std::cout << "Redis: " << projected->keys_written << " keys written, " << projected->keys_deleted
+                << " deleted, " << projected->unchanged << " unchanged\n";
+    }
+  }
   return kExitOk;
 }
 
@@ -169,7 +200,10 @@ Command apply_command() {
            "creates and updates in dependency order, deletes (prune) in reverse, and the revision row. An invalid\n"
            "revision writes nothing but a failed revision row; the live revision again writes nothing.\n"
            "Exit status: 0 applied or unchanged, 1 error.",
-           with({database_option()}, git_source_options())},
+           with({database_option(),
+                 {"redis-url", "URL", "Redis to project the edge keys into after the apply (docs/redis.md); "
+                                      "empty: skip.", ""}},
+                git_source_options())},
           run_apply};
 }
 
