@@ -130,7 +130,10 @@ int run_apply(const ParsedOptions& options) {
   auto& [source, desired, schemas] = *loaded;
   auto conn = migrated_connection(options);
   if (!conn) return fail("apply", conn.status(), kExitError);
-  auto outcome = reconcile_revision(**conn, desired, *schemas, PassOptions{});
+  PassOptions pass;
+  pass.check_drift = options.flag("check-drift");
+  auto outcome = reconcile_revision(**conn, desired, *schemas, pass);
+  for (const auto& key : outcome.drifted) std::cout << "drift: " << key.display() << " was edited in the database; rewritten\n";
   for (const auto& p : outcome.problems.items()) std::cout << p.to_text() << "\n";
   if (!outcome.status)
     return fail("apply", outcome.status.with_context(outcome.failed_step + " step failed"), kExitError);
@@ -201,6 +204,8 @@ Command apply_command() {
            "revision writes nothing but a failed revision row; the live revision again writes nothing.\n"
            "Exit status: 0 applied or unchanged, 1 error.",
            with({database_option(),
+                 {"check-drift", "", "also compare every row with the revision and rewrite rows edited by hand "
+                                     "(counted in status).", ""},
                  {"redis-url", "URL", "Redis to project the edge keys into after the apply (docs/redis.md); "
                                       "empty: skip.", ""}},
                 git_source_options())},

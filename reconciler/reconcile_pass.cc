@@ -61,6 +61,21 @@ PassOutcome reconcile_revision(pqxx::connection& conn, const DesiredRevision& re
       out.status = live.status();
       return out;
     }
+    if (options.check_drift) {
+      // drift: a row whose content no longer hashes like the manifest it was written from.
+      auto contents = read_live_contents(txn);
+      if (!contents) {
+        out.failed_step = "plan";
+        out.status = contents.status();
+        return out;
+      }
+      for (auto& [key, object] : *live) {
+        auto it = contents->find(key);
+        if (object.hash == "" || it == contents->end() || content_hash(key.kind, it->second) == object.hash) continue;
+        out.drifted.push_back(key);
+        object.hash = "";  // forces an update that rewrites the row and its children
+      }
+    }
     auto plan = make_plan(*catalog, *live, [&txn](const std::vector<ObjectKey>& keys) { return read_live_contents(txn, keys); });
     if (!plan) {
       out.failed_step = "plan";
@@ -76,6 +91,15 @@ PassOutcome reconcile_revision(pqxx::connection& conn, const DesiredRevision& re
       out.failed_step = "plan";
       out.status = status.status();
       return out;
+    }
+    if (!out.drifted.empty()) {
+      nlohmann::json corrected = nlohmann::json::array();
+      for (const auto& key : out.drifted) corrected.push_back(key.display());
+      if (auto s = record_drift(txn, corrected); !s) {
+        out.failed_step = "apply";
+        out.status = s;
+        return out;
+      }
     }
     if (out.plan.empty() && status->live_commit_id == revision.commit.id) {
       out.result = RevisionResult::unchanged;

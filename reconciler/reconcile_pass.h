@@ -27,12 +27,16 @@ struct PassOutcome {
   bool wrote = false;            // configuration rows changed
   Plan plan;
   Problems problems;
+  std::vector<ObjectKey> drifted;  // objects found edited by hand (check_drift)
   IdMap ids;                     // database ids of every desired object (after a successful pass)
   std::shared_ptr<const Catalog> catalog;  // the desired catalog (when it validated)
 };
 
 struct PassOptions {
   bool dry_run = false;       // plan only: roll back instead of committing
+  // Also compare every live row's content with the revision (reads every row, DID numbers
+  // included): rows edited by hand are rewritten and counted as drift.
+  bool check_drift = false;
   unsigned threads = 0;
 };
 

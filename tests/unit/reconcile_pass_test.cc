@@ -39,14 +39,17 @@ class TestDatabase {
   pqxx::connection& conn() { return *conn_; }
   const std::string& url() const { return url_; }
 
-  // Every configuration row, as text, for byte-for-byte comparisons.
-  std::string config_dump() {
+  // Every configuration row, as text, for byte-for-byte comparisons; without the
+  // created_at/updated_at columns when `with_times` is false.
+  std::string config_dump(bool with_times = true) {
     pqxx::read_transaction txn(*conn_);
     std::string out;
     for (const char* table : {"tenants", "domains", "carriers", "normalization_profiles", "carrier_trunks",
                               "routing_groups", "ipbxs", "dids", "did_numbers", "did_ranges", "did_prefixes",
                               "routing_rules", "routing_rule_targets", "api_tokens", "api_token_tenants"})
-      for (const auto& row : txn.exec(std::string("SELECT t::text FROM ") + table + " t ORDER BY 1"))
+      for (const auto& row : txn.exec(std::string("SELECT ") +
+                                      (with_times ? "t::text" : "(to_jsonb(t) - 'created_at' - 'updated_at')::text") +
+                                      " FROM " + table + " t ORDER BY 1"))
         out += std::string(table) + ":" + row[0].c_str() + "\n";
     return out;
   }
@@ -173,6 +176,41 @@ TEST_CASE("an invalid revision leaves the configuration identical and is recorde
   CHECK(status->last_attempt_result == "failed");
   CHECK(status->live_commit_id != outcome.commit_id);
   fs::remove_all(dir);
+}
+
+TEST_CASE("hand edits in the database are found by the drift check and corrected") {
+  TestDatabase db("c4test_drift");
+  auto revision = load_dir(fs::path(C4_SOURCE_DIR) / "examples");
+  REQUIRE(reconcile_revision(db.conn(), revision, schemas(), {}).status.is_ok());
+  std::string before = db.config_dump(false);
+  {
+    pqxx::work txn(db.conn());
+    txn.exec("UPDATE carrier_trunks SET spec = jsonb_set(spec, '{sipProxy}', '\"evil.example\"') WHERE name = 'orange-paris'");
+    txn.exec("DELETE FROM did_numbers WHERE number = (SELECT min(number) FROM did_numbers)");
+    txn.exec("UPDATE ipbxs SET domain_id = NULL WHERE name = 'acme-lyon'");
+    txn.commit();
+  }
+  // Without the drift check the stored hashes still match: nothing is seen.
+  auto blind = reconcile_revision(db.conn(), revision, schemas(), {});
+  CHECK(blind.plan.empty());
+
+  PassOptions check;
+  check.check_drift = true;
+  auto outcome = reconcile_revision(db.conn(), revision, schemas(), check);
+  REQUIRE_MESSAGE(outcome.status.is_ok(), outcome.status.message());
+  CHECK(outcome.drifted.size() == 3);
+  CHECK(outcome.plan.changes.size() == 3);
+
+  CHECK(db.config_dump(false) == before);  // a rewrite moves updated_at only
+  pqxx::read_transaction txn(db.conn());
+  auto status = read_status(txn);
+  REQUIRE(status.is_ok());
+  CHECK(status->drift_count == 3);
+  CHECK(status->last_drift.dump().find("CarrierTrunk acme/orange-paris") != std::string::npos);
+
+  auto again = reconcile_revision(db.conn(), revision, schemas(), check);
+  CHECK(again.drifted.empty());
+  CHECK(again.plan.empty());
 }
 
 TEST_CASE("a dry run plans against the database and writes nothing") {
