@@ -52,90 +52,102 @@ PassOutcome reconcile_revision(pqxx::connection& conn, const DesiredRevision& re
   auto catalog = std::make_shared<const Catalog>(std::move(report.catalog));
   out.catalog = catalog;
 
-  try {
-    pqxx::work txn(conn);
-    // plan
-    auto live = read_live_objects(txn);
-    if (!live) {
-      out.failed_step = "plan";
-      out.status = live.status();
-      return out;
-    }
-    if (options.check_drift) {
-      // drift: a row whose content no longer hashes like the manifest it was written from.
-      auto contents = read_live_contents(txn);
-      if (!contents) {
+  // plan and apply, in one transaction that is gone by the time a failure is recorded
+  [&] {
+    try {
+      pqxx::work txn(conn);
+      // plan
+      auto live = read_live_objects(txn);
+      if (!live) {
         out.failed_step = "plan";
-        out.status = contents.status();
-        return out;
+        out.status = live.status();
+        return;
       }
-      for (auto& [key, object] : *live) {
-        auto it = contents->find(key);
-        if (object.hash == "" || it == contents->end() || content_hash(key.kind, it->second) == object.hash) continue;
-        out.drifted.push_back(key);
-        object.hash = "";  // forces an update that rewrites the row and its children
+      if (options.check_drift) {
+        // drift: a row whose content no longer hashes like the manifest it was written from.
+        auto contents = read_live_contents(txn);
+        if (!contents) {
+          out.failed_step = "plan";
+          out.status = contents.status();
+          return;
+        }
+        for (auto& [key, object] : *live) {
+          auto it = contents->find(key);
+          if (object.hash == "" || it == contents->end() || content_hash(key.kind, it->second) == object.hash) continue;
+          out.drifted.push_back(key);
+          object.hash = "";  // forces an update that rewrites the row and its children
+        }
       }
-    }
-    auto plan = make_plan(*catalog, *live, [&txn](const std::vector<ObjectKey>& keys) { return read_live_contents(txn, keys); });
-    if (!plan) {
-      out.failed_step = "plan";
-      out.status = plan.status();
-      return out;
-    }
-    out.plan = std::move(plan.value());
-    for (const auto& [key, object] : *live) out.ids[key] = object.id;
-    if (options.dry_run) return out;  // the transaction rolls back
+      auto plan = make_plan(*catalog, *live, [&txn](const std::vector<ObjectKey>& keys) { return read_live_contents(txn, keys); });
+      if (!plan) {
+        out.failed_step = "plan";
+        out.status = plan.status();
+        return;
+      }
+      out.plan = std::move(plan.value());
+      for (const auto& [key, object] : *live) out.ids[key] = object.id;
+      if (options.dry_run) return;  // the transaction rolls back
 
-    auto status = read_status(txn);
-    if (!status) {
-      out.failed_step = "plan";
-      out.status = status.status();
-      return out;
-    }
-    if (!out.drifted.empty()) {
-      nlohmann::json corrected = nlohmann::json::array();
-      for (const auto& key : out.drifted) corrected.push_back(key.display());
-      if (auto s = record_drift(txn, corrected); !s) {
+      auto status = read_status(txn);
+      if (!status) {
+        out.failed_step = "plan";
+        out.status = status.status();
+        return;
+      }
+      if (!out.drifted.empty()) {
+        nlohmann::json corrected = nlohmann::json::array();
+        for (const auto& key : out.drifted) corrected.push_back(key.display());
+        if (auto s = record_drift(txn, corrected); !s) {
+          out.failed_step = "apply";
+          out.status = s;
+          return;
+        }
+      }
+      if (out.plan.empty() && status->live_commit_id == revision.commit.id) {
+        out.result = RevisionResult::unchanged;
+        out.revision_id = status->live_revision_id;
+        return;  // nothing to write, not even a revision row
+      }
+
+      // apply
+      auto applied = apply_plan(txn, *catalog, out.plan, *live);
+      if (!applied) {
         out.failed_step = "apply";
-        out.status = s;
-        return out;
+        out.status = applied.status();
+        return;
       }
-    }
-    if (out.plan.empty() && status->live_commit_id == revision.commit.id) {
-      out.result = RevisionResult::unchanged;
-      out.revision_id = status->live_revision_id;
-      return out;  // nothing to write, not even a revision row
-    }
+      out.ids = std::move(applied->ids);
 
-    // apply
-    auto applied = apply_plan(txn, *catalog, out.plan, *live);
-    if (!applied) {
-      out.failed_step = "apply";
-      out.status = applied.status();
-      return out;
+      // report
+      RevisionRecord r = record_for(revision, started);
+      r.result = out.plan.empty() ? RevisionResult::unchanged : RevisionResult::applied;
+      r.counts = plan_to_json(out.plan)["counts"];
+      auto id = record_revision(txn, r);
+      if (!id) {
+        out.failed_step = "apply";
+        out.status = id.status();
+        return;
+      }
+      txn.commit();
+      out.revision_id = *id;
+      out.result = r.result;
+      out.wrote = !out.plan.empty();
+      return;
+    } catch (const std::exception& e) {
+      out.failed_step = out.failed_step.empty() ? "apply" : out.failed_step;
+      out.status = database_error(e, "reconciling " + revision.commit.id);
+      return;
     }
-    out.ids = std::move(applied->ids);
+  }();
 
-    // report
+  if (!out.status.is_ok() && out.failed_step == "apply" && !options.dry_run) {
     RevisionRecord r = record_for(revision, started);
-    r.result = out.plan.empty() ? RevisionResult::unchanged : RevisionResult::applied;
-    r.counts = plan_to_json(out.plan)["counts"];
-    auto id = record_revision(txn, r);
-    if (!id) {
-      out.failed_step = "apply";
-      out.status = id.status();
-      return out;
-    }
-    txn.commit();
-    out.revision_id = *id;
-    out.result = r.result;
-    out.wrote = !out.plan.empty();
-    return out;
-  } catch (const std::exception& e) {
-    out.failed_step = out.failed_step.empty() ? "apply" : out.failed_step;
-    out.status = database_error(e, "reconciling " + revision.commit.id);
-    return out;
+    r.result = RevisionResult::failed;
+    r.failed_step = out.failed_step;
+    r.errors = nlohmann::json::array({{{"severity", "error"}, {"message", out.status.message()}}});
+    if (auto id = record_failed_revision(conn, r)) out.revision_id = *id;
   }
+  return out;
 }
 
 }  // namespace c4
