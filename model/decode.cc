@@ -2,6 +2,7 @@
 
 #include <re2/re2.h>
 
+#include "common/text.h"
 #include "common/uuid.h"
 #include "model/canonical.h"
 
@@ -202,7 +203,7 @@ Tenant decode_tenant(Decoder& d, Meta meta) {
     t.uuid_origin = d.origin("/metadata/name");
   } else {  // its form is checked by the schema
     t.uuid_origin = d.origin("/spec/uuid");
-    for (auto& c : t.uuid) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    t.uuid = ascii_lower(t.uuid);
   }
   return t;
 }
@@ -211,7 +212,7 @@ Domain decode_domain(Decoder& d, Meta meta) {
   Domain x;
   x.meta = std::move(meta);
   x.domain = d.hostname(d.spec(), "/spec", "domain");
-  for (auto& c : x.domain) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  x.domain = ascii_lower(x.domain);
   x.domain_origin = d.origin("/spec/domain");
   x.description = Decoder::str(d.spec(), "description");
   return x;
@@ -447,7 +448,7 @@ ApiToken decode_token(Decoder& d, Meta meta) {
   const json& s = d.spec();
   x.sha256 = Decoder::str(s, "sha256");
   x.sha256_origin = d.origin("/spec/sha256");
-  for (auto& c : x.sha256) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  x.sha256 = ascii_lower(x.sha256);
   x.description = Decoder::str(s, "description");
   if (s.contains("tenants"))
     for (size_t i = 0; i < s["tenants"].size(); ++i)

@@ -2,6 +2,8 @@
 
 #include <regex>
 
+#include "common/text.h"
+
 namespace c4 {
 
 std::string redact_url(const std::string& url) {
@@ -14,15 +16,12 @@ Result<std::unique_ptr<pqxx::connection>> connect_database(const std::string& ur
   try {
     return std::make_unique<pqxx::connection>(url);
   } catch (const std::exception& e) {
-    std::string why = e.what();
-    while (!why.empty() && (why.back() == '\n' || why.back() == ' ')) why.pop_back();
-    return Status::unavailable("cannot connect to PostgreSQL at " + redact_url(url) + ": " + why);
+    return Status::unavailable("cannot connect to PostgreSQL at " + redact_url(url) + ": " + trim_end(e.what()));
   }
 }
 
 Status database_error(const std::exception& e, const std::string& context) {
-  std::string why = e.what();
-  while (!why.empty() && (why.back() == '\n' || why.back() == ' ')) why.pop_back();
+  std::string why = trim_end(e.what());
   if (dynamic_cast<const pqxx::broken_connection*>(&e) || dynamic_cast<const pqxx::in_doubt_error*>(&e) ||
       dynamic_cast<const pqxx::serialization_failure*>(&e) || dynamic_cast<const pqxx::deadlock_detected*>(&e))
     return Status::unavailable(context + ": " + why);

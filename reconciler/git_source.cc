@@ -12,6 +12,7 @@
 #include <sstream>
 #include <system_error>
 
+#include "common/text.h"
 #include "model/loader.h"
 
 namespace c4 {
@@ -194,11 +195,6 @@ std::string hmac_sha1_raw(std::string_view key, std::string_view data) {
 
 // ---- known_hosts --------------------------------------------------------------------------
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 // OpenSSH's pattern matching: '*' any run of characters, '?' one character.
 bool glob_match(std::string_view pattern, std::string_view text) {
@@ -223,7 +219,7 @@ bool glob_match(std::string_view pattern, std::string_view text) {
 
 // The name a known_hosts file records for host:port.
 std::string known_hosts_name(std::string_view host, int port) {
-  std::string h = lower(host);
+  std::string h = ascii_lower(host);
   if (port <= 0 || port == 22) return h;
   return "[" + h + "]:" + std::to_string(port);
 }
@@ -248,7 +244,7 @@ bool host_field_matches(std::string_view field, const std::string& name) {
     start = comma + 1;
     bool negated = !pattern.empty() && pattern[0] == '!';
     if (negated) pattern.remove_prefix(1);
-    if (pattern.empty() || !glob_match(lower(pattern), name)) continue;
+    if (pattern.empty() || !glob_match(ascii_lower(pattern), name)) continue;
     if (negated) return false;  // a negated match vetoes the whole line
     matched = true;
   }
