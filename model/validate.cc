@@ -5,6 +5,7 @@
 #include <cctype>
 #include <thread>
 
+#include "common/text.h"
 #include "model/checks.h"
 #include "model/decode.h"
 #include "model/yaml_json.h"
@@ -15,11 +16,6 @@ namespace {
 std::string known_kinds() {
   std::string s;
   for (const auto& k : all_kinds()) s += (s.empty() ? "" : ", ") + std::string(k.name);
-  return s;
-}
-
-std::string lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;
 }
 
@@ -49,7 +45,7 @@ std::optional<Kind> read_header(const Document& doc, const nlohmann::json& json,
   if (auto k = kind_from_name(name)) return k;
   std::string hint;
   for (const auto& info : all_kinds())
-    if (lower(std::string(info.name)) == lower(name)) hint = " (did you mean " + std::string(info.name) + "?)";
+    if (ascii_lower(info.name) == ascii_lower(name)) hint = " (did you mean " + std::string(info.name) + "?)";
   return fail("/kind", "unknown kind \"" + name + "\"" + (hint.empty() ? "; known kinds: " + known_kinds() : hint));
 }
 
@@ -102,13 +98,15 @@ ValidationReport validate_sources(const std::vector<SourceText>& sources, const 
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
   threads = std::min<unsigned>(threads, std::max<size_t>(1, sources.size()));
 
-  std::vector<std::shared_ptr<const FileValidation>> results(sources.size());
+  std::vector<std::shared_ptr<FileValidation>> results(sources.size());
   if (cache)
-    for (size_t i = 0; i < sources.size(); ++i) results[i] = cache->find(sources[i]);
+    for (size_t i = 0; i < sources.size(); ++i)
+      // Cached results are only read (copied below), never moved from.
+      results[i] = std::const_pointer_cast<FileValidation>(cache->find(sources[i]));
   std::atomic<size_t> next{0};
   auto worker = [&] {
     for (size_t i = next++; i < sources.size(); i = next++)
-      if (!results[i]) results[i] = std::make_shared<const FileValidation>(validate_file(sources[i], schemas));
+      if (!results[i]) results[i] = std::make_shared<FileValidation>(validate_file(sources[i], schemas));
   };
   std::vector<std::thread> pool;
   for (unsigned t = 1; t < threads; ++t) pool.emplace_back(worker);
@@ -119,10 +117,14 @@ ValidationReport validate_sources(const std::vector<SourceText>& sources, const 
   report.files = sources.size();
   std::map<std::string, std::shared_ptr<const FileValidation>> entries;
   for (size_t i = 0; i < sources.size(); ++i) {
-    const FileValidation& r = *results[i];
+    FileValidation& r = *results[i];
     report.documents += r.documents;
-    Catalog copy = r.catalog;  // cached results stay intact for the next revision
-    report.catalog.append(std::move(copy));
+    if (cache) {
+      Catalog copy = r.catalog;  // cached results stay intact for the next revision
+      report.catalog.append(std::move(copy));
+    } else {
+      report.catalog.append(std::move(r.catalog));  // nobody keeps them: no copy of a million numbers
+    }
     report.problems.append(r.problems);
     if (cache && !sources[i].content_id.empty()) entries[FileValidationCache::key(sources[i])] = results[i];
   }
