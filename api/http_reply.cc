@@ -1,0 +1,21 @@
+#include "api/http_reply.h"
+
+#include <algorithm>
+
+namespace c4::api {
+
+HttpReply json_reply(int status, const nlohmann::json& body) {
+  return HttpReply{status, "application/json", body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)};
+}
+
+HttpReply error_reply(int status, std::string_view code, std::string_view message, nlohmann::json details) {
+  nlohmann::json body = {{"error", {{"code", code}, {"message", message}, {"details", std::move(details)}}}};
+  return json_reply(status, body);
+}
+
+bool TenantScope::allows(std::string_view tenant_uuid) const {
+  if (all) return true;
+  return std::find(tenant_uuids.begin(), tenant_uuids.end(), tenant_uuid) != tenant_uuids.end();
+}
+
+}  // namespace c4::api

@@ -1,0 +1,42 @@
+// The vocabulary shared by every HTTP handler of the API: what a handler returns, how an error
+// looks on the wire, and which tenants a caller may see.
+//
+// Handlers are plain functions from parsed input to an HttpReply, so they are tested without a
+// socket and mounted on the server (api/server/) in one place. Every error body has the one
+// shape of DESIGN.md, "API rules": {"error": {"code", "message", "details"}}.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace c4::api {
+
+struct HttpReply {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;  // empty for 204
+};
+
+// A JSON body with `status`.
+HttpReply json_reply(int status, const nlohmann::json& body);
+
+// {"error": {"code": code, "message": message, "details": details}}; details defaults to {}.
+// `code` is a short stable word for programs ("invalid_field", "not_found", "unauthorized"…);
+// `message` is a sentence for people that names the field or the thing at fault.
+HttpReply error_reply(int status, std::string_view code, std::string_view message,
+                      nlohmann::json details = nlohmann::json::object());
+
+// Which tenants a request may read. Built by the access layer from the bearer token (or the
+// trusted network a Kamailio router calls from); handlers only ask `allows`.
+struct TenantScope {
+  bool all = false;                       // admin token, trusted Kamailio network
+  std::vector<std::string> tenant_uuids;  // lower-case canonical UUIDs, when not `all`
+
+  static TenantScope everything() { return TenantScope{true, {}}; }
+  bool allows(std::string_view tenant_uuid) const;
+};
+
+}  // namespace c4::api
