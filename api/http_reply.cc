@@ -18,4 +18,9 @@ bool TenantScope::allows(std::string_view tenant_uuid) const {
   return std::find(tenant_uuids.begin(), tenant_uuids.end(), tenant_uuid) != tenant_uuids.end();
 }
 
+const std::string* ApiRequest::query_value(std::string_view name) const {
+  auto it = query.find(std::string(name));
+  return it == query.end() ? nullptr : &it->second;
+}
+
 }  // namespace c4::api

@@ -6,6 +6,7 @@
 // shape of DESIGN.md, "API rules": {"error": {"code", "message", "details"}}.
 #pragma once
 
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,6 +38,21 @@ struct TenantScope {
 
   static TenantScope everything() { return TenantScope{true, {}}; }
   bool allows(std::string_view tenant_uuid) const;
+};
+
+// What a handler sees of a request, once the server has parsed it and the access layer has
+// decided who is asking. Handlers never see httplib types, so they are tested without a socket.
+struct ApiRequest {
+  std::string method;                               // "GET", "POST", …
+  std::string path;                                 // "/1.0/cdrs"
+  std::multimap<std::string, std::string> query;    // decoded query parameters
+  std::map<std::string, std::string> path_params;   // e.g. {"id": "42"} for /1.0/trunks/{id}
+  std::string body;
+  std::string remote_addr;                          // peer IP address as text
+  TenantScope scope;                                // what the caller may read
+
+  // The first value of query parameter `name`, or nullptr.
+  const std::string* query_value(std::string_view name) const;
 };
 
 }  // namespace c4::api

@@ -29,4 +29,13 @@ TEST_CASE("tenant scope allows only its tenants unless it is everything") {
   CHECK_FALSE(TenantScope{}.allows("0b5e2c4e-1111-5111-8111-111111111111"));
 }
 
+TEST_CASE("api request query_value returns the first value or nothing") {
+  ApiRequest r;
+  r.query = {{"limit", "10"}, {"label", "a=b"}, {"label", "c=d"}};
+  REQUIRE(r.query_value("limit") != nullptr);
+  CHECK(*r.query_value("limit") == "10");
+  CHECK(*r.query_value("label") == "a=b");
+  CHECK(r.query_value("offset") == nullptr);
+}
+
 }  // namespace c4::api
