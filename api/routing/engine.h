@@ -117,6 +117,14 @@ struct RouteDecision {
   std::vector<Skipped> skipped;
 };
 
+// The IPBX or trunk a route goes to, and its database id.
+const Meta& target_meta(const Snapshot& snapshot, const Route& route);
+int64_t target_id(const Snapshot& snapshot, const Route& route);
+// The DID, Domain or RoutingRule that matched; nullptr for Match::Kind::none.
+const Meta* match_meta(const Snapshot& snapshot, const Match& match);
+// The IPBX or trunk that called; nullptr for Caller::Kind::none.
+const Meta* caller_meta(const Snapshot& snapshot, const Caller& caller);
+
 // Identifies the caller only (the /auth question, and step 1 of route()).
 Caller identify_caller(const Snapshot& snapshot, const CallRequest& request, CallerMatching matching,
                        std::vector<Skipped>* skipped = nullptr);

@@ -29,7 +29,7 @@
 #include "common/status.h"
 #include "model/catalog.h"
 
-namespace pqxx { class connection; }
+#include <pqxx/connection>
 
 namespace c4::routing {
 
