@@ -1,6 +1,7 @@
 // Step 1 of routing: who is calling (identify_caller, declared in engine.h).
 #include <algorithm>
 #include <cctype>
+#include <functional>
 
 #include "api/routing/engine.h"
 #include "api/routing/snapshot_data.h"
@@ -23,16 +24,23 @@ struct Candidate {
   std::string via;
 };
 
+// Who may be calling: owners of the allowed sources that contain the address (most specific
+// first), then the explicit wildcards (anySource), then the source-less ones: named by
+// username only (`by_name`), or, for CallerMatching::legacy, anyone.
 std::vector<Candidate> candidates(const SourceTable& table, const std::vector<uint32_t>& any,
                                   const std::vector<uint32_t>& none, const std::optional<IpNetwork>& address,
-                                  CallerMatching matching) {
+                                  CallerMatching matching, const std::function<bool(uint32_t)>& by_name) {
   std::vector<Candidate> out;
   if (address)
     for (const auto& hit : table.lookup(*address))
       out.push_back({hit.owner, hit.network.prefix_len, "source " + hit.network.to_string()});
   for (uint32_t i : any) out.push_back({i, -1, "anySource"});
-  if (matching == CallerMatching::legacy)
-    for (uint32_t i : none) out.push_back({i, -2, "no allowed source (legacy wildcard)"});
+  for (uint32_t i : none) {
+    if (by_name(i))
+      out.push_back({i, -1, "username"});
+    else if (matching == CallerMatching::legacy)
+      out.push_back({i, -2, "no allowed source (legacy wildcard)"});
+  }
   return out;
 }
 
@@ -90,7 +98,9 @@ Caller identify_caller(const Snapshot& snapshot, const CallRequest& request, Cal
   std::optional<IpNetwork> address = parse_ip_address(request.source_ip);
   Caller best;
   int best_score = -1, best_specificity = -3;
-  for (const auto& c : candidates(d.ipbx_sources, d.any_source_ipbxs, d.no_source_ipbxs, address, matching)) {
+  auto has_username = [&](uint32_t i) { return !d.ipbxs[i].src->username.empty(); };
+  for (const auto& c : candidates(d.ipbx_sources, d.any_source_ipbxs, d.no_source_ipbxs, address, matching,
+                                  has_username)) {
     const IpbxEntry& x = d.ipbxs[c.index];
     int score = 0;
     std::string why;
@@ -112,7 +122,8 @@ Caller identify_caller(const Snapshot& snapshot, const CallRequest& request, Cal
   if (best.kind != Caller::Kind::none) return best;
   // The old service's order: carrier trunks only when no IPBX accepts the caller; the most
   // specific allowed source wins.
-  auto trunks = candidates(d.trunk_sources, d.any_source_trunks, d.no_source_trunks, address, matching);
+  auto trunks = candidates(d.trunk_sources, d.any_source_trunks, d.no_source_trunks, address, matching,
+                           [](uint32_t) { return false; });
   if (!trunks.empty()) return {Caller::Kind::trunk, trunks.front().index, trunks.front().via, false};
   return {};
 }

@@ -41,9 +41,12 @@ Result<SnapshotPtr> load_snapshot(pqxx::connection& conn, const SnapshotOptions&
     Problems problems;
     // Decode in dependency order (the order of Kind), as a revision's catalog holds them.
     for (const auto& [key, content] : *contents) {
-      Document doc;
-      // No file: the object comes from a row (explain shows no file:line for it).
-      if (!decode_document(key.kind, doc, document_of(key, content), catalog, problems))
+      Document doc;  // no file: the object comes from a row (explain shows no file:line)
+      nlohmann::json json = document_of(key, content);
+      // The decoder walks a DID's number lists in the YAML tree alongside the JSON (for
+      // positions), so a DID needs one; JSON text is YAML.
+      if (key.kind == Kind::DID) doc.root = YAML::Load(json.dump());
+      if (!decode_document(key.kind, doc, json, catalog, problems))
         return Status::internal("row of " + key.display() + " does not decode");
     }
     if (problems.has_errors())

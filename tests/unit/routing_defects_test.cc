@@ -19,7 +19,7 @@ std::string sourceless_manifests() {
 apiVersion: c4confd/v1
 kind: IPBX
 metadata: {name: nosource, tenant: acme}
-spec: {host: nosource.example}
+spec: {host: nosource.example, username: pbxuser, password: pbx-secret}
 ---
 apiVersion: c4confd/v1
 kind: CarrierTrunk
@@ -118,20 +118,23 @@ TEST_CASE("next-hop credentials are the resolved secret never a hash") {
 TEST_CASE("a source-less trunk or IPBX and an empty username are not wildcards") {
   auto s = compile_yaml(sourceless_manifests());
   auto r = call("192.0.2.200", "100", "+33140000123");
-  auto strict = identify_caller(*s, r, CallerMatching::strict);
-  CHECK(strict.kind == Caller::Kind::none);
-  // anySource with a username needs that username, never an empty one.
+  CHECK(identify_caller(*s, r, CallerMatching::strict).kind == Caller::Kind::none);
+  // Without an address, an IPBX is named by its username, never by an empty one.
+  r.username = "pbxuser";
+  auto named = identify_caller(*s, r, CallerMatching::strict);
+  REQUIRE(named.kind == Caller::Kind::ipbx);
+  CHECK(caller_meta(*s, named)->name == "nosource");
   r.username = "roamer";
   auto roamer = identify_caller(*s, r, CallerMatching::strict);
   REQUIRE(roamer.kind == Caller::Kind::ipbx);
   CHECK(caller_meta(*s, roamer)->name == "roaming");
   r.username = "someone-else";
   CHECK(identify_caller(*s, r, CallerMatching::strict).kind == Caller::Kind::none);
-  // The old behaviour stays reachable: unset sources match everyone.
+  // The old behaviour stays reachable: a trunk without a source matches everyone.
   r.username = "";
   auto legacy = identify_caller(*s, r, CallerMatching::legacy);
-  REQUIRE(legacy.kind == Caller::Kind::ipbx);
-  CHECK(caller_meta(*s, legacy)->name == "nosource");
+  REQUIRE(legacy.kind == Caller::Kind::trunk);
+  CHECK(caller_meta(*s, legacy)->name == "nosource-trunk");
 }
 
 TEST_CASE("anySource without a username is the explicit wildcard") {
@@ -192,10 +195,11 @@ TEST_CASE("64 concurrent calls to one number each get their own From and P-Asser
       pai[i] = j["rtjson"]["routes"][0]["headers"]["extra"];
     });
   for (auto& t : threads) t.join();
+  // The first target is orange-paris, whose registration sets the From domain.
   for (int i = 0; i < kThreads; ++i) {
-    std::string caller = "01400001" + std::to_string(10 + i);
-    CHECK(from[i] == "sip:" + caller + "@caller.example");
-    CHECK(pai[i] == "P-Asserted-Identity: \"Caller " + std::to_string(i) + "\" <sip:" + caller + "@caller.example>\r\n");
+    std::string uri = "sip:01400001" + std::to_string(10 + i) + "@paris.acme.example.com";
+    CHECK(from[i] == uri);
+    CHECK(pai[i] == "P-Asserted-Identity: \"Caller " + std::to_string(i) + "\" <" + uri + ">\r\n");
   }
 }
 

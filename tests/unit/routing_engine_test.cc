@@ -201,7 +201,7 @@ TEST_CASE("an unresolvable secret is a warning and the snapshot still routes") {
   SnapshotOptions options;
   options.resolve_secret = [](const SecretRef& ref) -> Result<std::string> {
     if (ref.value == "VOXBONE_PASSWORD") return Status::not_found("environment variable VOXBONE_PASSWORD is not set");
-    return "x";
+    return std::string("x");
   };
   auto files = read_manifest_tree(std::filesystem::path(C4_SOURCE_DIR) / "examples");
   REQUIRE(files.is_ok());

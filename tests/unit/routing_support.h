@@ -17,15 +17,14 @@ namespace c4::routing::test {
 
 // "secret-of-<NAME>" for every passwordFrom {env: NAME}; plain values as written.
 inline Result<std::string> fake_secret(const SecretRef& ref) {
-  if (ref.source == SecretRef::Source::env) return "secret-of-" + ref.value;
+  if (ref.source == SecretRef::Source::env) return std::string("secret-of-") + ref.value;
   if (ref.source == SecretRef::Source::plain) return ref.value;
   return Status::not_found("no such secret file " + ref.value);
 }
 
 inline SnapshotPtr compile_texts(const std::vector<SourceText>& files, SnapshotOptions options = {}) {
   auto report = c4::test::validate_texts(files);
-  for (const auto& line : c4::test::problem_lines(report)) INFO(line);
-  REQUIRE(report.ok());
+  REQUIRE_MESSAGE(report.ok(), c4::test::problem_text(report));
   if (!options.resolve_secret) options.resolve_secret = fake_secret;
   auto snapshot = compile_snapshot(std::move(report.catalog), {}, "test", options);
   REQUIRE_MESSAGE(snapshot.is_ok(), snapshot.status().message());
