@@ -19,6 +19,7 @@
 #include "api/routing/kamailio.h"
 #include "model/loader.h"
 #include "model/validate.h"
+#include "reconciler/database.h"
 
 namespace {
 
@@ -159,6 +160,26 @@ int main(int argc, char** argv) {
       repo.c_str(), counts["did_numbers"], counts["did_ranges"], counts["rule_prefixes"], counts["rules"], load_s,
       compile_s, rss_before, rss_mib(), peak_rss_mib(), peak_before);
   std::fflush(stdout);
+
+  // With C4_BENCH_DATABASE_URL (a database where REPO was applied): load_snapshot's time too.
+  if (const char* url = std::getenv("C4_BENCH_DATABASE_URL")) {
+    auto conn = connect_database(url);
+    if (!conn) {
+      std::cerr << "c4routing_bench: " << conn.status().message() << "\n";
+      return 2;
+    }
+    auto t2 = Clock::now();
+    auto loaded = load_snapshot(**conn);
+    double load_db_s = seconds_since(t2);
+    if (!loaded) {
+      std::cerr << "c4routing_bench: " << loaded.status().message() << "\n";
+      return 2;
+    }
+    std::printf("{\"bench\": \"routing_load_snapshot\", \"did_numbers\": %zu, \"load_snapshot_s\": %.3f, "
+                "\"peak_rss_mib\": %ld}\n",
+                (*loaded)->counts()["did_numbers"], load_db_s, peak_rss_mib());
+    std::fflush(stdout);
+  }
 
   if (!pick_calls(f)) {
     std::cerr << "c4routing_bench: found no routable inbound and outbound call in " << repo << "\n";
