@@ -273,7 +273,7 @@ class Router {
           out.insert(out.end(), group.begin(), group.end());
           break;
         }
-        uint64_t pick = group.size() == 1 ? 0 : random(total);
+        uint64_t pick = group.size() == 1 ? 0 : random(total) % total;  // % total: a faulty source cannot overrun
         size_t k = 0;
         for (; k < group.size(); ++k) {
           uint64_t w = static_cast<uint64_t>(std::max(group[k].weight, 0));
@@ -326,7 +326,8 @@ class Router {
     if (from_) {
       std::string caller = normalize(profile, out_.caller_number, Normalizer::Direction::outbound,
                                      Normalizer::Role::caller, "caller to " + label);
-      route.from_uri = "sip:" + caller + "@" + host_port(from_host.empty() ? from_->host : from_host, from_->port);
+      // A trunk's registration domain replaces the caller's host (and its port) in From.
+      route.from_uri = "sip:" + caller + "@" + (from_host.empty() ? host_port(from_->host, from_->port) : from_host);
     } else {
       route.from_uri = req_.from_uri;
     }

@@ -90,7 +90,8 @@ using SnapshotPtr = std::shared_ptr<const Snapshot>;
 // database `ids` of its objects (objects missing from `ids` are numbered by assign_ids) and
 // the revision id. Fails with Status::invalid when the catalog breaks an invariant that
 // validation guarantees (a dangling reference, a regex RE2 rejects), naming the object.
-// Thread-safe (builds are independent); takes about 1 s per million DIDs.
+// Thread-safe (builds are independent). About 0.1 s for a million numbers and 100,000 rule
+// prefixes (docs/routing.md, "Measured").
 Result<SnapshotPtr> compile_snapshot(Catalog catalog, ObjectIds ids, std::string revision,
                                      const SnapshotOptions& options = {});
 
