@@ -1,6 +1,7 @@
 // The routing engine's choices: time windows and their time zones, weighted order, capacity,
 // serial failover and what explain reports.
 #include <random>
+#include <thread>
 
 #include "api/routing/window_clock.h"
 #include "routing_support.h"
@@ -126,6 +127,30 @@ TEST_CASE("open channels are released by the CDR or after the maximum age") {
   CHECK(capacity.at_capacity(7, limits, t0 + std::chrono::seconds(30)));
   // "b" started at t0+5 and never sent a CDR: gone at t0+65.
   CHECK(capacity.open_channels(7, t0 + std::chrono::seconds(66)) == 1);
+}
+
+TEST_CASE("capacity counts stay exact under concurrent calls") {
+  CapacityTracker capacity;
+  RouteEnv env = env_at(kTueDay);
+  env.capacity = &capacity;
+  constexpr int kThreads = 8, kCallsEach = 5;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t)
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kCallsEach; ++i) {
+        auto r = call("192.0.2.10", "0140000123", "00390612345678");
+        r.call_id = "c-" + std::to_string(t) + "-" + std::to_string(i);
+        route(examples(), r, env);
+      }
+    });
+  for (auto& th : threads) th.join();
+  int64_t voxbone = 0;
+  for (const auto& [key, id] : assign_ids(examples().catalog()))
+    if (key.kind == Kind::CarrierTrunk && key.name == "voxbone-fr") voxbone = id;
+  CHECK(capacity.open_channels(voxbone, env.now) == kThreads * kCallsEach);
+  for (int t = 0; t < kThreads; ++t)
+    for (int i = 0; i < kCallsEach; ++i) capacity.release_call("c-" + std::to_string(t) + "-" + std::to_string(i));
+  CHECK(capacity.open_channels(voxbone, env.now) == 0);
 }
 
 TEST_CASE("failover gives every target in order and failover off gives one") {
