@@ -54,6 +54,7 @@ class ScratchDatabase {
   }
   ~ScratchDatabase() {
     conn_.reset();
+    if (!admin_) return;  // abandoned
     try {
       pqxx::nontransaction(*admin_).exec("DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)");
     } catch (const std::exception&) {
