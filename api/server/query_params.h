@@ -39,6 +39,13 @@ bool parse_labels(const ApiRequest& request, std::vector<std::pair<std::string, 
 // space. A parameter without '=' has an empty value.
 std::multimap<std::string, std::string> parse_query_string(std::string_view target);
 
+// True when `text` is well-formed UTF-8 without NUL (what PostgreSQL text accepts).
+bool is_clean_utf8(std::string_view text);
+
+// A 400 for the first query parameter, path parameter or path that is not clean UTF-8 (a
+// database would refuse it later, which must not look like an outage), or nullopt.
+std::optional<HttpReply> unreadable_text(const ApiRequest& request);
+
 // A 400 for the first query parameter not in `known`, or nullopt when all are known.
 std::optional<HttpReply> unknown_parameter(const ApiRequest& request, const std::set<std::string>& known);
 

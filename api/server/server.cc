@@ -92,6 +92,10 @@ Server::Outcome Server::handle(const std::string& method, const std::string& pat
   request.body = body;
   request.remote_addr = peer;
   request.scope = std::move(decision.scope);
+  if (auto unreadable = unreadable_text(request)) {
+    out.reply = std::move(*unreadable);
+    return out;
+  }
   try {
     out.reply = route.handler(request);
   } catch (const std::exception& e) {

@@ -19,3 +19,19 @@ TEST_CASE("query strings split on the first equals sign and are percent decoded"
 }
 
 }  // namespace c4::api
+
+namespace c4::api {
+
+TEST_CASE("clean utf8 accepts text PostgreSQL can store and refuses the rest") {
+  CHECK(is_clean_utf8("acme-paris"));
+  CHECK(is_clean_utf8("Télécom ☎ 𝄞"));
+  CHECK(is_clean_utf8(""));
+  CHECK_FALSE(is_clean_utf8(std::string("a\0b", 3)));
+  CHECK_FALSE(is_clean_utf8("\xff"));
+  CHECK_FALSE(is_clean_utf8("\xc3"));          // cut short
+  CHECK_FALSE(is_clean_utf8("\xc0\xaf"));      // overlong '/'
+  CHECK_FALSE(is_clean_utf8("\xed\xa0\x80"));  // a surrogate
+  CHECK_FALSE(is_clean_utf8("\xf4\x90\x80\x80"));  // past U+10FFFF
+}
+
+}  // namespace c4::api

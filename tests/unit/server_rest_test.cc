@@ -125,6 +125,14 @@ TEST_CASE("malformed query parameters are a 400 naming the parameter") {
     CHECK(r.status == 400);
     CHECK(r.json()["error"]["details"]["parameter"] == "id");
   }
+  // Bytes PostgreSQL cannot store are the caller's mistake, not a database outage.
+  for (const std::string query : {"name=%ff", "tenant=%00", "label=k%3D%c3"}) {
+    CAPTURE(query);
+    auto r = s.get("/1.0/carriers?" + query);
+    CHECK(r.status == 400);
+    CHECK(error_code(r) == "invalid_parameter");
+  }
+  CHECK(s.get("/1.0/carriers/by-name/acme/%ff").status == 400);
   CHECK(s.get("/1.0/carriers/987654").status == 404);
   CHECK(error_code(s.get("/1.0/carriers/987654")) == "not_found");
 }
