@@ -29,6 +29,7 @@ Result<std::unique_ptr<ApiService>> ApiService::create(ApiServiceOptions options
   WatcherOptions watch;
   watch.database_url = o.database_url;
   watch.redis_url = o.redis_url;
+  watch.channel = o.redis_channel;
   watch.poll_interval = o.poll_interval;
   s->watcher_ = std::make_shared<RevisionWatcher>(watch);
   auto tokens = s->tokens_;

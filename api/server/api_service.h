@@ -32,6 +32,7 @@ struct ApiServiceOptions {
   ServerOptions server;
   std::string database_url;
   std::string redis_url;       // empty: PostgreSQL poll only
+  std::string redis_channel = "c4:revisions";  // docs/redis.md; tests use channels of their own
   std::string admin_token;     // the token itself; empty: none
   std::string kamailio_token;  // the token itself; empty: trusted networks only
   std::vector<IpNetwork> trusted_networks;

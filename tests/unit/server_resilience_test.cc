@@ -76,6 +76,8 @@ TEST_CASE("a revision announced on Redis triggers a reload without waiting for t
   ExamplesService s("c4test_srv_redis_announce",
                     [&](api::ApiServiceOptions& o) {
                       o.redis_url = redis_url;
+                      // A channel of its own: other tests publish on c4:revisions of the same Redis.
+                      o.redis_channel = "c4test:revisions:" + std::to_string(::getpid());
                       o.poll_interval = std::chrono::minutes(10);  // only an announcement can wake it
                     },
                     [&](api::ApiService& service) {
@@ -104,7 +106,9 @@ TEST_CASE("a revision announced on Redis triggers a reload without waiting for t
   }
   auto redis = RedisClient::connect(redis_url);
   REQUIRE(redis.is_ok());
-  REQUIRE((*redis)->command({"PUBLISH", "c4:revisions", "announced"}).is_ok());
+  auto delivered = (*redis)->command({"PUBLISH", "c4test:revisions:" + std::to_string(::getpid()), "announced"});
+  REQUIRE(delivered.is_ok());
+  CHECK(delivered->integer == 1);  // one subscriber: the watcher
   CHECK(eventually([&] {
     std::lock_guard lock(mutex);
     return seen.size() == loads_before + 1;
