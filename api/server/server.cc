@@ -122,9 +122,11 @@ void Server::install_httplib_handlers() {
     for (const auto& [name, value] : out.headers) res.set_header(name.c_str(), value);
     auto elapsed = Clock::now() - started;
     metrics_->record(out.slot ? *out.slot : metrics_->unmatched(req.method), out.reply.status, elapsed);
-    log_event(out.hot ? LogLevel::debug : LogLevel::info, "http.request",
-              {{"method", req.method}, {"route", out.route}, {"status", out.reply.status},
-               {"us", std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count()}});
+    LogLevel level = out.hot ? LogLevel::debug : LogLevel::info;
+    if (log_enabled(level))  // the Kamailio routes are not worth a JSON object each when unlogged
+      log_event(level, "http.request",
+                {{"method", req.method}, {"route", out.route}, {"status", out.reply.status},
+                 {"us", std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count()}});
   };
   const std::string any = ".*";
   http_->Get(any, serve);
