@@ -8,6 +8,7 @@
 #include "private_postgres.h"
 #include "reconciler/redis_client.h"
 #include "server_test_support.h"
+#include "test_support.h"
 
 namespace c4::test {
 
@@ -215,8 +216,10 @@ TEST_CASE("stop lets an in-flight request finish") {
   CHECK(http_get(port, "/status").status == 0);  // no longer listening
 }
 
-TEST_CASE("c4confd serve answers and exits 0 on SIGTERM") {
+TEST_CASE("c4confd serve answers logs each request as JSON and exits 0 on SIGTERM") {
   ScratchDatabase db("c4test_srv_serve_cli");
+  TempDir logs;
+  std::string log_file = (logs.path() / "stderr.log").string();
   int port = free_loopback_port();
   pid_t pid = ::fork();
   REQUIRE(pid >= 0);
@@ -225,7 +228,8 @@ TEST_CASE("c4confd serve answers and exits 0 on SIGTERM") {
     ::setenv("C4CONFD_ADMIN_TOKEN", kAdminToken.c_str(), 1);
     ::unsetenv("C4CONFD_REDIS_URL");
     std::string listen = "127.0.0.1:" + std::to_string(port);
-    ::execl(C4_BINARY, C4_BINARY, "serve", "--listen", listen.c_str(), "--poll-interval", "0.2", "--log-level", "warn",
+    if (!std::freopen(log_file.c_str(), "w", stderr)) ::_exit(126);
+    ::execl(C4_BINARY, C4_BINARY, "serve", "--listen", listen.c_str(), "--poll-interval", "0.2", "--log-level", "info",
             static_cast<char*>(nullptr));
     ::_exit(127);
   }
@@ -243,6 +247,28 @@ TEST_CASE("c4confd serve answers and exits 0 on SIGTERM") {
   REQUIRE(::waitpid(pid, &status, 0) == pid);
   REQUIRE(WIFEXITED(status));
   CHECK(WEXITSTATUS(status) == 0);
+
+  // One JSON object per line; one http.request line per request, with the route pattern.
+  std::ifstream in(log_file);
+  std::string line;
+  int lines = 0, tenants_lines = 0;
+  bool shutdown = false;
+  while (std::getline(in, line)) {
+    CAPTURE(line);
+    auto entry = nlohmann::json::parse(line);  // throws, failing the test, on a non-JSON line
+    lines++;
+    if (entry["event"] == "shutdown") shutdown = entry["signal"] == "SIGTERM";
+    if (entry["event"] == "http.request" && entry["route"] == "/1.0/tenants") {
+      tenants_lines++;
+      CHECK(entry["method"] == "GET");
+      CHECK(entry["status"] == 200);
+      CHECK(entry["us"].is_number_integer());
+      CHECK(entry["level"] == "info");
+    }
+  }
+  CHECK(lines > 3);
+  CHECK(tenants_lines == (up ? 1 : 0));
+  CHECK(shutdown);
 }
 
 }  // namespace c4::test
