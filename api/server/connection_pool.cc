@@ -37,23 +37,30 @@ HttpReply ConnectionPool::read(const std::string& what, const std::function<Http
     return error_reply(503, "database_unavailable", "the database cannot answer " + what + " right now: " + why,
                        {{"retryable", true}});
   };
-  auto conn = take();
-  if (!conn) {
-    auto fresh = connect();
-    if (!fresh) return unavailable(fresh.status().message());
-    conn = std::move(fresh.value());
-  }
-  try {
-    HttpReply reply;
-    {
-      pqxx::read_transaction txn(*conn);
-      reply = f(txn);
+  // An idle connection may have died with a database restart since it was last used: when a
+  // pooled one turns out broken, the request is tried once more on a fresh connection.
+  for (int attempt = 0;; ++attempt) {
+    auto conn = attempt == 0 ? take() : nullptr;
+    bool pooled = conn != nullptr;
+    if (!conn) {
+      auto fresh = connect();
+      if (!fresh) return unavailable(fresh.status().message());
+      conn = std::move(fresh.value());
     }
-    give_back(std::move(conn));
-    return reply;
-  } catch (const pqxx::failure& e) {
-    // The connection may be broken or mid-error: drop it rather than hand it to the next caller.
-    return unavailable(database_error(e, what).message());
+    try {
+      HttpReply reply;
+      {
+        pqxx::read_transaction txn(*conn);
+        reply = f(txn);
+      }
+      give_back(std::move(conn));
+      return reply;
+    } catch (const pqxx::broken_connection& e) {
+      if (!pooled) return unavailable(database_error(e, what).message());
+    } catch (const pqxx::failure& e) {
+      // The connection may be mid-error: drop it rather than hand it to the next caller.
+      return unavailable(database_error(e, what).message());
+    }
   }
 }
 

@@ -153,6 +153,11 @@ TEST_CASE("with PostgreSQL stopped status stays 204 tokens still authorise and R
   // And it comes back by itself.
   postgres.start();
   CHECK(eventually([&] { return http_get(port, "/1.0/carriers", kAcmeToken).status == 200; }));
+
+  // A restart between two requests: the pooled connection is dead, the request still succeeds.
+  postgres.stop();
+  postgres.start();
+  CHECK(http_get(port, "/1.0/carriers", kAcmeToken).status == 200);
   service.reset();
   std::filesystem::remove_all(dir);
 }
