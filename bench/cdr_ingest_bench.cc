@@ -1,9 +1,11 @@
 // CDR ingest benchmark: CDRs/s through CdrWriter (many request threads, group commit: each
 // request waits for its commit) against one plain COPY of the same rows in one transaction
-// (the floor of what PostgreSQL can take). Prints both figures, the ratio and a JSON line.
+// (the floor of what PostgreSQL can take), and against one commit per CDR (no group commit).
+// Prints the figures, the ratio writer / COPY and a JSON line.
 //
 // usage: cdr_ingest_bench [--rows N] [--threads T] [--max-batch B]
 // Needs C4CONFD_DATABASE_URL (a superuser: it creates and drops database c4bench_cdr).
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -122,7 +124,28 @@ int main(int argc, char** argv) {
       return 1;
     }
 
-    // 2. The same rows in one plain COPY, one transaction.
+    // 2. Without group commit: each request thread its own connection, one transaction per CDR
+    //    (what a handler writing its own row would do), on a tenth of the rows.
+    pqxx::nontransaction(*conn).exec("TRUNCATE cdrs");
+    size_t single_rows = std::max<size_t>(rows / 10, threads);
+    auto t2 = std::chrono::steady_clock::now();
+    pool.clear();
+    for (size_t t = 0; t < threads; ++t)
+      pool.emplace_back([&, t] {
+        auto own = open_cdr_connection(url, "c4bench-single");
+        if (!own) { ++failures; return; }
+        PartitionCache partitions;
+        for (size_t i = t; i < single_rows; i += threads)
+          if (!insert_cdr_batch(**own, {records[i]}, partitions)) ++failures;
+      });
+    for (auto& th : pool) th.join();
+    double single_s = seconds_since(t2);
+    if (failures || count_rows(*conn) != static_cast<long>(single_rows)) {
+      std::fprintf(stderr, "per-request commits lost rows\n");
+      return 1;
+    }
+
+    // 3. The same rows in one plain COPY, one transaction.
     pqxx::nontransaction(*conn).exec("TRUNCATE cdrs");
     auto t1 = std::chrono::steady_clock::now();
     {
@@ -145,15 +168,17 @@ int main(int argc, char** argv) {
     double copy_s = seconds_since(t1);
     if (count_rows(*conn) != static_cast<long>(rows)) { std::fprintf(stderr, "COPY lost rows\n"); return 1; }
 
-    double writer_rate = rows / writer_s, copy_rate = rows / copy_s;
+    double writer_rate = rows / writer_s, copy_rate = rows / copy_s, single_rate = single_rows / single_s;
     std::printf("rows %zu, request threads %zu, max batch %zu\n", rows, threads, max_batch);
     std::printf("writer (group commit, each request waits for its commit): %.0f CDRs/s  (%.3f s, %lu commits, %.1f CDRs per commit)\n",
                 writer_rate, writer_s, static_cast<unsigned long>(batches), batches ? double(rows) / batches : 0.0);
+    std::string single_label = "one commit per CDR, " + std::to_string(threads) + " connections:";
+    std::printf("%-58s %.0f CDRs/s  (%zu rows, %.3f s)\n", single_label.c_str(), single_rate, single_rows, single_s);
     std::printf("plain COPY, one transaction:                              %.0f CDRs/s  (%.3f s)\n", copy_rate, copy_s);
     std::printf("ratio writer / COPY: %.2f\n", writer_rate / copy_rate);
     std::printf("{\"bench\":\"cdr_ingest\",\"rows\":%zu,\"threads\":%zu,\"max_batch\":%zu,\"writer_cdrs_per_s\":%.0f,"
-                "\"writer_commits\":%lu,\"copy_cdrs_per_s\":%.0f,\"ratio\":%.3f}\n",
-                rows, threads, max_batch, writer_rate, static_cast<unsigned long>(batches), copy_rate,
+                "\"writer_commits\":%lu,\"single_commit_cdrs_per_s\":%.0f,\"copy_cdrs_per_s\":%.0f,\"ratio\":%.3f}\n",
+                rows, threads, max_batch, writer_rate, static_cast<unsigned long>(batches), single_rate, copy_rate,
                 writer_rate / copy_rate);
     conn.reset();
     pqxx::nontransaction(*admin).exec("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");

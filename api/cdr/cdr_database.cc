@@ -1,43 +1,46 @@
 #include "api/cdr/cdr_database.h"
 
-#include <tuple>
-
 #include "api/cdr/cdr_time.h"
 #include "reconciler/database.h"
 
 namespace c4::cdr {
 namespace {
 
-// The columns COPY writes, in the order of copy_row's tuple.
-const std::vector<std::string> kCopyColumns = {"id",      "tenant_uuid", "carrier_trunk_id", "ipbx_id",
-                                               "source_ip", "source_port", "call_id",          "from_uri",
-                                               "to_uri",  "call_start",  "duration"};
+template <typename T>
+std::string number_or_null(const std::optional<T>& v) {
+  return v ? std::to_string(*v) : "NULL";
+}
 
-// COPY text of one record: every field a string or NULL (nullptr), as pqxx's stream_to takes.
-struct CopyRow {
-  std::string id, trunk, ipbx, port, call_start, duration;
+std::string text_or_null(pqxx::transaction_base& tx, const std::optional<std::string>& v) {
+  return v ? tx.quote(*v) : "NULL";
+}
 
-  CopyRow(const StoredCdr& cdr) {
-    const CdrRecord& r = cdr.record;
-    id = std::to_string(cdr.id);
-    if (r.carrier_trunk_id) trunk = std::to_string(*r.carrier_trunk_id);
-    if (r.ipbx_id) ipbx = std::to_string(*r.ipbx_id);
-    if (r.source_port) port = std::to_string(*r.source_port);
-    // ISO-8601 with an explicit offset: exact to the microsecond in any session time zone.
-    call_start = format_iso8601(r.call_start_us);
-    duration = std::to_string(r.duration);
-  }
-};
+// One "(…)" of the VALUES list, in the column order of the INSERT below.
+std::string values_row(pqxx::transaction_base& tx, const CdrRecord& r) {
+  std::string row = "(";
+  row += tx.quote(r.tenant_uuid) + ",";
+  row += number_or_null(r.carrier_trunk_id) + ",";
+  row += number_or_null(r.ipbx_id) + ",";
+  row += text_or_null(tx, r.source_ip) + ",";
+  row += number_or_null(r.source_port) + ",";
+  row += tx.quote(r.call_id) + ",";
+  row += text_or_null(tx, r.from_uri) + ",";
+  row += text_or_null(tx, r.to_uri) + ",";
+  // ISO-8601 with an explicit offset: exact to the microsecond in any session time zone.
+  row += tx.quote(format_iso8601(r.call_start_us)) + ",";
+  row += std::to_string(r.duration) + ")";
+  return row;
+}
 
-const char* text_or_null(const std::optional<std::string>& s) { return s ? s->c_str() : nullptr; }
-const char* text_or_null(const std::string& s, bool present) { return present ? s.c_str() : nullptr; }
-
-void ensure_partitions(pqxx::work& txn, const std::vector<CdrRecord>& records, const PartitionCache& known,
-                       std::set<std::string>& created) {
+// Creates the partitions of the months of `records` not in `known`, in their own transaction
+// (an empty partition is harmless if the batch then fails), and adds them to `known`.
+void ensure_partitions(pqxx::connection& conn, const std::vector<CdrRecord>& records, PartitionCache& known) {
   std::set<std::string> months;
-  for (const auto& r : records) months.insert(month_of(r.call_start_us));
+  for (const auto& r : records)
+    if (!known.count(month_of(r.call_start_us))) months.insert(month_of(r.call_start_us));
+  if (months.empty()) return;
+  pqxx::work txn(conn);
   for (const auto& month : months) {
-    if (known.count(month)) continue;
     try {
       pqxx::subtransaction sub(txn, "partition");
       sub.exec("SELECT c4_cdr_partition(" + sub.quote(month) + "::date)");
@@ -45,11 +48,12 @@ void ensure_partitions(pqxx::work& txn, const std::vector<CdrRecord>& records, c
     } catch (const pqxx::broken_connection&) {
       throw;
     } catch (const std::exception&) {
-      // Rows of this month are already in cdrs_default (or another process is creating the
-      // partition): the rows still have a home, the default partition or the new one.
+      // Rows of this month already sit in cdrs_default (a partition cannot be carved out of
+      // it), or another process is creating it: either way the rows have a home.
     }
-    created.insert(month);
   }
+  txn.commit();
+  known.insert(months.begin(), months.end());
 }
 
 }  // namespace
@@ -71,33 +75,30 @@ Result<std::vector<StoredCdr>> insert_cdr_batch(pqxx::connection& conn, const st
                                                 PartitionCache& partitions) {
   std::vector<StoredCdr> stored;
   if (records.empty()) return stored;
-  std::set<std::string> created;
+  std::string context = "writing a batch of " + std::to_string(records.size()) + " CDRs";
   try {
-    pqxx::work txn(conn);
-    ensure_partitions(txn, records, partitions, created);
-    // COPY cannot return generated ids, so draw them first; COPY then writes them into the
-    // GENERATED ALWAYS column, which PostgreSQL allows for COPY.
-    auto ids = txn.exec("SELECT nextval(pg_get_serial_sequence('cdrs', 'id')) FROM generate_series(1, " +
-                        std::to_string(records.size()) + ")");
+    ensure_partitions(conn, records, partitions);
+    // One statement outside an explicit transaction: PostgreSQL commits it before it reports
+    // completion (an error at commit comes instead of the result), so the whole batch costs
+    // one round trip and one WAL flush, and a result means committed.
+    pqxx::nontransaction tx(conn);
+    std::string sql =
+        "INSERT INTO cdrs (tenant_uuid, carrier_trunk_id, ipbx_id, source_ip, source_port, call_id, from_uri, "
+        "to_uri, call_start, duration) VALUES ";
+    for (size_t i = 0; i < records.size(); ++i) sql += (i ? "," : "") + values_row(tx, records[i]);
+    sql += " RETURNING id, call_id";
+    auto rows = tx.exec(sql);
+    if (rows.size() != records.size()) return Status::internal(context + ": " + std::to_string(rows.size()) + " ids returned");
     stored.reserve(records.size());
-    for (size_t i = 0; i < records.size(); ++i) stored.push_back(StoredCdr{ids[i][0].as<int64_t>(), records[i]});
-
-    pqxx::stream_to copy(txn, "cdrs", kCopyColumns);
-    for (const auto& cdr : stored) {
-      const CdrRecord& r = cdr.record;
-      CopyRow row(cdr);
-      copy << std::make_tuple(row.id.c_str(), r.tenant_uuid.c_str(), text_or_null(row.trunk, r.carrier_trunk_id.has_value()),
-                              text_or_null(row.ipbx, r.ipbx_id.has_value()), text_or_null(r.source_ip),
-                              text_or_null(row.port, r.source_port.has_value()), r.call_id.c_str(),
-                              text_or_null(r.from_uri), text_or_null(r.to_uri), row.call_start.c_str(),
-                              row.duration.c_str());
+    for (size_t i = 0; i < records.size(); ++i) {
+      // RETURNING follows the VALUES order; checked, since the answer of each waiter hangs on it.
+      if (rows[i][1].as<std::string>() != records[i].call_id)
+        return Status::internal(context + ": RETURNING rows out of VALUES order");
+      stored.push_back(StoredCdr{rows[i][0].as<int64_t>(), records[i]});
     }
-    copy.complete();
-    txn.commit();
   } catch (const std::exception& e) {
-    return database_error(e, "writing a batch of " + std::to_string(records.size()) + " CDRs");
+    return database_error(e, context);
   }
-  partitions.insert(created.begin(), created.end());
   return stored;
 }
 

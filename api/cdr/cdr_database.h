@@ -23,12 +23,14 @@ Result<std::unique_ptr<pqxx::connection>> open_cdr_connection(const std::string&
 // partition function runs once per month, not once per batch. Not thread-safe: one per writer.
 using PartitionCache = std::set<std::string>;
 
-// Writes `records` in one transaction and commits: ids drawn from the cdrs identity sequence,
-// the partitions of their months created when missing (c4_cdr_partition; a month that cannot
-// get its own partition — rows of it already in cdrs_default — stays in the default one),
-// then one COPY. Returns the stored records in the order given, only after COMMIT succeeded.
-// On any error nothing is committed (unavailable when the connection broke, else internal)
-// and the connection should be discarded.
+// Writes `records` atomically: the partitions of their months created first when missing
+// (c4_cdr_partition; a month that cannot get its own partition — rows of it already in
+// cdrs_default — stays in the default one), then one multi-row INSERT … RETURNING id that
+// PostgreSQL commits before answering. Returns the stored records in the order given, only
+// once committed. On error (unavailable when the connection broke, else internal) the batch
+// is reported failed and the connection should be discarded: nothing of it was committed,
+// except when the connection is lost during the commit itself (outcome unknown to anyone):
+// such records are reported failed, never stored.
 Result<std::vector<StoredCdr>> insert_cdr_batch(pqxx::connection& conn, const std::vector<CdrRecord>& records,
                                                 PartitionCache& partitions);
 
