@@ -35,7 +35,7 @@ using CsvSink = std::function<bool(std::string_view chunk)>;
 // write() from its content provider. An error in write() happens after the 200 was sent: the
 // body is then cut short (the caller should close the connection) and the Status says why.
 struct CdrCsvExport {
-  ConnectionPool* pool = nullptr;
+  ConnectionPool* pool = nullptr;  // not owned; must outlive write()
   CdrFilter filter;
 
   Status write(const CsvSink& sink) const;

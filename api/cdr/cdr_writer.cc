@@ -128,15 +128,20 @@ Status CdrWriter::refresh_tenants() {
 Result<bool> CdrWriter::tenant_known(const std::string& tenant_uuid) {
   if (tenants_.contains(tenant_uuid)) return true;
   std::lock_guard lock(tenant_refresh_mutex_);
+  // At most one read per interval, also while the database is down: a burst of CDRs must not
+  // become a burst of connection attempts.
   auto now = std::chrono::steady_clock::now();
-  bool stale = !tenants_.loaded() || now - last_tenant_refresh_attempt_ >= options_.tenant_refresh_interval;
-  if (stale) {
+  if (last_tenant_refresh_attempt_ == std::chrono::steady_clock::time_point{} ||
+      now - last_tenant_refresh_attempt_ >= options_.tenant_refresh_interval) {
     last_tenant_refresh_attempt_ = now;
+    last_tenant_refresh_error_.clear();
     if (Status s = refresh_tenants(); !s) {
-      if (!tenants_.loaded()) return s;
+      last_tenant_refresh_error_ = s.message();
       log_event(LogLevel::warn, "cdr.tenants_unavailable", {{"error", s.message()}});
     }
   }
+  if (!tenants_.loaded())
+    return Status::unavailable("the known tenants could not be read yet: " + last_tenant_refresh_error_);
   return tenants_.contains(tenant_uuid);
 }
 

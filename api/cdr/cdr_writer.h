@@ -65,8 +65,9 @@ class CdrWriter {
   // failed (unavailable: database down, commit failed, queue full, writer stopped).
   Result<StoredCdr> write(CdrRecord record);
 
-  // Whether `tenant_uuid` (canonical) is a known tenant; re-reads the table as the options say.
-  // unavailable when the table has never been read and cannot be now.
+  // Whether `tenant_uuid` (canonical) is a known tenant. An unknown one re-reads the table when
+  // the last attempt is older than tenant_refresh_interval. unavailable while the table has
+  // never been read (database down since start).
   Result<bool> tenant_known(const std::string& tenant_uuid);
   // Re-reads the tenants table now (call it when a new revision is applied).
   Status refresh_tenants();
@@ -98,6 +99,7 @@ class CdrWriter {
   TenantDirectory tenants_;
   std::mutex tenant_refresh_mutex_;  // one refresh at a time; guards the attempt time
   std::chrono::steady_clock::time_point last_tenant_refresh_attempt_{};
+  std::string last_tenant_refresh_error_;
 
   mutable std::mutex mutex_;
   std::condition_variable wake_;

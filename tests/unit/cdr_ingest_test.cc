@@ -14,6 +14,7 @@
 using namespace c4;
 using namespace c4::cdr;
 using c4::cdr::testing::CdrTestDatabase;
+using c4::cdr::testing::closed_port;
 using nlohmann::json;
 
 namespace {
@@ -141,6 +142,19 @@ TEST_CASE("a tenant added after start is known without a restart") {
   CHECK(json::parse(cdr_ingest_reply(*writer, ingest_request(cdr_body("early@host"))).body)["success"] == false);
   db.add_tenant("acme", kTenantA);
   CHECK(json::parse(cdr_ingest_reply(*writer, ingest_request(cdr_body("late@host"))).body)["success"] == true);
+}
+
+TEST_CASE("ingest answers 503 while the database cannot be reached") {
+  CdrWriterOptions options;
+  options.database_url = "postgresql://c4confd@127.0.0.1:" + std::to_string(closed_port()) + "/c4confd";
+  auto writer = CdrWriter::start(options);
+  auto reply = cdr_ingest_reply(*writer, ingest_request(cdr_body("down@host")));
+  CHECK(reply.status == 503);
+  CHECK(json::parse(reply.body)["error"]["code"] == "unavailable");
+  auto direct = writer->write(record("down-direct@host"));
+  CHECK(direct.status().code() == Status::Code::unavailable);
+  CHECK(writer->stats().batches_failed == 1);
+  writer->stop();
 }
 
 TEST_CASE("a malformed CDR is answered 400 naming the field and nothing is stored") {

@@ -2,10 +2,6 @@
 // isolation, keyset pagination, exact statistics, RFC 4180 quoting.
 #include <doctest/doctest.h>
 
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <set>
 
 #include "api/cdr/cdr_csv.h"
@@ -18,6 +14,7 @@
 using namespace c4;
 using namespace c4::cdr;
 using c4::cdr::testing::CdrTestDatabase;
+using c4::cdr::testing::closed_port;
 using nlohmann::json;
 
 namespace {
@@ -96,19 +93,6 @@ std::vector<std::string> search_ids(ConnectionPool& pool, const api::TenantScope
 }
 
 using Ids = std::vector<std::string>;
-
-// A TCP port on 127.0.0.1 where nothing listens.
-int closed_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
 
 }  // namespace
 

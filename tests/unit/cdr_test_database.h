@@ -1,7 +1,11 @@
 // A private database for one CDR test (as reconcile_pass_test.cc's TestDatabase): created from
 // C4CONFD_DATABASE_URL under `name`, migrated, dropped at the end; with helpers to add tenants
-// and CDR rows.
+// and CDR rows; and closed_port() for a database URL that cannot be reached.
 #pragma once
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <memory>
@@ -53,5 +57,18 @@ class CdrTestDatabase {
   std::string name_, base_url_, url_;
   std::unique_ptr<pqxx::connection> admin_, conn_;
 };
+
+// A TCP port on 127.0.0.1 where nothing listens (bound to port 0, then closed).
+inline int closed_port() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  socklen_t len = sizeof addr;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  ::close(fd);
+  return ntohs(addr.sin_port);
+}
 
 }  // namespace c4::cdr::testing
