@@ -14,7 +14,8 @@
 #   2. Helm $HELM_VERSION needs Go >= $GO_MIN.  A Go from 1.21 on fetches the toolchain it needs
 #      by itself (GOTOOLCHAIN).  An older Go (Debian 12 ships 1.19, which knows no GOTOOLCHAIN)
 #      downloads the toolchain module golang.org/toolchain@v0.0.1-go$GO_BOOTSTRAP.linux-ARCH
-#      from the module proxy with `go mod download` and builds helm with that.
+#      from the module proxy with `go mod download`, makes a GOROOT of it in .tools/ and
+#      builds helm with that.
 # Downloads land in Go's usual caches (go env GOMODCACHE, GOCACHE), which outlive a fresh
 # clone on the same machine, so even a first run in a new checkout is quick after the first.
 #
@@ -88,8 +89,19 @@ toolchain_capable_go() {
   # Outside any module, so that no go.mod around the caller interferes.
   dir=$(cd "$(mktemp -d)" && GO111MODULE=on GOFLAGS=-mod=mod "$go" mod download -json "$module" |
         sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p') || die "go mod download $module failed"
-  [[ -n $dir && -x $dir/bin/go ]] || die "the toolchain module $module holds no bin/go"
-  printf '%s\n' "$dir/bin/go"
+  [[ -n $dir && -f $dir/bin/go ]] || die "the toolchain module $module holds no bin/go"
+  # Module files are unpacked read-only and without execute bits (Go's own toolchain switch
+  # restores them): make a GOROOT of our own from a copy, once.
+  local goroot="$TOOLS_DIR/go$GO_BOOTSTRAP"
+  if [[ ! -x $goroot/bin/go ]]; then
+    rm -rf "$goroot.partial"
+    mkdir -p "$TOOLS_DIR"
+    cp -R "$dir" "$goroot.partial" || die "cannot copy $dir to $goroot"
+    chmod -R u+w "$goroot.partial"
+    chmod +x "$goroot.partial"/bin/* "$goroot.partial"/pkg/tool/*/*
+    mv "$goroot.partial" "$goroot"
+  fi
+  printf '%s\n' "$goroot/bin/go"
 }
 
 # Prints the -ldflags of an official helm build (its Makefile): the version `helm version`
