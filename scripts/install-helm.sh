@@ -126,6 +126,10 @@ helm_ldflags() {
 }
 
 main() {
+  if [[ -z ${HOME:-} ]]; then
+    # Go keeps its caches under $HOME; without one (some CI shells), under .tools/.
+    export GOPATH="${GOPATH:-$TOOLS_DIR/gopath}" GOCACHE="${GOCACHE:-$TOOLS_DIR/go-build}"
+  fi
   if helm_is_pinned; then
     printf '%s\n' "$HELM"
     return 0
