@@ -22,5 +22,6 @@ Command plan_command();
 Command apply_command();
 Command migrate_command();
 Command status_command();
+Command reconcile_command();
 
 }  // namespace c4::cli
