@@ -191,6 +191,48 @@ TEST_CASE("Of two loops on one database exactly one applies and the other takes 
   CHECK(revision_rows(db) == 2);
 }
 
+TEST_CASE("A leader whose lock session dies stops applying until it holds the lock again") {
+  TestDatabase db("c4test_loop_lock_lost");
+  ManifestRepo repo;
+  RunningLoop loop(db, repo, "a", 1s);
+  REQUIRE(wait_until([&] { return live_commit(db) == repo.head() && loop->stats().passes == 1; }, 30s));
+  const std::string holder =
+      "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND database = "
+      "(SELECT oid FROM pg_database WHERE datname = current_database()) AND objid = " +
+      std::to_string(kReconcilerLeaderLock & 0xffffffff);
+
+  // End the leader's lock session from outside and take the lock in its place (the loop checks
+  // its session before each pass: should it win the race, end its session again).
+  auto thief = connect_database(db.url());
+  REQUIRE(thief.is_ok());
+  bool stolen = false;
+  for (int round = 0; round < 5 && !stolen; ++round) {
+    std::string pid = query_text(db, holder);
+    REQUIRE_FALSE(pid.empty());
+    pqxx::nontransaction(db.conn()).exec("SELECT pg_terminate_backend(" + pid + ")");
+    stolen = wait_until(
+        [&] {
+          return pqxx::nontransaction(**thief)
+              .exec_params1("SELECT pg_try_advisory_lock($1)", kReconcilerLeaderLock)[0]
+              .as<bool>();
+        },
+        2s);
+  }
+  REQUIRE(stolen);
+
+  repo.replace("tenants/acme/carriers/orange.yaml", "sbc-paris.orange.example", "sbc-paris2.orange.example");
+  std::string second = repo.commit("edit orange");
+  loop->trigger();
+  REQUIRE(wait_until([&] { return !loop->stats().leader; }, 5s));
+  std::this_thread::sleep_for(1500ms);
+  CHECK(live_commit(db) != second);  // no lock, no apply
+  CHECK_FALSE(loop->stats().leader);
+
+  thief.value().reset();  // the lock goes with the session
+  REQUIRE(wait_until([&] { return live_commit(db) == second; }, 10s));
+  CHECK(loop->stats().leader);
+}
+
 TEST_CASE("A hand edit in the database is corrected and counted as drift on the next interval") {
   TestDatabase db("c4test_loop_drift");
   ManifestRepo repo;
