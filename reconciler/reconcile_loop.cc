@@ -203,8 +203,15 @@ Result<std::string> ReconcileLoop::live_commit_id() {
 
 ReconcileLoop::PassResult ReconcileLoop::run_pass() {
   update_stats([](ReconcileStats& s) { ++s.fetches; });
+  auto since = [](std::chrono::steady_clock::time_point t) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t).count();
+  };
+  auto started = std::chrono::steady_clock::now();
   if (auto s = source_->fetch(); !s) return PassResult::error("fetch", s);
+  fetch_ms_ = since(started);
+  started = std::chrono::steady_clock::now();
   auto revision = source_->load();
+  load_ms_ = since(started);
   if (!revision) return PassResult::error("load", revision.status());
   if (auto s = ensure_database(); !s) return PassResult::error("connect", s);
 
@@ -236,7 +243,9 @@ ReconcileLoop::PassResult ReconcileLoop::reconcile(const DesiredRevision& revisi
   PassOptions options;
   options.check_drift = check_drift;
   options.threads = config_.threads;
+  auto started = std::chrono::steady_clock::now();
   PassOutcome outcome = reconcile_revision(*conn_, revision, *schemas_, options, &validation_cache_);
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
   if (!outcome.status) {
     if (outcome.failed_step == "validate") {
       refused_commit_ = outcome.commit_id;
@@ -259,10 +268,16 @@ ReconcileLoop::PassResult ReconcileLoop::reconcile(const DesiredRevision& revisi
     for (const auto& key : outcome.drifted) objects.push_back(key.display());
     log_event(LogLevel::warn, "reconcile.drift_corrected", {{"count", outcome.drifted.size()}, {"objects", objects}});
   }
-  auto counts = plan_to_json(outcome.plan)["counts"];
+  auto counts = plan_counts_json(outcome.plan);
   log_event(outcome.wrote ? LogLevel::info : LogLevel::debug,
             outcome.result == RevisionResult::applied ? "reconcile.applied" : "reconcile.unchanged",
-            {{"commit", outcome.commit_id}, {"revision", outcome.revision_id.value_or(0)}, {"counts", counts}});
+            {{"commit", outcome.commit_id},
+             {"revision", outcome.revision_id.value_or(0)},
+             {"drift_checked", check_drift},
+             {"fetch_ms", fetch_ms_},
+             {"load_ms", load_ms_},
+             {"reconcile_ms", ms},
+             {"counts", counts}});
   update_stats([&](ReconcileStats& s) {
     s.drift_total += outcome.drifted.size();
     s.applied_revision_id = outcome.revision_id;
@@ -311,8 +326,10 @@ void ReconcileLoop::project(const PassOutcome& outcome) {
     input.previous = projected_catalog_.get();
     input.previous_revision = projected_revision_;
   }
+  auto started = std::chrono::steady_clock::now();
   auto stats = project_to_redis(*redis_, input);
   if (!stats) return failed(stats.status());
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
   projected_catalog_ = outcome.catalog;
   projected_revision_ = want;
   update_stats([](ReconcileStats& st) { st.projection_current = true; });
@@ -321,7 +338,8 @@ void ReconcileLoop::project(const PassOutcome& outcome) {
              {"written", stats->keys_written},
              {"deleted", stats->keys_deleted},
              {"unchanged", stats->unchanged},
-             {"full", stats->full_resync}});
+             {"full", stats->full_resync},
+             {"ms", ms}});
 }
 
 }  // namespace c4

@@ -123,6 +123,7 @@ class ReconcileLoop {
   std::shared_ptr<const Catalog> projected_catalog_;
   std::string projected_revision_;   // "" when the last projection failed or none ran
   std::chrono::steady_clock::time_point last_drift_check_{};
+  int64_t fetch_ms_ = 0, load_ms_ = 0;  // of the current pass, for its log line
   std::mt19937 random_;
 
   mutable std::mutex mutex_;
