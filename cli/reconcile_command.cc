@@ -121,6 +121,20 @@ int run_reconcile(const ParsedOptions& options) {
   ReconcileLoop loop(config, std::move(source.value()), schemas.value());
   httplib::Server server;
   server.set_tcp_nodelay(true);
+  // httplib reads a whole body before the handler runs: bound it (413 above, 400 from the
+  // webhook between its own limit and this one).
+  server.set_payload_max_length(2 * webhook.max_body_bytes);
+  // What httplib refuses by itself (413, unknown paths…) still answers in the one error shape.
+  server.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
+    if (!res.body.empty()) return;
+    std::string message = res.status == 413 ? "the request body is too large (form-encoded bodies: 8 KiB; send JSON)"
+                          : res.status == 404 ? "no such path: " + req.path + " (POST /hooks/git, GET /status, GET /metrics)"
+                                              : "the request was refused";
+    auto reply = api::error_reply(res.status, res.status == 413 ? "body_too_large" : res.status == 404 ? "not_found"
+                                                                                                         : "bad_request",
+                                  message);
+    res.set_content(reply.body, reply.content_type.c_str());
+  });
   mount_routes(server, loop, webhook);
   auto [host, port] = *listen;
   if (port == 0) port = server.bind_to_any_port(host);

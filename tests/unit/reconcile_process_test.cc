@@ -10,6 +10,7 @@
 #include <thread>
 
 #include <httplib.h>
+#include <nlohmann/json.hpp>
 
 #include "reconciler/revision_log.h"
 #include "test_database.h"
@@ -172,6 +173,15 @@ TEST_CASE("SIGTERM to c4confd reconcile ends it with exit status 0") {
   auto hook = client.Post("/hooks/git", "{}", "application/json");
   REQUIRE(hook);
   CHECK(hook->status == 403);  // no secret configured: every hook is refused
+  // What httplib refuses by itself still answers in the API's error shape.
+  auto form = client.Post("/hooks/git", std::string(20000, 'x'), "application/x-www-form-urlencoded");
+  REQUIRE(form);
+  CHECK(form->status == 413);
+  CHECK(nlohmann::json::parse(form->body)["error"]["code"] == "body_too_large");
+  auto unknown = client.Get("/nope");
+  REQUIRE(unknown);
+  CHECK(unknown->status == 404);
+  CHECK(nlohmann::json::parse(unknown->body)["error"]["code"] == "not_found");
 
   REQUIRE(reconcile.send(SIGTERM));
   auto exit = reconcile.wait_for(30s);
