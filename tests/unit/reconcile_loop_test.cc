@@ -233,6 +233,32 @@ TEST_CASE("A leader whose lock session dies stops applying until it holds the lo
   CHECK(loop->stats().leader);
 }
 
+TEST_CASE("An invalid commit is recorded as failed once and the next valid commit is applied") {
+  TestDatabase db("c4test_loop_invalid");
+  ManifestRepo repo;
+  RunningLoop loop(db, repo, "a", 200ms);
+  std::string good = repo.head();
+  REQUIRE(wait_until([&] { return live_commit(db) == good; }, 30s));
+
+  repo.replace("tenants/acme/carriers/orange.yaml", "sbc-paris.orange.example", "not a host!");
+  std::string bad = repo.commit("break orange");
+  loop->trigger();
+  REQUIRE(wait_until([&] { return loop->stats().last_result == "failed"; }, 10s));
+  std::this_thread::sleep_for(1s);  // five more intervals with the same invalid tip
+  CHECK(query_text(db, "SELECT count(*) FROM revisions WHERE result = 'failed' AND commit_id = '" + bad + "'") == "1");
+  CHECK(query_text(db, "SELECT errors::text FROM revisions WHERE commit_id = '" + bad + "'").find("not a host!") !=
+        std::string::npos);
+  CHECK(live_commit(db) == good);
+  CHECK(status_of(db).last_attempt_result == "failed");
+  CHECK(loop->stats().last_error.rfind("validate: ", 0) == 0);
+
+  repo.replace("tenants/acme/carriers/orange.yaml", "not a host!", "sbc-paris2.orange.example");
+  std::string fixed = repo.commit("fix orange");
+  REQUIRE(wait_until([&] { return live_commit(db) == fixed; }, 10s));
+  CHECK(query_text(db, "SELECT spec->>'sipProxy' FROM carrier_trunks WHERE name = 'orange-paris'") ==
+        "sbc-paris2.orange.example");
+}
+
 TEST_CASE("A hand edit in the database is corrected and counted as drift on the next interval") {
   TestDatabase db("c4test_loop_drift");
   ManifestRepo repo;
