@@ -19,6 +19,10 @@ struct ReconcileLoop::PassResult {
   bool backoff = false;  // Git or PostgreSQL failed: retry with backoff, not after an interval
 
   static PassResult error(std::string step, Status status) { return {"error", std::move(step), std::move(status), true}; }
+  // The tip was refused earlier: recorded once, not again; no backoff (only a new commit helps).
+  static PassResult refused(const std::string& tip) {
+    return {"failed", "validate", Status::invalid("commit " + tip + " was refused as invalid"), false};
+  }
 };
 
 ReconcileLoop::ReconcileLoop(ReconcileLoopConfig config, std::unique_ptr<RevisionSource> source,
@@ -221,15 +225,14 @@ ReconcileLoop::PassResult ReconcileLoop::run_pass() {
   const std::string& tip = revision->commit.id;
   if (tip == refused_commit_) {
     // The invalid tip is already recorded as failed; keep the live revision free of drift.
-    if (!drift_due) return {"failed", "validate", Status::invalid("commit " + tip + " was refused as invalid"), false};
+    if (!drift_due) return PassResult::refused(tip);
     auto live_commit = live_commit_id();
     if (!live_commit) return PassResult::error("connect", live_commit.status());
-    if (live_commit->empty() || live_commit->rfind("dir:", 0) == 0)
-      return {"failed", "validate", Status::invalid("commit " + tip + " was refused as invalid"), false};
+    if (live_commit->empty() || live_commit->rfind("dir:", 0) == 0) return PassResult::refused(tip);  // no Git commit to load
     auto live = source_->load(*live_commit);
     if (!live) return PassResult::error("load", live.status().with_context("loading the live commit for the drift check"));
     PassResult checked = reconcile(*live, true);
-    if (checked.status) checked = {"failed", "validate", Status::invalid("commit " + tip + " was refused as invalid"), false};
+    if (checked.status) checked = PassResult::refused(tip);
     return checked;
   }
   if (tip == reconciled_commit_ && !drift_due) {
