@@ -1,6 +1,6 @@
 // The c4confd binary (C4_BINARY) under signals: kill -9 in the middle of `c4confd apply` of a
 // 200,000-number revision never leaves the database between two revisions, and SIGTERM ends
-// `c4confd reconcile` cleanly (exit 0) while its HTTP endpoints answered until then.
+// `c4confd reconcile` cleanly (exit 0), after the apply in progress has finished.
 #include <sys/wait.h>
 
 #include <chrono>
@@ -54,8 +54,12 @@ DidState did_state(TestDatabase& db) {
 
 constexpr const char* kApplyName = "c4test-kill-apply";
 
+// The database URL under which the processes of these tests connect, so their transactions can
+// be found in pg_stat_activity.
+std::string named_url(const TestDatabase& db) { return db.url() + "?application_name=" + kApplyName; }
+
 std::vector<std::string> apply_argv(const fs::path& dir, const TestDatabase& db) {
-  return {C4_BINARY, "apply", dir.string(), "--database-url", db.url() + "?application_name=" + kApplyName};
+  return {C4_BINARY, "apply", dir.string(), "--database-url", named_url(db)};
 }
 
 // True once the apply's connection has been in one transaction for 50 ms: the migrations'
@@ -63,7 +67,7 @@ std::vector<std::string> apply_argv(const fs::path& dir, const TestDatabase& db)
 bool in_apply_transaction(TestDatabase& db) {
   pqxx::read_transaction txn(db.conn());  // a new transaction: fresh pg_stat_activity
   return txn.exec1("SELECT count(*) FROM pg_stat_activity WHERE application_name = '" + std::string(kApplyName) +
-                   "' AND xact_start < clock_timestamp() - interval '50 milliseconds'")[0]
+                   "' AND datname = current_database() AND xact_start < clock_timestamp() - interval '50 milliseconds'")[0]
              .as<int>() > 0;
 }
 
@@ -190,6 +194,32 @@ TEST_CASE("SIGTERM to c4confd reconcile ends it with exit status 0") {
   CHECK(WEXITSTATUS(*exit) == 0);
   std::string text = test::shell("cat '" + log.string() + "'");
   CHECK(text.find("\"event\":\"reconcile.stopped\"") != std::string::npos);
+}
+
+TEST_CASE("SIGTERM during the first apply of 200k numbers lets it finish and exits 0") {
+  TestDatabase db("c4test_sigterm_apply");
+  test::TempDir tmp;
+  fs::path dir = tmp.path() / "repo", log = tmp.path() / "reconcile.log";
+  generate(dir, 1);
+  ChildProcess reconcile({C4_BINARY, "reconcile", dir.string(), "--database-url", named_url(db), "--redis-url", "",
+                          "--listen", "127.0.0.1:0", "--interval", "1h"},
+                         log);
+  REQUIRE_MESSAGE(wait_until([&] { return in_apply_transaction(db); }, 60s), "see " << log.string());
+  REQUIRE(reconcile.send(SIGTERM));
+  auto exit = reconcile.wait_for(60s);
+  REQUIRE_MESSAGE(exit, "c4confd reconcile did not stop after SIGTERM");
+  CHECK(WIFEXITED(*exit));
+  CHECK(WEXITSTATUS(*exit) == 0);
+  // The signal came during the pass, and the pass ran to its end: the whole revision is live.
+  std::string text = test::shell("cat '" + log.string() + "'");
+  auto signalled = text.find("\"event\":\"reconcile.signal\""), applied = text.find("\"event\":\"reconcile.applied\"");
+  REQUIRE(signalled != std::string::npos);
+  REQUIRE(applied != std::string::npos);
+  CHECK(signalled < applied);
+  DidState state = did_state(db);
+  CHECK(state.live_commit.rfind("dir:", 0) == 0);
+  auto summary = nlohmann::json::parse(test::shell("cat '" + (dir / ".bench-gen.json").string() + "'"));
+  CHECK(state.numbers.substr(0, state.numbers.find(':')) == std::to_string(summary["numbers_listed"].get<int>()));
 }
 
 }  // namespace c4
