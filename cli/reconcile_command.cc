@@ -77,6 +77,10 @@ void mount_routes(httplib::Server& server, ReconcileLoop& loop, const WebhookCon
 }
 
 int run_reconcile(const ParsedOptions& options) {
+  LogLevel level;
+  if (!parse_log_level(options.get("log-level"), level))
+    return usage_error("--log-level \"" + options.get("log-level") + "\": expected debug, info, warn or error");
+  set_min_log_level(level);
   ReconcileLoopConfig config;
   config.database_url = options.get("database-url");
   if (config.database_url.empty()) return usage_error("--database-url (or C4CONFD_DATABASE_URL) is required");
@@ -176,6 +180,7 @@ Command reconcile_command() {
                                       "X-Gitlab-Token); else the variable C4CONFD_WEBHOOK_SECRET holds it; without "
                                       "either every hook is refused.", ""},
       {"threads", "N", "validation threads (0: one per core).", "0"},
+      {"log-level", "LEVEL", "debug (also logs each standby retry and unchanged pass), info, warn or error.", "info"},
   };
   auto git = git_source_options();
   options.insert(options.end(), git.begin(), git.end());

@@ -32,7 +32,7 @@ inline bool wait_until(const std::function<bool()>& done, std::chrono::milliseco
 }
 
 // A TCP port of 127.0.0.1 that was free a moment ago (for servers that cannot bind port 0).
-inline int free_loopback_port() {
+inline int unused_loopback_port() {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   REQUIRE(fd >= 0);
   sockaddr_in a{};
