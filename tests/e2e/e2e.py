@@ -2,6 +2,7 @@
 """End-to-end tests of c4confd with the real client: Kamailio 5.6 and sipp 3.6 on loopback.
 
     e2e.py fixed                      the fixed-destination router relays calls (no c4confd)
+    e2e.py unreachable                the example router answers 500 when c4confd is down
     e2e.py routing --binary C4CONFD   the example router asking c4confd `all`: inbound DID,
                                       outbound plan, 503 failover, 404, CDRs, a Git change
     e2e.py load --binary C4CONFD [--calls N] [--variant routed|fixed|both]
@@ -15,12 +16,15 @@ Exit status: 0 passed, 1 failed, 77 skipped. --keep keeps the work directory (lo
 
 import argparse
 import json
+import resource
+import socket
 import sys
 import time
 
 from c4confd_service import C4confd, c4confd_supports_all
-from stack import (E2EError, Stack, free_port, free_udp_and_tcp_port, http, run_uac,
-                   start_kamailio, start_uas, stat_int, uas_calls, wait_until)
+from stack import (E2EError, Stack, free_port, free_udp_and_tcp_port, http, read_sipp_periods,
+                   run_uac, start_kamailio, start_uas, stat_int, stop_on_signals, uas_calls,
+                   wait_until)
 from topology import HOSTS, NOC_TOKEN, make_repository, move_did
 
 SKIPPED = 77
@@ -72,6 +76,25 @@ def test_fixed(args):
         expect(all(c["to_user"] == "0140000123" for c in calls),
                f"the fixed router changed the To user: {calls[:3]}")
         say("ok: 20 calls relayed by the fixed-destination router, To user untouched")
+        return 0
+    finally:
+        stack.stop()
+
+
+def test_unreachable(args):
+    """The example router answers 500, and calls no one, when c4confd cannot be asked."""
+    stack = Stack("unreachable", keep_dir=args.keep)
+    try:
+        closed_port = free_port("127.0.0.1", kind=socket.SOCK_STREAM)  # nobody listens
+        uas_port = free_port(ip_of("acme-paris-hq"))
+        start_uas(stack, "uas-paris-hq", ip_of("acme-paris-hq"), uas_port)
+        kamailio_port = free_udp_and_tcp_port("127.0.0.1")
+        start_kamailio(stack, "kamailio", kamailio_port,
+                       c4confd_url=f"http://127.0.0.1:{closed_port}", workers=2)
+        uac_call(stack, "uac", kamailio_port, "orange-paris", "0140000123", "0611111111",
+                 scenario="uac_500.xml")
+        expect(not uas_calls(stack, "uas-paris-hq"), "a call went out without a routing answer")
+        say("ok: with c4confd unreachable the router answers 500 and routes nothing")
         return 0
     finally:
         stack.stop()
@@ -229,20 +252,38 @@ def test_routing(args):
 
 def load_run(stack, kamailio_port, calls, timeout):
     """Calls from orange-paris to a DID of acme-paris-hq as fast as the router takes them:
-    sipp ramps from 100 to 5,000 calls/s, with at most 50 calls in flight, so an overloaded
-    router slows the run down instead of losing calls. Returns a result dict."""
+    sipp ramps from 500 calls/s up by 500 each second, with at most 50 calls in flight, so
+    an overloaded router slows the run down instead of losing calls. Returns a result dict:
+    calls_per_second over the whole run, peak_calls_per_second over the best second."""
+    cpu_before = stack.cpu_seconds()
+    # the caller is waited for inside run_uac: its CPU time shows in our children's usage
+    caller_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.monotonic()
     rc, stats = run_uac(stack, f"load-{kamailio_port}", kamailio_port, ip_of("orange-paris"),
-                        "0140000123", "0611111111", calls=calls, rate=100, limit=50,
+                        "0140000123", "0611111111", calls=calls, rate=500, limit=50,
                         timeout=timeout,
-                        extra=["-rate_increase", "100", "-rate_interval", "1s",
-                               "-rate_max", "5000", "-no_rate_quit"])
+                        extra=["-rate_increase", "500", "-rate_interval", "1s",
+                               "-rate_max", "10000", "-no_rate_quit"])
     elapsed = time.monotonic() - started
+    cpu_after = stack.cpu_seconds()
+    caller_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    # CPU share of each process during the run (1.0 = one core busy the whole run)
+    cpu = {name: round((cpu_after[name] - cpu_before[name]) / elapsed, 2)
+           for name in cpu_after if name in cpu_before}
+    caller = (caller_after.ru_utime + caller_after.ru_stime
+              - caller_before.ru_utime - caller_before.ru_stime)
+    cpu["sipp-caller"] = round(caller / elapsed, 2)
+    cpu = {name: share for name, share in cpu.items() if share > 0.0}
     answered = stat_int(stats, "SuccessfulCall(C)")
+    # the periodic lines (one a second); the last line is the final, partial period
+    periods = read_sipp_periods(stack.path(f"load-{kamailio_port}.csv"))[:-1]
+    peak = max((stat_int(p, "SuccessfulCall(P)") for p in periods), default=0)
     return {"calls": calls, "answered": answered, "failed": stat_int(stats, "FailedCall(C)"),
             "sipp_exit": rc, "seconds": round(elapsed, 2),
             "calls_per_second": round(answered / elapsed, 1) if elapsed > 0 else 0.0,
-            "retransmissions": stat_int(stats, "Retransmissions(C)")}
+            "peak_calls_per_second": peak,
+            "retransmissions": stat_int(stats, "Retransmissions(C)"),
+            "cpu_cores_used": cpu}
 
 
 def load_routed(args):
@@ -270,7 +311,10 @@ def load_fixed(args):
 def report(variant, result):
     say(f"{variant}: {result['answered']}/{result['calls']} calls answered, "
         f"{result['failed']} failed, {result['seconds']} s, "
-        f"{result['calls_per_second']} calls/s ({result['retransmissions']} retransmissions)")
+        f"{result['calls_per_second']} calls/s, best second {result['peak_calls_per_second']} "
+        f"({result['retransmissions']} retransmissions)")
+    busiest = sorted(result["cpu_cores_used"].items(), key=lambda kv: -kv[1])
+    say("  CPU during the run (cores): " + ", ".join(f"{n} {v}" for n, v in busiest))
     say("result " + json.dumps({"variant": variant, **result}, sort_keys=True))
 
 
@@ -304,7 +348,7 @@ def test_load(args):
 def main():
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("test", choices=["fixed", "routing", "load", "bench"])
+    parser.add_argument("test", choices=["fixed", "unreachable", "routing", "load", "bench"])
     parser.add_argument("--binary", help="the c4confd binary (routing, load, bench)")
     parser.add_argument("--calls", type=int, default=10000, help="calls of a load run")
     parser.add_argument("--timeout", type=int, default=150,
@@ -312,13 +356,16 @@ def main():
     parser.add_argument("--variant", choices=["routed", "fixed", "both"], default="routed")
     parser.add_argument("--keep", action="store_true", help="keep the work directory")
     args = parser.parse_args()
-    if args.test != "fixed" and not args.binary:
+    stop_on_signals()
+    if args.test not in ("fixed", "unreachable") and not args.binary:
         parser.error(f"{args.test} needs --binary")
     if args.test == "bench":
         args.variant = "both"
     try:
         if args.test == "fixed":
             return test_fixed(args)
+        if args.test == "unreachable":
+            return test_unreachable(args)
         if args.test == "routing":
             return test_routing(args)
         return test_load(args)

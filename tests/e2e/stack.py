@@ -5,6 +5,7 @@ after a grace period), which the drivers call from a `finally`, so nothing outli
 even a failed one. Python 3 standard library only.
 """
 
+import ctypes
 import json
 import os
 import shutil
@@ -21,6 +22,23 @@ SOURCE_DIR = os.path.dirname(os.path.dirname(HERE))
 SCENARIOS = os.path.join(HERE, "scenarios")
 KAMAILIO_CFG = os.path.join(SOURCE_DIR, "examples", "kamailio", "kamailio.cfg")
 KAMAILIO_FIXED_CFG = os.path.join(SOURCE_DIR, "examples", "kamailio", "kamailio-fixed.cfg")
+
+
+def _die_with_parent():
+    """In the child, before exec: SIGTERM when the test driver dies, even by SIGKILL (a ctest
+    timeout), so no router or sipp outlives its test. Kamailio's main process stops its
+    workers on SIGTERM."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    PR_SET_PDEATHSIG = 1
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+def stop_on_signals():
+    """SIGTERM/SIGINT/SIGHUP end the driver through SystemExit, so every `finally` runs."""
+    def handler(signum, _frame):
+        raise SystemExit(128 + signum)
+    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(sig, handler)
 
 
 class E2EError(Exception):
@@ -101,7 +119,8 @@ class Stack:
         out = open(log, "wb")
         proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT,
                                 stdin=subprocess.DEVNULL, cwd=self.dir,
-                                env=env, start_new_session=True)
+                                env=env, start_new_session=True,
+                                preexec_fn=_die_with_parent)
         out.close()
         self.procs.append((name, proc, log))
         return proc
@@ -119,6 +138,25 @@ class Stack:
                 return "".join(f.readlines()[-lines:])
         except OSError:
             return ""
+
+    def cpu_seconds(self):
+        """CPU time (user + system) used so far by each started process and its process
+        group (Kamailio's workers are in their main process's group), by name."""
+        ticks = os.sysconf("SC_CLK_TCK")
+        groups = {proc.pid: name for name, proc, _ in self.procs if proc.poll() is None}
+        used = dict.fromkeys(groups.values(), 0.0)
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            pgrp = int(fields[2])  # fields after "(comm)": state ppid pgrp ... utime stime
+            if pgrp in groups:
+                used[groups[pgrp]] += (int(fields[11]) + int(fields[12])) / ticks
+        return used
 
     def stop_one(self, proc, grace=5.0):
         """SIGTERM to the process group of proc, SIGKILL if it is still there after grace."""
@@ -150,6 +188,27 @@ class Stack:
 
 # ----------------------------------------------------------------------------- Kamailio
 
+def sip_ping(ip, port, timeout=0.5):
+    """True when a SIP OPTIONS to ip:port (UDP) gets a 200 back within timeout."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.bind(("127.0.0.1", 0))
+        s.settimeout(timeout)
+        local = s.getsockname()[1]
+        tag = f"{os.getpid()}{time.monotonic_ns()}"
+        message = (f"OPTIONS sip:{ip}:{port} SIP/2.0\r\n"
+                   f"Via: SIP/2.0/UDP 127.0.0.1:{local};branch=z9hG4bK{tag}\r\n"
+                   f"From: <sip:ping@127.0.0.1>;tag={tag}\r\n"
+                   f"To: <sip:{ip}:{port}>\r\n"
+                   f"Call-ID: ping-{tag}@127.0.0.1\r\n"
+                   "CSeq: 1 OPTIONS\r\nMax-Forwards: 10\r\nContent-Length: 0\r\n\r\n")
+        s.sendto(message.encode(), (ip, port))
+        try:
+            data = s.recv(65535)
+        except OSError:
+            return False
+        return data.startswith(b"SIP/2.0 200")
+
+
 def start_kamailio(stack, name, listen_port, c4confd_url=None, fixed_dst=None,
                    workers=8, log_level=2, shm_mb=256):
     """Kamailio in the foreground (-DD -E) on udp:127.0.0.1:listen_port, with the example
@@ -167,23 +226,24 @@ def start_kamailio(stack, name, listen_port, c4confd_url=None, fixed_dst=None,
     os.makedirs(stack.path(f"{name}-run"), exist_ok=True)
     proc = stack.start(name, argv)
 
-    def listening():
+    def answers():
         stack.check_alive(proc, name)
-        with open(stack.path(f"{name}.out"), errors="replace") as f:
-            text = f.read()
-        return "probe_max_receive_buffer" in text or "SO_RCVBUF is finally" in text
-    wait_until(f"{name} to listen on 127.0.0.1:{listen_port}", listening, 20)
-    time.sleep(0.3)  # the workers fork after the sockets are bound
-    stack.check_alive(proc, name)
+        return sip_ping("127.0.0.1", listen_port)
+    wait_until(f"{name} to answer OPTIONS on 127.0.0.1:{listen_port}", answers, 20, 0.2)
     return proc
 
 
 # ----------------------------------------------------------------------------- sipp
 
+# sipp's default socket buffers (64 KB) overflow in bursts of a load run; the kernel caps
+# this at net.core.rmem_max/wmem_max for a non-root user.
+SIPP_SOCKET_BUFFER = 4 * 1024 * 1024
+
 def start_uas(stack, name, ip, port, scenario="uas.xml", trace=True):
     """A sipp UAS (a PBX or a trunk) on ip:port, logging one line per call when trace."""
     argv = ["sipp", "-sf", os.path.join(SCENARIOS, scenario), "-i", ip, "-p", str(port),
-            "-nostdin", "-trace_err", "-error_file", stack.path(f"{name}-errors.log")]
+            "-nostdin", "-buff_size", str(SIPP_SOCKET_BUFFER),
+            "-trace_err", "-error_file", stack.path(f"{name}-errors.log")]
     if trace:
         argv += ["-trace_logs", "-log_file", stack.path(f"{name}-calls.log")]
     proc = stack.start(name, argv)
@@ -223,7 +283,7 @@ def run_uac(stack, name, kamailio_port, ip, called, caller, from_domain="e2e.tes
     argv = ["sipp", "-sf", os.path.join(SCENARIOS, scenario), f"127.0.0.1:{kamailio_port}",
             "-i", ip, "-p", str(port), "-s", called,
             "-key", "caller", caller, "-key", "from_domain", from_domain,
-            "-m", str(calls), "-r", str(rate), "-nostdin",
+            "-m", str(calls), "-r", str(rate), "-nostdin", "-buff_size", str(SIPP_SOCKET_BUFFER),
             # a 180 overtaken by its 200 is not a reason to abort the call (see uac.xml)
             "-default_behaviors", "all,-abortunexp",
             "-timeout", f"{timeout}s", "-timeout_error",
@@ -236,7 +296,7 @@ def run_uac(stack, name, kamailio_port, ip, called, caller, from_domain="e2e.tes
     with open(log, "wb") as out:
         proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT,
                                 stdin=subprocess.DEVNULL, cwd=stack.dir,
-                                start_new_session=True)
+                                start_new_session=True, preexec_fn=_die_with_parent)
         stack.procs.append((name, proc, log))
         try:
             rc = proc.wait(timeout=timeout + 15)
@@ -248,16 +308,21 @@ def run_uac(stack, name, kamailio_port, ip, called, caller, from_domain="e2e.tes
 
 def read_sipp_stats(csv_path):
     """The cumulative counters of the last line of a sipp -trace_stat CSV, by name."""
+    rows = read_sipp_periods(csv_path)
+    return rows[-1] if rows else {}
+
+
+def read_sipp_periods(csv_path):
+    """Every line of a sipp -trace_stat CSV (one per -fd period, then a final one), as dicts."""
     try:
         with open(csv_path, errors="replace") as f:
             lines = [l.rstrip("\n") for l in f if l.strip()]
     except OSError:
-        return {}
+        return []
     if len(lines) < 2:
-        return {}
+        return []
     header = lines[0].split(";")
-    values = lines[-1].split(";")
-    return dict(zip(header, values))
+    return [dict(zip(header, line.split(";"))) for line in lines[1:]]
 
 
 def stat_int(stats, key):
