@@ -22,10 +22,11 @@ import sys
 import time
 
 from c4confd_service import C4confd, c4confd_supports_all
-from stack import (E2EError, Stack, free_port, free_udp_and_tcp_port, http, read_sipp_periods,
+from stack import (E2EError, Stack, digest_response, free_port, free_udp_and_tcp_port, http,
+                   read_sipp_periods,
                    run_uac, start_kamailio, start_uas, stat_int, stop_on_signals, uas_calls,
                    wait_until)
-from topology import HOSTS, NOC_TOKEN, make_repository, move_did
+from topology import HOSTS, NOC_TOKEN, SECRETS, make_repository, move_did
 
 SKIPPED = 77
 
@@ -43,11 +44,13 @@ def ip_of(name):
     return HOSTS[name][1]
 
 
-def uac_call(stack, name, kamailio_port, source, called, caller, scenario="uac.xml"):
+def uac_call(stack, name, kamailio_port, source, called, caller, scenario="uac.xml",
+             from_domain="e2e.test", extra=None):
     """One call from host `source`; fails unless sipp says the call went as the scenario
     expects (answered, or refused with 404 for uac_404.xml)."""
     rc, stats = run_uac(stack, name, kamailio_port, ip_of(source), called, caller,
-                        scenario=scenario, calls=1, rate=1, timeout=30)
+                        from_domain=from_domain, scenario=scenario, calls=1, rate=1,
+                        timeout=30, extra=extra)
     expect(rc == 0 and stat_int(stats, "SuccessfulCall(C)") == 1,
            f"{name}: the call from {source} to {called} failed (sipp exit {rc}):\n"
            f"{stack.tail(name, 25)}")
@@ -114,14 +117,20 @@ class RoutedSwitch:
         self.c4confd = C4confd(stack, binary, self.repo)
         self.c4confd.wait_ready("orange-paris", "0140000123")
         for name, (_, ip) in HOSTS.items():
-            scenario = "uas_503.xml" if (name == "voxbone-fr" and voxbone_503) else "uas.xml"
-            start_uas(stack, f"uas-{name}", ip, self.ports[name], scenario, trace=trace)
+            scenario, keys = "uas.xml", None
+            if name == "voxbone-fr" and voxbone_503:
+                scenario = "uas_503.xml"
+            if name == "tim-milano":  # registers with TIM: challenges calls sent to it
+                scenario, keys = "uas_challenge.xml", {"auth_realm": "tim.example"}
+            start_uas(stack, f"uas-{name}", ip, self.ports[name], scenario, trace=trace,
+                      keys=keys)
         self.kamailio_port = free_udp_and_tcp_port("127.0.0.1")
         start_kamailio(stack, "kamailio", self.kamailio_port, c4confd_url=self.c4confd.url,
                        log_level=log_level)
 
-    def call(self, name, source, called, caller, scenario="uac.xml"):
-        uac_call(self.stack, name, self.kamailio_port, source, called, caller, scenario)
+    def call(self, name, source, called, caller, scenario="uac.xml", **kwargs):
+        uac_call(self.stack, name, self.kamailio_port, source, called, caller, scenario,
+                 **kwargs)
 
     def received(self, host):
         return uas_calls(self.stack, f"uas-{host}")
@@ -159,7 +168,8 @@ def check_inbound_did(switch):
 
 
 def check_outbound_plan(switch):
-    """An IPBX calls out; the routing plan picks the trunk (lagoon: Milan 02 -> tim-milano)."""
+    """An IPBX calls out; the routing plan picks the trunk (lagoon: Milan 02 -> tim-milano).
+    tim-milano challenges; the router answers with the trunk's registration credentials."""
     before = len(switch.received("tim-roma"))
     switch.call("uac-outbound", "lagoon-venezia", "0212345678", "0415000153")
     call = last_call(switch, "tim-milano", "outbound call to +390212345678")
@@ -168,6 +178,27 @@ def check_outbound_plan(switch):
     expect(len(switch.received("tim-roma")) == before,
            "rule it-milan sends Milan numbers to tim-milano first; tim-roma was tried too")
     say("ok: outbound 0212345678 from lagoon-venezia left through tim-milano (rule it-milan)")
+    header = call.get("proxy_authorization", "").strip()
+    expect(header, f"tim-milano challenged, but the router's retry had no credentials: {call}")
+    expected, actual, fields = digest_response(header, "INVITE",
+                                               SECRETS["TIM_MILANO_PASSWORD"])
+    expect(fields.get("username") == "lagoon-mi" and actual == expected,
+           f"the router should answer tim-milano's challenge as lagoon-mi with the password of "
+           f"TIM_MILANO_PASSWORD; it sent: {header}")
+    say("ok: tim-milano's 407 was answered with its registration credentials (uac_auth)")
+    return [call["call"]]
+
+
+def check_digest_caller(switch):
+    """An IPBX with a SIP password is challenged, then routed once its digest verifies."""
+    switch.call("uac-digest", "acme-lyon", "0450123456", "0472100001",
+                scenario="uac_auth.xml", from_domain="lyon.acme.example.com",
+                extra=["-au", "acme-lyon", "-ap", SECRETS["ACME_LYON_SIP_PASSWORD"]])
+    call = last_call(switch, "orange-lyon", "call from acme-lyon to +33450123456")
+    expect(call["to_user"] == "0450123456",
+           f"orange-lyon should receive 0450123456, got {call}")
+    say("ok: acme-lyon was challenged, its digest verified, the call left through orange-lyon "
+        "(rule lyon-fr-local)")
     return [call["call"]]
 
 
@@ -238,6 +269,7 @@ def test_routing(args):
         answered = []
         answered += check_inbound_did(switch)
         answered += check_outbound_plan(switch)
+        answered += check_digest_caller(switch)
         answered += check_failover(switch)
         check_unknown_number(switch)
         check_cdrs(switch, answered)

@@ -6,8 +6,10 @@ even a failed one. Python 3 standard library only.
 """
 
 import ctypes
+import hashlib
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -239,26 +241,48 @@ def start_kamailio(stack, name, listen_port, c4confd_url=None, fixed_dst=None,
 # this at net.core.rmem_max/wmem_max for a non-root user.
 SIPP_SOCKET_BUFFER = 4 * 1024 * 1024
 
-def start_uas(stack, name, ip, port, scenario="uas.xml", trace=True):
-    """A sipp UAS (a PBX or a trunk) on ip:port, logging one line per call when trace."""
+def start_uas(stack, name, ip, port, scenario="uas.xml", trace=True, keys=None):
+    """A sipp UAS (a PBX or a trunk) on ip:port, logging one line per call when trace;
+    keys: {name: value} for the scenario's [name] keywords."""
     argv = ["sipp", "-sf", os.path.join(SCENARIOS, scenario), "-i", ip, "-p", str(port),
             "-nostdin", "-buff_size", str(SIPP_SOCKET_BUFFER),
             "-trace_err", "-error_file", stack.path(f"{name}-errors.log")]
     if trace:
         argv += ["-trace_logs", "-log_file", stack.path(f"{name}-calls.log")]
+    for key, value in (keys or {}).items():
+        argv += ["-key", key, value]
     proc = stack.start(name, argv)
     time.sleep(0.2)
     stack.check_alive(proc, name)
     return proc
 
 
+def digest_response(header, method, password):
+    """The MD5 digest response a Proxy-Authorization/Authorization header value should carry
+    for `password` (RFC 2617 without qop), and the one it carries: (expected, actual)."""
+    fields = dict(re.findall(r'(\w+)="?([^",]*)"?', header))
+    md5 = lambda text: hashlib.md5(text.encode()).hexdigest()
+    ha1 = md5(f"{fields.get('username')}:{fields.get('realm')}:{password}")
+    ha2 = md5(f"{method}:{fields.get('uri')}")
+    return md5(f"{ha1}:{fields.get('nonce')}:{ha2}"), fields.get("response"), fields
+
+
 def uas_calls(stack, name):
-    """The calls a UAS logged: a list of dicts (call, ruri_user, to_user, from_user, pai)."""
+    """The calls a UAS logged: a list of dicts (call, ruri_user, to_user, from_user, pai,
+    and proxy_authorization for uas_challenge.xml)."""
     calls = []
     try:
         with open(stack.path(f"{name}-calls.log"), errors="replace") as f:
             for line in f:
                 line = line.strip()
+                if line.startswith("auth call="):
+                    # uas_challenge.xml: the credentials of the call's second INVITE
+                    head, _, value = line.partition(" proxy_authorization=")
+                    call_id = head.split(" ")[1].partition("=")[2]
+                    for c in calls:
+                        if c["call"] == call_id:
+                            c["proxy_authorization"] = value
+                    continue
                 if not line.startswith("call="):
                     continue
                 fields = {}
