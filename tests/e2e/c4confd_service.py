@@ -1,14 +1,22 @@
 """c4confd `all` for an end-to-end run: its own database, the test's repository, a free port."""
 
+import hashlib
+import hmac
+import json
 import os
 import shutil
 import socket
 import subprocess
 import time
+import urllib.error
 import urllib.parse
+import urllib.request
 
 from stack import E2EError, free_port, http, wait_until
 from topology import HOSTS, SECRETS
+
+
+WEBHOOK_SECRET = "c4confd-e2e-webhook"  # given to c4confd as C4CONFD_WEBHOOK_SECRET
 
 
 def _psql():
@@ -64,7 +72,7 @@ class C4confd:
         self.db_url = create_database(base_url, self.db_name)
         self.port = free_port("127.0.0.1", kind=socket.SOCK_STREAM)
         self.url = f"http://127.0.0.1:{self.port}"
-        env = dict(os.environ, **SECRETS)
+        env = dict(os.environ, **SECRETS, C4CONFD_WEBHOOK_SECRET=WEBHOOK_SECRET)
         argv = [binary, "all", "--repo", f"file://{repo_dir}",
                 "--listen", f"127.0.0.1:{self.port}",
                 "--database-url", self.db_url, "--redis-url", redis_url,
@@ -88,6 +96,21 @@ class C4confd:
         if status != 200:
             raise E2EError(f"routing question answered HTTP {status}: {answer}")
         return answer
+
+    def push_webhook(self):
+        """POST /hooks/git as GitHub signs it (HMAC-SHA256 of the body): fetch now.
+        Returns the HTTP status."""
+        body = json.dumps({"ref": "refs/heads/main"}).encode()
+        signature = hmac.new(WEBHOOK_SECRET.encode(), body, hashlib.sha256).hexdigest()
+        request = urllib.request.Request(
+            f"{self.url}/hooks/git", data=body, method="POST",
+            headers={"Content-Type": "application/json", "X-GitHub-Event": "push",
+                     "X-Hub-Signature-256": f"sha256={signature}"})
+        try:
+            with urllib.request.urlopen(request, timeout=5) as reply:
+                return reply.status
+        except urllib.error.HTTPError as e:
+            return e.code
 
     def close(self):
         self.stack.stop_one(self.proc)
