@@ -14,11 +14,14 @@ the c4confd binary has no `all` command yet, they exit 77 (ctest reports "skippe
 Exit status: 0 passed, 1 failed, 77 skipped. --keep keeps the work directory (logs).
 """
 
-import argparse
+import sys
+
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+
+import argparse  # noqa: E402 (after the line above, on purpose)
 import json
 import resource
 import socket
-import sys
 import time
 import urllib.parse
 
