@@ -160,6 +160,7 @@ def check_inbound_did(switch):
     """A carrier calls a DID in its own format; the IPBX receives national numbers."""
     switch.call("uac-inbound", "orange-paris", "33140000123", "33611111111")
     call = last_call(switch, "acme-paris-hq", "inbound call to +33140000123")
+    answered = [call["call"]]
     expect(call["to_user"] == "0140000123" and call["ruri_user"] == "0140000123",
            f"acme-paris-hq should receive the callee as 0140000123, got {call}")
     expect(call["from_user"] == "0611111111",
@@ -171,7 +172,7 @@ def check_inbound_did(switch):
     expect(call["to_user"] == "0412700042",
            f"lagoon-venezia should receive 0412700042 (the 0 is kept), got {call}")
     say("ok: inbound 0412700042 from tim-milano reached lagoon-venezia as To 0412700042")
-    return [call["call"]]
+    return answered + [call["call"]]
 
 
 def check_outbound_plan(switch):

@@ -311,6 +311,9 @@ def run_uac(stack, name, kamailio_port, ip, called, caller, from_domain="e2e.tes
             # a 180 overtaken by its 200 is not a reason to abort the call (see uac.xml)
             "-default_behaviors", "all,-abortunexp",
             "-timeout", f"{timeout}s", "-timeout_error",
+            # a call waiting 20 s for a reply that will not come fails, instead of holding
+            # the whole run until its global timeout
+            "-recv_timeout", "20s",
             "-trace_stat", "-stf", stat, "-fd", "1",
             "-trace_err", "-error_file", stack.path(f"{name}-errors.log")]
     if limit:
