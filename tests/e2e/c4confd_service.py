@@ -40,16 +40,6 @@ def drop_database(base_url, name):
                    capture_output=True, text=True)
 
 
-def c4confd_supports_all(binary):
-    """True when this c4confd build has the `all` command (reconcile + serve)."""
-    try:
-        done = subprocess.run([binary, "all", "--help"], capture_output=True, text=True,
-                              timeout=20)
-    except (OSError, subprocess.TimeoutExpired):
-        return False
-    return done.returncode == 0
-
-
 def routing_question(source, called, caller="0100000000", domain="e2e.test"):
     """The body Kamailio sends for a call from host `source` (a name of HOSTS)."""
     ip = HOSTS[source][1]

@@ -9,9 +9,8 @@
                                       a bounded load run; prints calls/s, fails on any failed call
     e2e.py bench --binary C4CONFD     load on both routers, prints calls/s of each and the ratio
 
-routing and load need C4CONFD_DATABASE_URL and C4CONFD_REDIS_URL (the ./c4 services). When
-the c4confd binary has no `all` command yet, they exit 77 (ctest reports "skipped").
-Exit status: 0 passed, 1 failed, 77 skipped. --keep keeps the work directory (logs).
+routing and load need C4CONFD_DATABASE_URL and C4CONFD_REDIS_URL (the ./c4 services).
+Exit status: 0 passed, 1 failed. --keep keeps the work directory (logs).
 """
 
 import sys
@@ -26,14 +25,13 @@ import socket
 import time
 import urllib.parse
 
-from c4confd_service import C4confd, c4confd_supports_all
+from c4confd_service import C4confd
 from stack import (E2EError, Stack, digest_response, free_port, free_udp_and_tcp_port, http,
                    read_sipp_periods,
                    run_uac, start_kamailio, start_uas, stat_int, stop_on_signals, uas_calls,
                    wait_until)
 from topology import HOSTS, NOC_TOKEN, SECRETS, make_repository, move_did
 
-SKIPPED = 77
 
 
 def say(message):
@@ -269,9 +267,6 @@ def check_git_change(switch):
 
 
 def test_routing(args):
-    if not c4confd_supports_all(args.binary):
-        say(f"skipped: {args.binary} has no `all` command yet")
-        return SKIPPED
     stack = Stack("routing", keep_dir=args.keep)
     try:
         switch = RoutedSwitch(stack, args.binary)
@@ -371,9 +366,6 @@ def load_ok(result):
 
 def test_load(args):
     variants = ["fixed", "routed"] if args.variant == "both" else [args.variant]
-    if "routed" in variants and not c4confd_supports_all(args.binary):
-        say(f"skipped: {args.binary} has no `all` command yet")
-        return SKIPPED
     results = {}
     for variant in variants:
         results[variant] = (load_fixed if variant == "fixed" else load_routed)(args)
