@@ -106,7 +106,7 @@ TEST_CASE("kamailio auth and uacreg answer from the snapshot") {
   CHECK(u.json()["content"].get<std::string>().rfind("id(int) l_uuid(string)", 0) == 0);
 }
 
-TEST_CASE("64 concurrent calls to one number each get their own From and P-Asserted-Identity") {
+TEST_CASE("64 concurrent callers over HTTP to one number each get their own From and P-Asserted-Identity") {
   CallService s("c4test_calls_pai");
   std::atomic<int> wrong{0}, failed{0};
   std::mutex failures_mutex;

@@ -178,13 +178,15 @@ TEST_CASE("an outbound caller is recognised by its source address whatever its F
 TEST_CASE("64 concurrent calls to one number each get their own From and P-Asserted-Identity") {
   constexpr int kThreads = 64;
   std::vector<std::string> from(kThreads), pai(kThreads);
+  // Compile the snapshot here: doctest assertions (the fixture's REQUIREs) belong to this thread.
+  const Snapshot& snapshot = examples();
   std::vector<std::thread> threads;
   for (int i = 0; i < kThreads; ++i)
     threads.emplace_back([&, i] {
       std::string caller = "01400001" + std::to_string(10 + i);
       auto r = call("192.0.2.10", caller, "0561234567");
       r.from_name = "Caller " + std::to_string(i);
-      auto body = routing_reply(examples(),
+      auto body = routing_reply(snapshot,
                                 nlohmann::json{{"from_uri", r.from_uri}, {"to_uri", r.to_uri},
                                                {"from_name", r.from_name}, {"source_ip", r.source_ip}}
                                     .dump(),
