@@ -59,6 +59,8 @@ for v in DIDS FILES TENANTS PREFIXES RUNS; do bench_require_number "--${v,,}" "$
 BIN=$(bench_private_copy "$BUILD_DIR/c4confd")
 bench_repo "$DIDS" "$FILES" "$TENANTS" "$PREFIXES" "$SEED" "$REGEN"
 bench_database_server
+# The database alone: the floor writes no Redis keys, so the apply projects none either.
+unset C4CONFD_REDIS_URL
 command -v psql >/dev/null || bench_install_packages postgresql-client-15
 
 LOAD_BEFORE=$(bench_loadavg)

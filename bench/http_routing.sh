@@ -96,6 +96,8 @@ if [ "$WANT_C4" -eq 1 ]; then
   "$BIN" serve --help >/dev/null 2>&1 ||
     bench_die "this c4confd has no serve command yet: measure the floor alone with --only nginx"
   bench_database_server
+  # The snapshot is read from PostgreSQL; the Redis edge keys play no part in routing.
+  unset C4CONFD_REDIS_URL
   bench_fresh_database c4bench_http
   bench_say "applying $BENCH_REPO (untimed)"
   "$BIN" apply "$BENCH_REPO" --database-url "$BENCH_DB_URL" >"$BENCH_TMP/apply.out" 2>&1 ||
