@@ -3,7 +3,7 @@
 # floor, a private nginx answering a static 200 with a body of the same size.
 #
 #   bench/http_routing.sh                          # 1M-DID repository, 16 and 64 connections, 10 s each
-#   bench/http_routing.sh --only nginx             # the floor alone (no c4confd, no database)
+#   bench/http_routing.sh --only nginx             # the floors alone (no c4confd, no database)
 #   bench/http_routing.sh --duration 5s --connections 16
 #
 # Steps: the repository (bench/.data, generated once) and 100,000 request bodies whose callees
@@ -12,13 +12,16 @@
 # repository (untimed), `c4confd serve` on a free port, 200 answers checked to be routed
 # (bench/lib/check_answers.py) and their median size taken as nginx's body size; nginx
 # (bench/lib/nginx.sh); then for each connection count, wrk on nginx and on c4confd in turn
-# (keep-alive, bench/lib/post_bodies.lua, --latency). Targets: c4confd ≥ 0.5 of nginx's
+# (keep-alive, bench/lib/post_bodies.lua, --latency); and, for information, a trivial
+# cpp-httplib server with the same body (bench/lib/httplib_floor.sh): what the HTTP library
+# alone reaches, so a miss can be put on the HTTP layer or on routing. Targets: c4confd ≥ 0.5 of nginx's
 # requests/s, and p99 ≤ 2 ms, at every connection count. See bench/README.md.
 set -euo pipefail
 BENCH_NAME=http_routing
 . "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 . "$BENCH_ROOT/bench/lib/nginx.sh"
 . "$BENCH_ROOT/bench/lib/wrk.sh"
+. "$BENCH_ROOT/bench/lib/httplib_floor.sh"
 
 usage() {
   cat <<'EOF'
@@ -27,9 +30,11 @@ Usage: bench/http_routing.sh [OPTIONS]
   --duration D          wrk duration per run, wrk syntax (default 10s)
   --threads N           wrk threads (default 2)
   --requests N          distinct callees, i.e. request bodies (default 100000)
-  --only WHAT           nginx, c4confd or both (default both)
+  --only WHAT           nginx (the floors alone: nginx and trivial cpp-httplib), c4confd, or both
+                        (default both)
   --body-bytes N        nginx's body size when c4confd is not measured (default 700)
   --nginx-workers W     nginx worker_processes (default auto: one per core)
+  --no-httplib          skip the trivial cpp-httplib server (information, not a target)
   --serve-args "ARGS"   extra arguments for `c4confd serve`
   --dids N --files F --tenants T --routing-prefixes P --seed S
                         the generated repository (default 1000000, 1000, 50, 100000, 1)
@@ -42,7 +47,7 @@ EOF
 }
 
 CONNECTIONS=16,64 DURATION=10s THREADS=2 REQUESTS=100000 ONLY=both BODY_BYTES=700 NGINX_WORKERS=auto
-SERVE_ARGS="" DIDS=1000000 FILES=1000 TENANTS=50 PREFIXES=100000 SEED=1
+HTTPLIB=1 SERVE_ARGS="" DIDS=1000000 FILES=1000 TENANTS=50 PREFIXES=100000 SEED=1
 REGEN=0 RECORD=1 BUILD=1 BUILD_DIR="$BENCH_ROOT/build"
 ARGS=("$@")
 while [ $# -gt 0 ]; do
@@ -55,6 +60,7 @@ while [ $# -gt 0 ]; do
     --body-bytes) BODY_BYTES=$2; shift 2 ;;
     --nginx-workers) NGINX_WORKERS=$2; shift 2 ;;
     --serve-args) SERVE_ARGS=$2; shift 2 ;;
+    --no-httplib) HTTPLIB=0; shift ;;
     --dids) DIDS=$2; shift 2 ;;
     --files) FILES=$2; shift 2 ;;
     --tenants) TENANTS=$2; shift 2 ;;
@@ -117,20 +123,30 @@ if [ "$WANT_C4" -eq 1 ]; then
   bench_say "c4confd routes the sample; median answer $BODY_BYTES bytes"
 fi
 [ "$WANT_NGINX" -eq 0 ] || nginx_start "$BODY_BYTES" "$NGINX_WORKERS"
+MAX_CONN=$(printf '%s\n' "${CONN_LIST[@]}" | sort -n | tail -n 1)
+[ "$HTTPLIB" -eq 0 ] || httplib_start "$BODY_BYTES" $((MAX_CONN + 8))
 
 # --- load ----------------------------------------------------------------------------------
 LOAD_BEFORE=$(bench_loadavg)
 RUNS="{}"
+add_run() {  # add_run KEY JSON: RUNS[KEY] = JSON
+  RUNS=$("$PY" -c 'import json,sys; d=json.loads(sys.argv[1]); d[sys.argv[2]]=json.loads(sys.argv[3]); print(json.dumps(d))' \
+    "$RUNS" "$1" "$2")
+}
 for c in "${CONN_LIST[@]}"; do
+  # The servers take turns at each connection count, so a change of load on the machine
+  # touches all of them alike.
   if [ "$WANT_NGINX" -eq 1 ]; then
     bench_say "nginx, $c connections, $DURATION"
-    r=$(wrk_run "nginx-$c" "$NGINX_URL/1.0/kamailio/routing" "$c" "$DURATION" "$THREADS" "$BODIES")
-    RUNS=$("$PY" -c 'import json,sys; d=json.loads(sys.argv[1]); d[sys.argv[2]]=json.loads(sys.argv[3]); print(json.dumps(d))' "$RUNS" "nginx-$c" "$r")
+    add_run "nginx-$c" "$(wrk_run "nginx-$c" "$NGINX_URL/1.0/kamailio/routing" "$c" "$DURATION" "$THREADS" "$BODIES")"
+  fi
+  if [ "$HTTPLIB" -eq 1 ]; then
+    bench_say "trivial cpp-httplib, $c connections, $DURATION"
+    add_run "httplib-$c" "$(wrk_run "httplib-$c" "$HTTPLIB_URL/1.0/kamailio/routing" "$c" "$DURATION" "$THREADS" "$BODIES")"
   fi
   if [ "$WANT_C4" -eq 1 ]; then
     bench_say "c4confd, $c connections, $DURATION"
-    r=$(wrk_run "c4confd-$c" "$C4_URL/1.0/kamailio/routing" "$c" "$DURATION" "$THREADS" "$BODIES")
-    RUNS=$("$PY" -c 'import json,sys; d=json.loads(sys.argv[1]); d[sys.argv[2]]=json.loads(sys.argv[3]); print(json.dumps(d))' "$RUNS" "c4confd-$c" "$r")
+    add_run "c4confd-$c" "$(wrk_run "c4confd-$c" "$C4_URL/1.0/kamailio/routing" "$c" "$DURATION" "$THREADS" "$BODIES")"
   fi
 done
 
@@ -142,8 +158,8 @@ repo, load, command, conns, duration, threads, requests, body_bytes, workers, se
 marker = json.load(open(repo + "/.bench-gen.json"))
 checks, notes = [], []
 for c in conns.split(","):
-    n, s = runs.get("nginx-" + c), runs.get("c4confd-" + c)
-    for run, name in ((n, "nginx"), (s, "c4confd")):
+    n, s, h = runs.get("nginx-" + c), runs.get("c4confd-" + c), runs.get("httplib-" + c)
+    for run, name in ((n, "nginx"), (s, "c4confd"), (h, "trivial cpp-httplib")):
         if run:
             e = run["errors"]
             bad = e["connect"] + e["read"] + e["write"] + e["timeout"] + e["status"]
@@ -157,12 +173,14 @@ for c in conns.split(","):
                    "value": round(s["latency_us"]["p99"] / 1000, 3) if s else None, "unit": "ms",
                    "floor": round(n["latency_us"]["p99"] / 1000, 3) if n else None, "floor_name": "nginx",
                    "target": {"on": "value", "op": "<=", "limit": 2}})
-    if n:
-        notes.append("nginx at %s connections: %.0f req/s, p50 %.3f ms, p99 %.3f ms" % (
-            c, n["requests_per_s"], n["latency_us"]["p50"] / 1000, n["latency_us"]["p99"] / 1000))
-    if s:
-        notes.append("c4confd at %s connections: %.0f req/s, p50 %.3f ms, p99 %.3f ms" % (
-            c, s["requests_per_s"], s["latency_us"]["p50"] / 1000, s["latency_us"]["p99"] / 1000))
+    if h:
+        checks.append({"name": "trivial cpp-httplib requests/s, %s connections (information)" % c,
+                       "value": h["requests_per_s"], "unit": "req/s",
+                       "floor": n["requests_per_s"] if n else None, "floor_name": "nginx"})
+    for run, name in ((n, "nginx"), (h, "trivial cpp-httplib"), (s, "c4confd")):
+        if run:
+            notes.append("%s at %s connections: %.0f req/s, p50 %.3f ms, p99 %.3f ms" % (
+                name, c, run["requests_per_s"], run["latency_us"]["p50"] / 1000, run["latency_us"]["p99"] / 1000))
 if not any(k.startswith("c4confd") for k in runs):
     notes.append("c4confd not measured (--only nginx): the checks have no figure")
 print(json.dumps({
@@ -174,7 +192,7 @@ print(json.dumps({
                    wrk_threads=int(threads), distinct_callees=int(requests), body_bytes=int(body_bytes),
                    nginx_workers=workers, serve_args=serve_args),
     "figures": {k: v for k, v in runs.items() if k.startswith("c4confd")} | {"answers_checked": check},
-    "floor": {k: v for k, v in runs.items() if k.startswith("nginx")},
+    "floor": {k: v for k, v in runs.items() if not k.startswith("c4confd")},
     "checks": checks,
     "notes": notes,
 }))

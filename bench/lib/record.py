@@ -9,6 +9,8 @@ Input (stdin), a JSON object written by a bench/*.sh script:
      "checks": [{"name": "wall time", "value": 5.6, "unit": "s",
                  "floor": 1.9, "floor_name": "psql \\copy",              # optional
                  "target": {"on": "ratio", "op": "<=", "limit": 3}}]}  # on: ratio | value
+     # A check without "target" is shown for information (e.g. a second floor) and is left
+     # out of `met`.
 
 For every check it computes `ratio` (value / floor, when there is a floor) and `met` (the
 target holds), so no script states a result it did not measure. It adds the date, the Git
@@ -64,15 +66,18 @@ def evaluate(checks):
     """Fills ratio, met and target_text of every check; fails on a malformed one."""
     for i, c in enumerate(checks):
         where = "checks[%d]" % i
-        for field in ("name", "value", "target"):
+        for field in ("name", "value"):
             if field not in c:
                 fail("%s: missing field \"%s\"" % (where, field))
-        t = c["target"]
-        if t.get("on") not in ("ratio", "value") or t.get("op") not in OPS or not isinstance(t.get("limit"), (int, float)):
-            fail("%s.target: expected {\"on\": ratio|value, \"op\": <=|>=, \"limit\": number}, got %s" % (where, json.dumps(t)))
         value = c["value"]
         floor = c.get("floor")
         c["ratio"] = round(value / floor, 4) if value is not None and floor else None
+        t = c.get("target")
+        if t is None:
+            c["met"], c["target_text"] = None, "—"
+            continue
+        if t.get("on") not in ("ratio", "value") or t.get("op") not in OPS or not isinstance(t.get("limit"), (int, float)):
+            fail("%s.target: expected {\"on\": ratio|value, \"op\": <=|>=, \"limit\": number}, got %s" % (where, json.dumps(t)))
         measured = c["ratio"] if t["on"] == "ratio" else value
         c["met"] = None if measured is None else bool(OPS[t["op"]][0](measured, t["limit"]))
         c["target_text"] = target_text(c)
@@ -107,8 +112,9 @@ def main():
     commit = git(args.root, "rev-parse", "--short=12", "HEAD") or "unknown"
     dirty = bool(git(args.root, "status", "--porcelain", "--untracked-files=no"))
     load_after = float(open("/proc/loadavg").read().split()[0])
-    with_floor = [c for c in record["checks"] if c.get("ratio") is not None]
-    known = [c["met"] for c in record["checks"] if c["met"] is not None]
+    with_floor = [c for c in record["checks"] if c.get("ratio") is not None and c.get("target") is not None]
+    targeted = [c for c in record["checks"] if c.get("target") is not None]
+    known = [c["met"] for c in targeted if c["met"] is not None]
     out = {
         "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         "benchmark": record["benchmark"],
@@ -121,9 +127,9 @@ def main():
         "figures": record.get("figures", {}),
         "floor": record.get("floor", {}),
         "ratio": with_floor[0]["ratio"] if with_floor else None,
-        "target": "; ".join(c["name"] + " " + c["target_text"] for c in record["checks"]),
+        "target": "; ".join(c["name"] + " " + c["target_text"] for c in targeted),
         # False as soon as one check fails; None while one could not be measured.
-        "met": False if False in known else (True if len(known) == len(record["checks"]) else None),
+        "met": False if False in known else (True if known and len(known) == len(targeted) else None),
         "checks": record["checks"],
         "notes": record.get("notes", []),
     }
@@ -138,7 +144,8 @@ def main():
     for c in record["checks"]:
         floor = fmt(c.get("floor"), c.get("unit", "")) + (" (%s)" % c["floor_name"] if c.get("floor_name") else "")
         rows.append((c["name"], fmt(c["value"], c.get("unit", "")), floor if c.get("floor") is not None else "—",
-                     fmt(c["ratio"]), c["target_text"], {True: "yes", False: "NO", None: "?"}[c["met"]]))
+                     fmt(c["ratio"]), c["target_text"],
+                     "—" if c.get("target") is None else {True: "yes", False: "NO", None: "?"}[c["met"]]))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     for r in rows:
         print("  ".join(cell.ljust(w) for cell, w in zip(r, widths)).rstrip())
