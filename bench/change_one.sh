@@ -1,0 +1,137 @@
+#!/usr/bin/env bash
+# One changed file in the 1M-DID repository, commit → new snapshot live, against its floor,
+# the cold start of the same service on the same repository.
+#
+#   bench/change_one.sh                            # full size, 5 changes
+#   bench/change_one.sh --changes 3 --dids 100000 --files 100
+#
+# Steps: the repository (bench/.data) copied into a Git work tree with one commit; a fresh
+# database; `c4confd all` (reconcile loop + API in one process) watching that work tree
+# (file://, polling once an hour, so only the webhook makes it fetch), started with the clock
+# running: the time until the first commit is applied and its snapshot serves is the floor (the
+# cold apply through the same path). Then CHANGES times: `gen_repo.py --change-one I` rewrites
+# one DID file (5 numbers replaced), and bench/lib/change_timer.py commits it, POSTs the
+# signed webhook, and times until the database's live commit and then /1.0/status show the new
+# commit. Target: median change ≤ 5 % of the cold start. See bench/README.md.
+set -euo pipefail
+BENCH_NAME=change_one
+. "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+
+usage() {
+  cat <<'EOF'
+Usage: bench/change_one.sh [OPTIONS]
+  --changes K           one-file changes to time (default 5)
+  --timeout S           seconds to wait for each commit to be live (default 300)
+  --status-field PATH   dotted path, in the JSON of GET /1.0/status, of the live snapshot's
+                        commit (default snapshot.commit)
+  --dids N --files F --tenants T --routing-prefixes P --seed S
+                        the generated repository (default 1000000, 1000, 50, 100000, 1)
+  --regen               regenerate the repository even if a cached copy matches
+  --no-record           do not append to bench/results/change_one.jsonl
+  --build-dir DIR       CMake build directory (default <repo>/build)
+  --no-build            use the existing DIR/c4confd as is (no cmake --build)
+PostgreSQL: the server of C4CONFD_DATABASE_URL, else the worktree's ./c4 services.
+EOF
+}
+
+CHANGES=5 TIMEOUT=300 STATUS_FIELD=snapshot.commit
+DIDS=1000000 FILES=1000 TENANTS=50 PREFIXES=100000 SEED=1
+REGEN=0 RECORD=1 BUILD=1 BUILD_DIR="$BENCH_ROOT/build"
+ARGS=("$@")
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --changes) CHANGES=$2; shift 2 ;;
+    --timeout) TIMEOUT=$2; shift 2 ;;
+    --status-field) STATUS_FIELD=$2; shift 2 ;;
+    --dids) DIDS=$2; shift 2 ;;
+    --files) FILES=$2; shift 2 ;;
+    --tenants) TENANTS=$2; shift 2 ;;
+    --routing-prefixes) PREFIXES=$2; shift 2 ;;
+    --seed) SEED=$2; shift 2 ;;
+    --regen) REGEN=1; shift ;;
+    --no-record) RECORD=0; shift ;;
+    --build-dir) BUILD_DIR=$2; shift 2 ;;
+    --no-build) BUILD=0; shift ;;
+    -h|--help) usage; exit 0 ;;
+    *) usage >&2; bench_usage_error "unknown option $1" ;;
+  esac
+done
+for v in CHANGES TIMEOUT DIDS FILES TENANTS PREFIXES; do bench_require_number "--${v,,}" "${!v}"; done
+[ "$CHANGES" -ge 1 ] || bench_usage_error "--changes must be at least 1"
+
+[ "$BUILD" -eq 0 ] || bench_build "$BUILD_DIR" c4confd
+BIN=$(bench_private_copy "$BUILD_DIR/c4confd")
+"$BIN" all --help >/dev/null 2>&1 || bench_die "this c4confd has no \`all\` command yet (reconcile loop + API)"
+bench_repo "$DIDS" "$FILES" "$TENANTS" "$PREFIXES" "$SEED" "$REGEN"
+bench_database_server
+unset C4CONFD_REDIS_URL  # the database and the snapshot are what is timed; no Redis projection
+bench_fresh_database c4bench_change
+
+# --- the Git work tree -------------------------------------------------------------------------
+WORK="$BENCH_TMP/work"
+bench_say "copying $BENCH_REPO into a Git work tree"
+mkdir -p "$WORK"
+cp -r "$BENCH_REPO/." "$WORK/"
+git -C "$WORK" init -q -b main
+git -C "$WORK" -c user.name=bench -c user.email=bench@c4confd.invalid add -A
+git -C "$WORK" -c user.name=bench -c user.email=bench@c4confd.invalid commit -q -m "bench: the generated repository"
+git -C "$WORK" config user.name bench
+git -C "$WORK" config user.email bench@c4confd.invalid
+head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$BENCH_TMP/webhook.secret"
+
+# --- cold start: the floor ---------------------------------------------------------------------
+PORT=$(bench_free_port)
+URL="http://127.0.0.1:$PORT"
+LOAD_BEFORE=$(bench_loadavg)
+STARTED=$("$PY" -c 'import time; print(repr(time.time()))')
+"$BIN" all --repo "file://$WORK" --branch main --cache-dir "$BENCH_TMP/git-cache" \
+  --database-url "$BENCH_DB_URL" --listen "127.0.0.1:$PORT" --interval 1h \
+  --webhook-secret-file "$BENCH_TMP/webhook.secret" >"$BENCH_TMP/all.log" 2>&1 &
+ALL_PID=$!
+bench_on_exit 'kill -TERM "$ALL_PID" 2>/dev/null; wait "$ALL_PID" 2>/dev/null'
+bench_say "cold start: waiting for the first commit to be live"
+timer() {  # timer ARGS...: change_timer.py with the common arguments; exits with the log on failure
+  "$PY" "$BENCH_ROOT/bench/lib/change_timer.py" --work "$WORK" --database-url "$BENCH_DB_URL" \
+    --status-url "$URL/1.0/status" --status-field "$STATUS_FIELD" --timeout "$TIMEOUT" "$@" ||
+    { tail -n 30 "$BENCH_TMP/all.log" >&2; bench_die "c4confd all did not make the commit live (its log is above)"; }
+}
+COLD=$(timer --cold --since "$STARTED")
+bench_say "cold: $COLD"
+
+# --- one-file changes --------------------------------------------------------------------------
+CHANGED=()
+for k in $(seq 1 "$CHANGES"); do
+  # Files spread over the repository (and so over tenants).
+  index=$(( (k * 397) % FILES ))
+  "$PY" "$BENCH_ROOT/bench/gen_repo.py" --out "$WORK" --change-one "$index" >/dev/null ||
+    bench_die "gen_repo.py --change-one $index failed"
+  bench_say "change $k/$CHANGES: DID file $index"
+  CHANGED+=("$(timer --webhook-url "$URL/hooks/git" --secret-file "$BENCH_TMP/webhook.secret" \
+    --message "bench: change DID file $index")")
+done
+
+"$PY" - "$COLD" "$BENCH_REPO" "$LOAD_BEFORE" "bench/change_one.sh ${ARGS[*]}" "$STATUS_FIELD" "${CHANGED[@]}" <<'EOF' | bench_record
+import json, statistics, sys
+cold = json.loads(sys.argv[1])
+repo, load, command, status_field = sys.argv[2:6]
+changes = [json.loads(a) for a in sys.argv[6:]]
+marker = json.load(open(repo + "/.bench-gen.json"))
+live = statistics.median(c["live_s"] for c in changes)
+applied = statistics.median(c["applied_s"] for c in changes)
+print(json.dumps({
+    "benchmark": "change_one",
+    "title": "One changed DID file: commit → new snapshot live, vs the cold start",
+    "command": command.strip(),
+    "loadavg_before": float(load),
+    "params": dict(marker["params"], changes=len(changes), status_field=status_field, numbers_changed_per_file=5),
+    "figures": {"changes": changes, "median_live_s": live, "median_applied_s": applied},
+    "floor": {"name": "cold start of c4confd all to the first commit live", "cold": cold},
+    "checks": [
+        {"name": "commit → snapshot live (median of %d)" % len(changes), "value": round(live, 3), "unit": "s",
+         "floor": cold["live_s"], "floor_name": "cold start", "target": {"on": "ratio", "op": "<=", "limit": 0.05}},
+        {"name": "commit → applied in the database (median)", "value": round(applied, 3), "unit": "s",
+         "floor": cold["applied_s"], "floor_name": "cold start"},
+    ],
+    "notes": ["cold start: applied after %.2f s, live after %.2f s (from process start)" % (cold["applied_s"], cold["live_s"])],
+}))
+EOF
