@@ -22,6 +22,7 @@ BENCH_NAME=http_routing
 . "$BENCH_ROOT/bench/lib/nginx.sh"
 . "$BENCH_ROOT/bench/lib/wrk.sh"
 . "$BENCH_ROOT/bench/lib/httplib_floor.sh"
+. "$BENCH_ROOT/bench/lib/serve.sh"
 
 usage() {
   cat <<'EOF'
@@ -99,25 +100,11 @@ C4_URL="" CHECK="null"
 if [ "$WANT_C4" -eq 1 ]; then
   [ "$BUILD" -eq 0 ] || bench_build "$BUILD_DIR" c4confd
   BIN=$(bench_private_copy "$BUILD_DIR/c4confd")
-  "$BIN" serve --help >/dev/null 2>&1 ||
-    bench_die "this c4confd has no serve command yet: measure the floor alone with --only nginx"
   bench_database_server
-  # The snapshot is read from PostgreSQL; the Redis edge keys play no part in routing.
-  unset C4CONFD_REDIS_URL
-  bench_fresh_database c4bench_http
-  bench_say "applying $BENCH_REPO (untimed)"
-  "$BIN" apply "$BENCH_REPO" --database-url "$BENCH_DB_URL" >"$BENCH_TMP/apply.out" 2>&1 ||
-    { tail -n 20 "$BENCH_TMP/apply.out" >&2; bench_die "c4confd apply failed (output above)"; }
-  PORT=$(bench_free_port)
   # shellcheck disable=SC2086  # SERVE_ARGS is a list of words
-  "$BIN" serve --database-url "$BENCH_DB_URL" --listen "127.0.0.1:$PORT" $SERVE_ARGS >"$BENCH_TMP/serve.log" 2>&1 &
-  SERVE_PID=$!
-  bench_on_exit 'kill -TERM "$SERVE_PID" 2>/dev/null; wait "$SERVE_PID" 2>/dev/null'
-  C4_URL="http://127.0.0.1:$PORT"
-  bench_say "waiting for c4confd serve on $C4_URL"
-  bench_wait_http "$C4_URL/status" 120
+  c4_serve_start "$BIN" "$BENCH_REPO" c4bench_http $SERVE_ARGS
   CHECK=$("$PY" "$BENCH_ROOT/bench/lib/check_answers.py" --url "$C4_URL/1.0/kamailio/routing" --bodies "$BODIES" \
-    --sample 200 --expect routed) ||
+    --sample 200 --expect routed --wait-ready 300) ||
     { tail -n 20 "$BENCH_TMP/serve.log" >&2; bench_die "c4confd did not route every sampled request: $CHECK"; }
   BODY_BYTES=$("$PY" -c 'import json,sys; print(json.loads(sys.argv[1])["body_bytes"]["median"])' "$CHECK")
   bench_say "c4confd routes the sample; median answer $BODY_BYTES bytes"

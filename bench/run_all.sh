@@ -11,7 +11,7 @@
 # a quiet machine: every record keeps the load average, and RESULTS.md shows it.
 set -uo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-ALL=(validate apply http_routing change_one snapshot_build routing_in_process cdr_ingest e2e)
+ALL=(validate apply http_routing change_one snapshot_build routing_in_process cdr_http e2e)
 ONLY="" BUILD=1 BUILD_DIR="$ROOT/build"
 while [ $# -gt 0 ]; do
   case "$1" in

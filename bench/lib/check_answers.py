@@ -1,20 +1,23 @@
 #!/usr/bin/env python3
 """Checks what a server answers to the bodies of a load test, before the load is measured.
 
-    check_answers.py --url URL --bodies FILE [--sample N] [--expect routed|http200]
+    check_answers.py --url URL --bodies FILE [--sample N] [--expect routed|cdr|http200] [--wait-ready S]
 
 POSTs the first N bodies of FILE (one JSON body per line) one by one to URL and checks each
 answer: `http200` wants HTTP 200; `routed` also wants a JSON object whose rtjson.success is
-true and which has at least one route (a routing answer that found its DID). Prints one
+true and which has at least one route (a routing answer that found its DID); `cdr` wants
+{"success": true, "cdr": {...}} (a stored CDR). Prints one
 JSON object on stdout: {"checked": N, "ok": K, "statuses": {"200": …}, "body_bytes":
 {"min", "median", "max"}, "first_failure": {...} or null}. Exit status 1 when any answer
 fails the check (the first failure is in the output), so a benchmark never measures the
-speed of wrong answers.
+speed of wrong answers. With --wait-ready S, the first body is retried (every 100 ms, up to S
+seconds) until its answer passes: a server answers before its first snapshot is loaded.
 """
 import argparse
 import json
 import statistics
 import sys
+import time
 import urllib.error
 import urllib.request
 
@@ -42,6 +45,13 @@ def failure(expect, status, answer):
             return "rtjson.success is not true"
         if not rtjson.get("routes"):
             return "rtjson.routes is empty"
+    if expect == "cdr":
+        try:
+            doc = json.loads(answer)
+        except ValueError as e:
+            return "not JSON: %s" % e
+        if not isinstance(doc, dict) or doc.get("success") is not True or not isinstance(doc.get("cdr"), dict):
+            return "not {\"success\": true, \"cdr\": {...}}"
     return None
 
 
@@ -50,8 +60,21 @@ def main():
     ap.add_argument("--url", required=True)
     ap.add_argument("--bodies", required=True)
     ap.add_argument("--sample", type=int, default=200)
-    ap.add_argument("--expect", choices=("routed", "http200"), default="routed")
+    ap.add_argument("--expect", choices=("routed", "cdr", "http200"), default="routed")
+    ap.add_argument("--wait-ready", type=float, default=0)
     args = ap.parse_args()
+    if args.wait_ready > 0:
+        with open(args.bodies) as f:
+            first_body = f.readline().strip()
+        deadline = time.monotonic() + args.wait_ready
+        while True:
+            try:
+                status, answer = post(args.url, first_body)
+            except OSError:
+                status, answer = 0, b""
+            if failure(args.expect, status, answer) is None or time.monotonic() > deadline:
+                break
+            time.sleep(0.1)
     statuses, sizes, ok, first = {}, [], 0, None
     with open(args.bodies) as f:
         for i, line in enumerate(f):

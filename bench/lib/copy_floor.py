@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
 """The floor of the cold-apply benchmark: the same rows loaded with `psql \\copy`.
 
-    copy_floor.py --database-url URL --workdir DIR [--runs R]
+    copy_floor.py --database-url URL --workdir DIR [--runs R] [--tables LIKE]
 
 Takes the database as c4confd left it after a cold apply, and:
 
 1. dumps every table of schema public that holds rows (but schema_migrations, which
-   `c4confd migrate` wrote before the apply) to DIR/<table>.copy with `\\copy … TO` (text
+   `c4confd migrate` wrote before the apply; with --tables, only the tables whose name is
+   LIKE that pattern, e.g. 'cdrs%': the partitions of cdrs hold its rows) to DIR/<table>.copy with `\\copy … TO` (text
    format), counting rows and bytes;
 2. R times: TRUNCATE those tables (CASCADE reaches the empty tables that refer to them) and
    CHECKPOINT (untimed), then times one psql process that runs BEGIN,
@@ -37,9 +38,10 @@ def psql(url, *args, stdin=None):
     return p.stdout
 
 
-def tables_with_rows(url):
-    names = psql(url, "-c", "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
-                            "AND tablename <> 'schema_migrations' ORDER BY tablename").split()
+def tables_with_rows(url, like="%"):
+    names = psql(url, "-v", "like=" + like, "-f", "-", stdin=
+                 "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+                 "AND tablename <> 'schema_migrations' AND tablename LIKE :'like' ORDER BY tablename;").split()
     counts = {}
     for name in names:
         n = int(psql(url, "-c", 'SELECT count(*) FROM ONLY "%s"' % name).strip())
@@ -73,13 +75,14 @@ def main():
     ap.add_argument("--database-url", required=True)
     ap.add_argument("--workdir", required=True)
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--tables", default="%", help="only the tables whose name is LIKE this")
     args = ap.parse_args()
     url, work = args.database_url, args.workdir
     os.makedirs(work, exist_ok=True)
 
-    counts = tables_with_rows(url)
+    counts = tables_with_rows(url, args.tables)
     if not counts:
-        sys.exit("copy_floor.py: no table holds rows: apply the repository first")
+        sys.exit("copy_floor.py: no table LIKE %r holds rows" % args.tables)
     order = parents_first(url, list(counts))
     for t in order:
         psql(url, "-c", "\\copy \"%s\" TO '%s/%s.copy'" % (t, work, t))
@@ -94,7 +97,7 @@ def main():
         start = time.monotonic()
         psql(url, "-f", "-", stdin=load)
         runs.append(round(time.monotonic() - start, 3))
-        again = tables_with_rows(url)
+        again = tables_with_rows(url, args.tables)
         if again != counts:
             sys.exit("copy_floor.py: after the load the row counts are %s, expected %s" % (again, counts))
     print(json.dumps({"tables": counts, "rows": sum(counts.values()), "bytes": size, "order": order,

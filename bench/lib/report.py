@@ -24,7 +24,7 @@ BENCHMARKS = [
     ("snapshot_build", "snapshot build", "bench/snapshot_build.sh"),
     ("apply", "cold apply", "bench/apply.sh"),
     ("change_one", "one changed file, commit → live", "bench/change_one.sh"),
-    ("cdr_ingest", "CDR ingest over HTTP", "bench/cdr_ingest.sh"),
+    ("cdr_http", "CDR ingest over HTTP", "bench/cdr_http.sh"),
     ("e2e", "Kamailio + sipp end to end", "bench/e2e.sh"),
     ("validate", "validate (no floor)", "bench/validate.sh"),
 ]

@@ -10,7 +10,10 @@ wrk_run() {
   local label=$1 url=$2 connections=$3 duration=$4 threads=$5 bodies=$6
   command -v wrk >/dev/null || bench_install_packages wrk
   [ "$threads" -le "$connections" ] || threads=$connections
-  BENCH_BODIES=$bodies BENCH_THREADS=$threads \
+  # The Lua script formats every request with this path (wrk would otherwise use the URL's).
+  local rest=${url#*://*/} path=/
+  [ "$rest" = "$url" ] || path="/$rest"
+  BENCH_BODIES=$bodies BENCH_THREADS=$threads BENCH_PATH=$path \
     wrk -t "$threads" -c "$connections" -d "$duration" --timeout 2s --latency \
     -s "$BENCH_ROOT/bench/lib/post_bodies.lua" "$url" >"$BENCH_TMP/wrk-$label.out" 2>&1 ||
     { cat "$BENCH_TMP/wrk-$label.out" >&2; bench_die "wrk ($label) failed (its output is above)"; }
