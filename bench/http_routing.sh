@@ -12,16 +12,17 @@
 # repository (untimed), `c4confd serve` on a free port, 200 answers checked to be routed
 # (bench/lib/check_answers.py) and their median size taken as nginx's body size; nginx
 # (bench/lib/nginx.sh); then for each connection count, wrk on nginx and on c4confd in turn
-# (keep-alive, bench/lib/post_bodies.lua, --latency); and, for information, a trivial
-# cpp-httplib server with the same body (bench/lib/httplib_floor.sh): what the HTTP library
-# alone reaches, so a miss can be put on the HTTP layer or on routing. Targets: c4confd ≥ 0.5 of nginx's
+# (keep-alive, bench/lib/post_bodies.lua, --latency); and, for information, two trivial
+# servers with the same body (bench/lib/http_floors.sh): cpp-httplib, what the HTTP library
+# c4confd uses reaches alone (so a miss can be put on the HTTP layer or on routing), and an
+# event-driven Asio server (what that design would reach). Targets: c4confd ≥ 0.5 of nginx's
 # requests/s, and p99 ≤ 2 ms, at every connection count. See bench/README.md.
 set -euo pipefail
 BENCH_NAME=http_routing
 . "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 . "$BENCH_ROOT/bench/lib/nginx.sh"
 . "$BENCH_ROOT/bench/lib/wrk.sh"
-. "$BENCH_ROOT/bench/lib/httplib_floor.sh"
+. "$BENCH_ROOT/bench/lib/http_floors.sh"
 . "$BENCH_ROOT/bench/lib/serve.sh"
 
 usage() {
@@ -35,7 +36,8 @@ Usage: bench/http_routing.sh [OPTIONS]
                         (default both)
   --body-bytes N        nginx's body size when c4confd is not measured (default 700)
   --nginx-workers W     nginx worker_processes (default auto: one per core)
-  --no-httplib          skip the trivial cpp-httplib server (information, not a target)
+  --floors LIST         informational trivial servers, comma-separated: httplib, asio, or none
+                        (default httplib,asio)
   --serve-args "ARGS"   extra arguments for `c4confd serve`
   --dids N --files F --tenants T --routing-prefixes P --seed S
                         the generated repository (default 1000000, 1000, 50, 100000, 1)
@@ -48,7 +50,7 @@ EOF
 }
 
 CONNECTIONS=16,64 DURATION=10s THREADS=2 REQUESTS=100000 ONLY=both BODY_BYTES=700 NGINX_WORKERS=auto
-HTTPLIB=1 SERVE_ARGS="" DIDS=1000000 FILES=1000 TENANTS=50 PREFIXES=100000 SEED=1
+FLOORS=httplib,asio SERVE_ARGS="" DIDS=1000000 FILES=1000 TENANTS=50 PREFIXES=100000 SEED=1
 REGEN=0 RECORD=1 BUILD=1 BUILD_DIR="$BENCH_ROOT/build"
 ARGS=("$@")
 while [ $# -gt 0 ]; do
@@ -61,7 +63,7 @@ while [ $# -gt 0 ]; do
     --body-bytes) BODY_BYTES=$2; shift 2 ;;
     --nginx-workers) NGINX_WORKERS=$2; shift 2 ;;
     --serve-args) SERVE_ARGS=$2; shift 2 ;;
-    --no-httplib) HTTPLIB=0; shift ;;
+    --floors) FLOORS=$2; shift 2 ;;
     --dids) DIDS=$2; shift 2 ;;
     --files) FILES=$2; shift 2 ;;
     --tenants) TENANTS=$2; shift 2 ;;
@@ -81,6 +83,11 @@ for v in THREADS REQUESTS BODY_BYTES DIDS FILES TENANTS PREFIXES; do bench_requi
 [[ "$NGINX_WORKERS" =~ ^([0-9]+|auto)$ ]] || bench_usage_error "--nginx-workers expects a number or auto"
 case "$ONLY" in nginx|c4confd|both) ;; *) bench_usage_error "--only expects nginx, c4confd or both, got \"$ONLY\"" ;; esac
 IFS=, read -ra CONN_LIST <<<"$CONNECTIONS"
+[ "$FLOORS" != none ] || FLOORS=""
+IFS=, read -ra FLOOR_LIST <<<"$FLOORS"
+for f in "${FLOOR_LIST[@]}"; do
+  case "$f" in httplib|asio) ;; *) bench_usage_error "--floors expects httplib, asio or none, got \"$f\"" ;; esac
+done
 WANT_C4=1 WANT_NGINX=1
 [ "$ONLY" != nginx ] || WANT_C4=0
 [ "$ONLY" != c4confd ] || WANT_NGINX=0
@@ -111,7 +118,11 @@ if [ "$WANT_C4" -eq 1 ]; then
 fi
 [ "$WANT_NGINX" -eq 0 ] || nginx_start "$BODY_BYTES" "$NGINX_WORKERS"
 MAX_CONN=$(printf '%s\n' "${CONN_LIST[@]}" | sort -n | tail -n 1)
-[ "$HTTPLIB" -eq 0 ] || httplib_start "$BODY_BYTES" $((MAX_CONN + 8))
+for f in "${FLOOR_LIST[@]}"; do
+  # cpp-httplib holds a thread per keep-alive connection; Asio needs one per core.
+  if [ "$f" = httplib ]; then floor_server_start httplib "$BODY_BYTES" $((MAX_CONN + 8));
+  else floor_server_start "$f" "$BODY_BYTES" "$(nproc)"; fi
+done
 
 # --- load ----------------------------------------------------------------------------------
 LOAD_BEFORE=$(bench_loadavg)
@@ -127,10 +138,10 @@ for c in "${CONN_LIST[@]}"; do
     bench_say "nginx, $c connections, $DURATION"
     add_run "nginx-$c" "$(wrk_run "nginx-$c" "$NGINX_URL/1.0/kamailio/routing" "$c" "$DURATION" "$THREADS" "$BODIES")"
   fi
-  if [ "$HTTPLIB" -eq 1 ]; then
-    bench_say "trivial cpp-httplib, $c connections, $DURATION"
-    add_run "httplib-$c" "$(wrk_run "httplib-$c" "$HTTPLIB_URL/1.0/kamailio/routing" "$c" "$DURATION" "$THREADS" "$BODIES")"
-  fi
+  for f in "${FLOOR_LIST[@]}"; do
+    bench_say "trivial $f server, $c connections, $DURATION"
+    add_run "$f-$c" "$(wrk_run "$f-$c" "${FLOOR_URL[$f]}/1.0/kamailio/routing" "$c" "$DURATION" "$THREADS" "$BODIES")"
+  done
   if [ "$WANT_C4" -eq 1 ]; then
     bench_say "c4confd, $c connections, $DURATION"
     add_run "c4confd-$c" "$(wrk_run "c4confd-$c" "$C4_URL/1.0/kamailio/routing" "$c" "$DURATION" "$THREADS" "$BODIES")"
@@ -143,10 +154,12 @@ import json, sys
 runs, check = json.loads(sys.argv[1]), json.loads(sys.argv[2])
 repo, load, command, conns, duration, threads, requests, body_bytes, workers, serve_args = sys.argv[3:13]
 marker = json.load(open(repo + "/.bench-gen.json"))
+FLOOR_NAMES = {"httplib": "trivial cpp-httplib", "asio": "trivial Asio"}
 checks, notes = [], []
 for c in conns.split(","):
-    n, s, h = runs.get("nginx-" + c), runs.get("c4confd-" + c), runs.get("httplib-" + c)
-    for run, name in ((n, "nginx"), (s, "c4confd"), (h, "trivial cpp-httplib")):
+    n, s = runs.get("nginx-" + c), runs.get("c4confd-" + c)
+    floors = [(runs.get(f + "-" + c), FLOOR_NAMES[f]) for f in FLOOR_NAMES if runs.get(f + "-" + c)]
+    for run, name in [(n, "nginx"), (s, "c4confd")] + floors:
         if run:
             e = run["errors"]
             bad = e["connect"] + e["read"] + e["write"] + e["timeout"] + e["status"]
@@ -160,11 +173,11 @@ for c in conns.split(","):
                    "value": round(s["latency_us"]["p99"] / 1000, 3) if s else None, "unit": "ms",
                    "floor": round(n["latency_us"]["p99"] / 1000, 3) if n else None, "floor_name": "nginx",
                    "target": {"on": "value", "op": "<=", "limit": 2}})
-    if h:
-        checks.append({"name": "trivial cpp-httplib requests/s, %s connections (information)" % c,
-                       "value": h["requests_per_s"], "unit": "req/s",
+    for run, name in floors:
+        checks.append({"name": "%s requests/s, %s connections (information)" % (name, c),
+                       "value": run["requests_per_s"], "unit": "req/s",
                        "floor": n["requests_per_s"] if n else None, "floor_name": "nginx"})
-    for run, name in ((n, "nginx"), (h, "trivial cpp-httplib"), (s, "c4confd")):
+    for run, name in [(n, "nginx")] + floors + [(s, "c4confd")]:
         if run:
             notes.append("%s at %s connections: %.0f req/s, p50 %.3f ms, p99 %.3f ms" % (
                 name, c, run["requests_per_s"], run["latency_us"]["p50"] / 1000, run["latency_us"]["p99"] / 1000))

@@ -8,7 +8,7 @@
 // BODY_BYTES bytes. Tuned as DESIGN.md's dependency notes say a server must be: TCP_NODELAY on
 // (delayed-ACK stalls otherwise), keep-alive for a million requests per connection, and WORKERS
 // threads (cpp-httplib holds a thread per keep-alive connection, so WORKERS must be at least
-// the number of connections). Runs until SIGTERM/SIGINT. Built by bench/http_routing.sh with
+// the number of connections). Runs until SIGTERM/SIGINT. Built by bench/lib/http_floors.sh with
 // `c++ -O2 … $(pkg-config --cflags --libs cpp-httplib)`; not part of the CMake build.
 #include <httplib.h>
 
