@@ -88,6 +88,24 @@ class ReportTest(unittest.TestCase):
         self.assertIn("| validate (no floor) | validate, wall (median of runs) | 0.8 s |", text)
         self.assertIn("| 91 MiB |", text)
 
+    def test_e2e_records_of_their_own_shape_get_their_ratio_and_failed_calls(self):
+        self.write("e2e", {"bench": "e2e", "time": "2026-01-01T10:00:00Z", "calls": 3000, "cpus": 2,
+                           "load_average": 0.3, "results": {
+                               "routed": {"calls_per_second": 190.0, "failed": 0},
+                               "fixed": {"calls_per_second": 200.0, "failed": 1}}})
+        _, text = self.report()
+        self.assertIn("| Kamailio + sipp end to end | routed calls/s (3000 calls) | 190 calls/s | "
+                      "200 calls/s (fixed destination) | 0.95 | ≥ 0.95× fixed destination | yes |", text)
+        self.assertIn("| Kamailio + sipp end to end | failed calls, routed + fixed | 1 calls | — | — | ≤ 0 calls | **no** |",
+                      text)
+
+    def test_in_process_cdr_records_of_their_own_shape_are_checked_against_10000_per_second(self):
+        self.write("cdr_ingest", {"bench": "cdr_ingest", "rows": 20000, "threads": 64, "writer_cdrs_per_s": 6042,
+                                  "copy_cdrs_per_s": 27164, "date": "2026-01-01T10:00:00Z", "nproc": 2})
+        _, text = self.report()
+        self.assertIn("| CDR ingest in process | group-commit writer, 64 threads, 20000 rows | 6,042 CDR/s | "
+                      "27,164 CDR/s (COPY) | 0.222 | ≥ 10000 CDR/s | **no** |", text)
+
 
 if __name__ == "__main__":
     unittest.main()
