@@ -1,22 +1,28 @@
 #!/usr/bin/env python3
 """Runs a Google Benchmark binary and prints the medians of its benchmarks as one JSON object.
 
-    gbench.py --binary BIN [--filter REGEX] [--repetitions N] [--min-time S] [-- EXTRA ARGS]
+    gbench.py --binary BIN [--filter REGEX] [--repetitions N] [--min-time S] [-- ARGS]
 
-Runs BIN --benchmark_format=json --benchmark_repetitions=N (and --benchmark_filter,
---benchmark_min_time, then EXTRA ARGS), and prints {"context": {...}, "benchmarks": {name:
-{"real_time_ns", "cpu_time_ns", "iterations", "counters": {...}}}}, where each figure is the
-median over the repetitions (Google Benchmark's own "_median" aggregate when it wrote one,
-else the median of the runs), times converted to nanoseconds whatever time_unit the benchmark
-used. Counters are the benchmark's user counters (e.g. peak RSS, objects built).
+Runs BIN ARGS --benchmark_out=<temporary file> --benchmark_out_format=json
+--benchmark_repetitions=N (and --benchmark_filter, --benchmark_min_time), and prints
+{"context": {...}, "printed": [...], "benchmarks": {name: {"real_time_ns", "cpu_time_ns",
+"iterations", "repetitions", "counters": {...}}}}, where each figure is the median over the
+repetitions (Google Benchmark's own "median" aggregate when it wrote one, else the median of
+the runs), times converted to nanoseconds whatever time_unit the benchmark used. Counters are
+the benchmark's user counters. `printed` holds the lines of the binary's own output that are
+JSON objects (a binary may print figures of its own before the benchmarks run, e.g. the
+snapshot build of bench/routing_bench.cc). ARGS come first: a binary may take a positional
+argument (a repository) before the --benchmark_* flags.
 
 Exit status 1, with the binary's stderr, when it fails or matches no benchmark.
 """
 import argparse
 import json
 import statistics
+import os
 import subprocess
 import sys
+import tempfile
 
 UNIT_NS = {"ns": 1.0, "us": 1e3, "ms": 1e6, "s": 1e9}
 STANDARD = {"name", "run_name", "run_type", "repetitions", "repetition_index", "threads", "iterations",
@@ -32,22 +38,33 @@ def main():
     ap.add_argument("--min-time", default="")
     ap.add_argument("extra", nargs="*")
     args = ap.parse_args()
-    cmd = [args.binary, "--benchmark_format=json", "--benchmark_repetitions=%d" % args.repetitions]
-    if args.filter:
-        cmd.append("--benchmark_filter=" + args.filter)
-    if args.min_time:
-        cmd.append("--benchmark_min_time=" + args.min_time)
-    cmd += args.extra
-    p = subprocess.run(cmd, capture_output=True, text=True)
-    if p.returncode != 0:
-        sys.stderr.write(p.stderr)
-        sys.exit("gbench.py: %s exited with %d" % (" ".join(cmd), p.returncode))
-    if not p.stdout.strip():
-        sys.exit("gbench.py: %s printed nothing (no benchmark matches %r?): %s" % (args.binary, args.filter, p.stderr.strip()))
-    try:
-        doc = json.loads(p.stdout)
-    except ValueError as e:
-        sys.exit("gbench.py: %s printed no JSON: %s" % (args.binary, e))
+    with tempfile.TemporaryDirectory() as tmp:
+        out_file = os.path.join(tmp, "benchmarks.json")
+        cmd = [args.binary, *args.extra, "--benchmark_out=" + out_file, "--benchmark_out_format=json",
+               "--benchmark_repetitions=%d" % args.repetitions]
+        if args.filter:
+            cmd.append("--benchmark_filter=" + args.filter)
+        if args.min_time:
+            cmd.append("--benchmark_min_time=" + args.min_time)
+        p = subprocess.run(cmd, capture_output=True, text=True)
+        if p.returncode != 0:
+            sys.stderr.write(p.stdout[-2000:] + p.stderr[-2000:])
+            sys.exit("gbench.py: %s exited with %d" % (" ".join(cmd), p.returncode))
+        if not os.path.exists(out_file) or not os.path.getsize(out_file):
+            sys.exit("gbench.py: %s wrote no results (no benchmark matches %r?): %s" % (
+                args.binary, args.filter, (p.stderr or p.stdout).strip()[-500:]))
+        try:
+            with open(out_file) as f:
+                doc = json.load(f)
+        except ValueError as e:
+            sys.exit("gbench.py: %s wrote results that are not JSON: %s" % (args.binary, e))
+    printed = []
+    for line in p.stdout.splitlines():
+        if line.startswith("{"):
+            try:
+                printed.append(json.loads(line))
+            except ValueError:
+                pass
 
     runs, medians = {}, {}
     for b in doc.get("benchmarks", []):
@@ -77,7 +94,7 @@ def main():
                          "counters": {k: statistics.median(r["counters"][k] for r in rs if k in r["counters"])
                                       for k in counters}}
         out[name]["repetitions"] = len(rs)
-    print(json.dumps({"context": doc.get("context", {}), "benchmarks": out}))
+    print(json.dumps({"context": doc.get("context", {}), "printed": printed, "benchmarks": out}))
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 import json
 import os
 import stat
+import sys
 import tempfile
 import textwrap
 import unittest
@@ -9,11 +10,24 @@ import unittest
 from helpers import run_tool
 
 
-def fake_benchmark_binary(directory, doc, exit_code=0):
-    """An executable that prints `doc` as Google Benchmark's --benchmark_format=json would."""
+def fake_benchmark_binary(directory, doc, exit_code=0, printed=None):
+    """An executable that writes `doc` where --benchmark_out= says, as Google Benchmark's
+    JSON output would be, after printing `printed` (a JSON object) on stdout; it records its
+    arguments in args.json."""
     path = os.path.join(directory, "fake_bench")
     with open(path, "w") as f:
-        f.write("#!/bin/sh\ncat <<'EOF'\n%s\nEOF\nexit %d\n" % (json.dumps(doc), exit_code))
+        f.write(textwrap.dedent("""\
+            #!%s
+            import json, sys
+            json.dump(sys.argv[1:], open(%r, "w"))
+            if %r:
+                print(json.dumps(%r))
+            print("a table for people")
+            for a in sys.argv[1:]:
+                if a.startswith("--benchmark_out="):
+                    json.dump(%r, open(a.split("=", 1)[1], "w"))
+            sys.exit(%d)
+            """) % (sys.executable, os.path.join(directory, "args.json"), printed, printed, doc, exit_code))
     os.chmod(path, os.stat(path).st_mode | stat.S_IEXEC)
     return path
 
@@ -51,6 +65,17 @@ class GbenchTest(unittest.TestCase):
         out = json.loads(p.stdout)["benchmarks"]["BM_Lookup"]
         self.assertAlmostEqual(out["real_time_ns"], 5000)
         self.assertEqual(out["iterations"], 1000)
+
+    def test_lines_printed_as_json_are_kept_and_arguments_go_before_the_flags(self):
+        doc = {"benchmarks": [run("BM_Lookup", 10, 10)]}
+        binary = fake_benchmark_binary(self.dir.name, doc, printed={"compile_s": 0.08})
+        p = run_tool("lib/gbench.py", "--binary", binary, "--filter", "BM_Lookup", "--", "/some/repo")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(json.loads(p.stdout)["printed"], [{"compile_s": 0.08}])
+        with open(os.path.join(self.dir.name, "args.json")) as f:
+            argv = json.load(f)
+        self.assertEqual(argv[0], "/some/repo")
+        self.assertIn("--benchmark_filter=BM_Lookup", argv)
 
     def test_a_benchmark_that_reports_an_error_fails(self):
         doc = {"benchmarks": [dict(run("BM_Build", 1, 1), error_occurred=True, error_message="no repository")]}
