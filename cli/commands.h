@@ -22,5 +22,7 @@ Command plan_command();
 Command apply_command();
 Command migrate_command();
 Command status_command();
+Command route_command();
+Command serve_command();
 
 }  // namespace c4::cli

@@ -36,6 +36,8 @@ std::string utc_now_iso8601() {
 
 }  // namespace
 
+bool log_enabled(LogLevel level) { return static_cast<int>(level) >= min_level.load(std::memory_order_relaxed); }
+
 bool parse_log_level(std::string_view text, LogLevel& out) {
   for (LogLevel l : {LogLevel::debug, LogLevel::info, LogLevel::warn, LogLevel::error}) {
     if (text == level_name(l)) {

@@ -19,6 +19,8 @@ enum class LogLevel { debug, info, warn, error };
 // Parses "debug", "info", "warn" or "error"; false when `text` is none of them.
 bool parse_log_level(std::string_view text, LogLevel& out);
 void set_min_log_level(LogLevel level);
+// True when a line at `level` would be written: lets hot paths skip building fields.
+bool log_enabled(LogLevel level);
 
 // `fields` must be a JSON object (or null); its keys are added after ts, level and event.
 void log_event(LogLevel level, std::string_view event, const nlohmann::json& fields = nullptr);

@@ -1,0 +1,166 @@
+#include "api/cdr/cdr_filter.h"
+
+#include <set>
+
+#include "api/cdr/cdr_time.h"
+#include "common/text.h"
+#include "common/uuid.h"
+
+namespace c4::cdr {
+namespace {
+
+const std::set<std::string>& allowed_parameters(CdrEndpoint endpoint) {
+  static const std::set<std::string> search = {"tenant",        "from",          "to",    "call_id",
+                                               "carrier_trunk_id", "ipbx_id",  "caller_prefix",
+                                               "callee_prefix", "limit",         "after"};
+  static const std::set<std::string> stats = {"tenant",  "from",          "to",           "call_id",
+                                              "carrier_trunk_id", "ipbx_id", "caller_prefix",
+                                              "callee_prefix", "group_by"};
+  return endpoint == CdrEndpoint::stats ? stats : search;
+}
+
+std::string join(const std::set<std::string>& names) {
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
+  return out;
+}
+
+std::optional<FieldError> parse_integer(const std::string& name, const std::string& text, int64_t low, int64_t high,
+                                        int64_t& out) {
+  bool digits = !text.empty() && text.size() <= 18;
+  for (char c : text) digits = digits && c >= '0' && c <= '9';
+  if (!digits) return FieldError{name, name + ": must be an integer, got \"" + text + "\""};
+  out = std::stoll(text);
+  if (out < low || out > high)
+    return FieldError{name, name + ": must be between " + std::to_string(low) + " and " + std::to_string(high) +
+                                ", got " + text};
+  return std::nullopt;
+}
+
+std::optional<FieldError> apply_parameter(CdrFilter& f, CdrEndpoint endpoint, const std::string& name,
+                                          const std::string& value) {
+  if (value.find('\0') != std::string::npos) return FieldError{name, name + ": must not contain NUL characters"};
+  if (name == "tenant") {
+    if (value.empty()) return FieldError{name, "tenant: must be a tenant name or UUID, got nothing"};
+    f.tenant = value;
+  } else if (name == "from" || name == "to") {
+    std::string why;
+    auto t = parse_time_text(value, why);
+    if (!t) return FieldError{name, name + ": " + why + ", got \"" + value + "\""};
+    (name == "from" ? f.from_us : f.to_us) = *t;
+  } else if (name == "call_id") {
+    if (value.empty()) return FieldError{name, "call_id: must not be empty"};
+    f.call_id = value;
+  } else if (name == "carrier_trunk_id" || name == "ipbx_id") {
+    int64_t id = 0;
+    if (auto e = parse_integer(name, value, 0, INT64_MAX / 10, id)) return e;
+    (name == "ipbx_id" ? f.ipbx_id : f.carrier_trunk_id) = id;
+  } else if (name == "caller_prefix" || name == "callee_prefix") {
+    if (value.empty()) return FieldError{name, name + ": must not be empty"};
+    (name == "caller_prefix" ? f.caller_prefix : f.callee_prefix) = value;
+  } else if (name == "limit") {
+    int64_t limit = 0;
+    int64_t high = endpoint == CdrEndpoint::search ? static_cast<int64_t>(kMaxSearchLimit) : INT64_MAX / 10;
+    if (auto e = parse_integer(name, value, 1, high, limit)) return e;
+    f.limit = static_cast<size_t>(limit);
+  } else if (name == "after") {
+    auto cursor = decode_cursor(value);
+    if (!cursor) return FieldError{name, "after: not a cursor returned as \"next\" by this API, got \"" + value + "\""};
+    f.after = *cursor;
+  } else if (name == "group_by") {
+    if (value != "none" && value != "trunk" && value != "ipbx" && value != "hour" && value != "day")
+      return FieldError{name, "group_by: must be one of none, trunk, ipbx, hour, day, got \"" + value + "\""};
+    f.group_by = value;
+  }
+  return std::nullopt;
+}
+
+// The LIKE pattern matching values that start with `prefix` (%, _ and \ taken literally).
+std::string like_prefix(const std::string& prefix) {
+  std::string out;
+  for (char c : prefix) {
+    if (c == '%' || c == '_' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + '%';
+}
+
+std::string timestamp_literal(pqxx::transaction_base& txn, int64_t micros) {
+  return txn.quote(format_iso8601(micros)) + "::timestamptz";
+}
+
+}  // namespace
+
+std::variant<CdrFilter, FieldError> parse_cdr_filter(const api::ApiRequest& request, CdrEndpoint endpoint) {
+  CdrFilter f;
+  const auto& allowed = allowed_parameters(endpoint);
+  std::set<std::string> seen;
+  for (const auto& [name, value] : request.query) {
+    if (!allowed.count(name))
+      return FieldError{name, "unknown parameter '" + name + "'; this path takes " + join(allowed)};
+    if (!seen.insert(name).second) return FieldError{name, name + ": given more than once"};
+    if (auto e = apply_parameter(f, endpoint, name, value)) return *e;
+  }
+  if (f.from_us && f.to_us && *f.from_us > *f.to_us)
+    return FieldError{"to", "to: must not be before from (" + format_iso8601(*f.from_us) + ")"};
+  if (endpoint == CdrEndpoint::search && !f.limit) f.limit = kDefaultSearchLimit;
+  return f;
+}
+
+std::variant<CdrFilter, api::HttpReply> read_cdr_filter(pqxx::transaction_base& txn, const api::ApiRequest& request,
+                                                        CdrEndpoint endpoint) {
+  auto parsed = parse_cdr_filter(request, endpoint);
+  if (auto* bad = std::get_if<FieldError>(&parsed)) return field_error_reply(*bad);
+  CdrFilter f = std::get<CdrFilter>(std::move(parsed));
+  const api::TenantScope& scope = request.scope;
+  if (!f.tenant) {
+    f.all_tenants = scope.all;
+    if (!scope.all) f.tenant_uuids = scope.tenant_uuids;
+    return f;
+  }
+  std::optional<std::string> uuid;
+  if (is_uuid(*f.tenant)) {
+    uuid = ascii_lower(*f.tenant);
+  } else {
+    auto rows = txn.exec_params("SELECT uuid::text FROM tenants WHERE name = $1", *f.tenant);
+    if (!rows.empty()) uuid = rows[0][0].as<std::string>();
+  }
+  // Out of scope looks exactly like unknown: a token learns nothing about other tenants.
+  if (!uuid || !scope.allows(*uuid))
+    return api::error_reply(404, "not_found", "tenant '" + *f.tenant + "' not found", {{"field", "tenant"}});
+  f.tenant_uuids = {*uuid};
+  return f;
+}
+
+std::string cdr_where_sql(pqxx::transaction_base& txn, const CdrFilter& f) {
+  std::vector<std::string> terms;
+  if (!f.all_tenants) {
+    if (f.tenant_uuids.empty()) {
+      terms.push_back("false");
+    } else {
+      std::string list;
+      for (const auto& uuid : f.tenant_uuids) list += (list.empty() ? "" : ", ") + txn.quote(uuid) + "::uuid";
+      terms.push_back(f.tenant_uuids.size() == 1 ? "tenant_uuid = " + list : "tenant_uuid IN (" + list + ")");
+    }
+  }
+  if (f.from_us) terms.push_back("call_start >= " + timestamp_literal(txn, *f.from_us));
+  if (f.to_us) terms.push_back("call_start < " + timestamp_literal(txn, *f.to_us));
+  if (f.call_id) terms.push_back("call_id = " + txn.quote(*f.call_id));
+  if (f.carrier_trunk_id) terms.push_back("carrier_trunk_id = " + std::to_string(*f.carrier_trunk_id));
+  if (f.ipbx_id) terms.push_back("ipbx_id = " + std::to_string(*f.ipbx_id));
+  if (f.caller_prefix) terms.push_back("from_user LIKE " + txn.quote(like_prefix(*f.caller_prefix)));
+  if (f.callee_prefix) terms.push_back("to_user LIKE " + txn.quote(like_prefix(*f.callee_prefix)));
+  if (f.after)
+    terms.push_back("(call_start, id) < (" + timestamp_literal(txn, f.after->call_start_us) + ", " +
+                    std::to_string(f.after->id) + ")");
+  std::string sql;
+  for (const auto& t : terms) sql += (sql.empty() ? " WHERE " : " AND ") + t;
+  return sql;
+}
+
+api::HttpReply database_failure_reply(const Status& status) {
+  return api::error_reply(status.retryable() ? 503 : 500, status.retryable() ? "unavailable" : "internal",
+                          status.message());
+}
+
+}  // namespace c4::cdr

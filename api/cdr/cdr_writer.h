@@ -1,0 +1,119 @@
+// CdrWriter: group commit of ingested CDRs.
+//
+// Request threads call write(), which queues the record and blocks. One writer thread takes
+// everything queued (up to max_batch records), writes it in one transaction
+// (insert_cdr_batch), commits, and only then completes each waiter with its stored record. A
+// batch that fails completes every one of its waiters with Status::unavailable: no waiter is
+// ever told "stored" unless the COMMIT returned. Concurrent requests thus share one commit, and
+// one fsync, instead of paying one each.
+//
+// The queue is bounded: write() fails at once with Status::unavailable when max_queue records
+// are already waiting (the API answers 503 and Kamailio can retry). stop() (and the destructor)
+// refuse new records, write what is queued, and join the thread.
+//
+// Thread-safety: every public member may be called from any thread.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <future>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "api/cdr/cdr_database.h"
+#include "api/cdr/cdr_record.h"
+#include "api/cdr/tenant_directory.h"
+#include "common/status.h"
+
+namespace c4::cdr {
+
+struct CdrWriterOptions {
+  std::string database_url;
+  size_t max_batch = 1000;   // records per transaction
+  size_t max_queue = 20000;  // records waiting; beyond it write() fails at once
+  // An unknown tenant re-reads the tenants table when the last read is older than this, so a
+  // tenant added by a revision is known within this delay even if nobody calls
+  // refresh_tenants(); at most one read per interval, whatever the CDR rate.
+  std::chrono::milliseconds tenant_refresh_interval{5000};
+  std::string application_name = "c4confd-cdr-writer";
+};
+
+// Counters since start (for tests and /metrics).
+struct CdrWriterStats {
+  uint64_t batches_committed = 0;
+  uint64_t batches_failed = 0;
+  uint64_t rows_committed = 0;
+  uint64_t rows_failed = 0;
+  uint64_t rejected_queue_full = 0;
+  size_t queue_depth = 0;
+};
+
+class CdrWriter {
+ public:
+  // Starts the writer thread. Reads the tenants table when the database answers; when it does
+  // not, the writer still starts (ingest answers 503 until it does).
+  static std::unique_ptr<CdrWriter> start(CdrWriterOptions options);
+  ~CdrWriter();
+  CdrWriter(const CdrWriter&) = delete;
+  CdrWriter& operator=(const CdrWriter&) = delete;
+
+  // Queues `record` and blocks until its batch is committed (its stored record, with id) or
+  // failed (unavailable: database down, commit failed, queue full, writer stopped).
+  Result<StoredCdr> write(CdrRecord record);
+
+  // Whether `tenant_uuid` (canonical) is a known tenant. An unknown one re-reads the table when
+  // the last attempt is older than tenant_refresh_interval. unavailable while the table has
+  // never been read (database down since start).
+  Result<bool> tenant_known(const std::string& tenant_uuid);
+  // Re-reads the tenants table now (call it when a new revision is applied).
+  Status refresh_tenants();
+
+  // Refuses new records, writes the queued ones, joins the writer thread. Idempotent.
+  void stop();
+
+  // False once stop() has begun: write() then fails at once (readiness probes can use it).
+  bool accepting() const;
+
+  CdrWriterStats stats() const;
+  // Prometheus text exposition lines (HELP, TYPE, samples) of the writer's metrics:
+  // c4confd_cdr_queue_depth, c4confd_cdr_batches_total{result}, c4confd_cdr_rows_total{result},
+  // c4confd_cdr_rejected_total{reason}, c4confd_cdr_commit_seconds (histogram).
+  std::string metrics_text() const;
+
+ private:
+  struct Pending {
+    CdrRecord record;
+    std::promise<Result<StoredCdr>> done;
+  };
+
+  explicit CdrWriter(CdrWriterOptions options);
+  void run();
+  void write_batch(std::deque<Pending>& batch);
+  void record_commit_latency(std::chrono::steady_clock::duration elapsed);
+
+  const CdrWriterOptions options_;
+  TenantDirectory tenants_;
+  std::mutex tenant_refresh_mutex_;  // one refresh at a time; guards the attempt time
+  std::chrono::steady_clock::time_point last_tenant_refresh_attempt_{};
+  std::string last_tenant_refresh_error_;
+
+  mutable std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<Pending> queue_;
+  bool stopping_ = false;
+  CdrWriterStats stats_;
+  std::vector<uint64_t> latency_buckets_;  // counts per bound of kLatencyBounds (cumulative at print)
+  double latency_sum_seconds_ = 0;
+
+  // Used by the writer thread only.
+  std::unique_ptr<pqxx::connection> conn_;
+  PartitionCache partitions_;
+
+  std::thread thread_;
+};
+
+}  // namespace c4::cdr

@@ -1,0 +1,131 @@
+// Step 1 of routing: who is calling (identify_caller, declared in engine.h).
+#include <algorithm>
+#include <cctype>
+#include <functional>
+
+#include "api/routing/engine.h"
+#include "api/routing/snapshot_data.h"
+#include "common/sha.h"
+
+namespace c4::routing {
+namespace {
+
+std::string display(const Meta& m) { return m.tenant + "/" + m.name; }
+
+bool ascii_iequal(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+struct Candidate {
+  uint32_t index;
+  int specificity;  // prefix length of the allowed source; -1 anySource; -2 legacy wildcard
+  std::string via;
+};
+
+// Who may be calling: owners of the allowed sources that contain the address (most specific
+// first), then the explicit wildcards (anySource), then the source-less ones: named by
+// username only (`by_name`), or, for CallerMatching::legacy, anyone.
+std::vector<Candidate> candidates(const SourceTable& table, const std::vector<uint32_t>& any,
+                                  const std::vector<uint32_t>& none, const std::optional<IpNetwork>& address,
+                                  CallerMatching matching, const std::function<bool(uint32_t)>& by_name) {
+  std::vector<Candidate> out;
+  if (address)
+    for (const auto& hit : table.lookup(*address))
+      out.push_back({hit.owner, hit.network.prefix_len, "source " + hit.network.to_string()});
+  for (uint32_t i : any) out.push_back({i, -1, "anySource"});
+  for (uint32_t i : none) {
+    if (by_name(i))
+      out.push_back({i, -1, "username"});
+    else if (matching == CallerMatching::legacy)
+      out.push_back({i, -2, "no allowed source (legacy wildcard)"});
+  }
+  return out;
+}
+
+bool verify_password(const IpbxEntry& x, const std::string& username, const std::string& password) {
+  if (!x.ha1.empty()) return md5_hex(username + ":" + x.realm + ":" + password) == x.ha1;
+  if (x.password) return *x.password == password;
+  return false;
+}
+
+// Whether IPBX `x`, reached through `c`, accepts `request`. `score` says how well it fits (a
+// matching username and domain beat a bare address match); `why` says why not.
+bool ipbx_accepts(const SnapshotData& d, const IpbxEntry& x, const Candidate& c, const CallRequest& request,
+                  CallerMatching matching, int& score, std::string& why) {
+  const IPBX& ipbx = *x.src;
+  const std::string domain = x.domain != kNone ? d.domains[x.domain].src->domain : "";
+  const bool by_address = c.specificity >= 0;
+  score = 0;
+  if (!ipbx.username.empty()) {
+    if (!request.username.empty() && request.username != ipbx.username) {
+      why = "username \"" + request.username + "\" is not the IPBX's";
+      return false;
+    }
+    // An empty username is never a wildcard: without an address match the caller must name itself.
+    if (request.username.empty() && !by_address) {
+      why = "no username given, and the IPBX is not recognised by address";
+      return false;
+    }
+    if (!request.username.empty()) score += 2;
+  } else if (matching == CallerMatching::legacy && !ipbx.password.empty()) {
+    why = "the IPBX has a password but no username";
+    return false;
+  }
+  if (!request.domain.empty() && !domain.empty()) {
+    if (ascii_iequal(request.domain, domain)) {
+      score += 1;
+    } else if (!by_address || matching == CallerMatching::legacy) {
+      why = "From domain \"" + request.domain + "\" is not the IPBX's domain " + domain;
+      return false;
+    }
+  }
+  if (request.password &&
+      !verify_password(x, request.username.empty() ? ipbx.username : request.username, *request.password)) {
+    why = x.ha1.empty() && !x.password ? "a password was given but the IPBX has no secret to check it against"
+                                       : "the password does not verify";
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+Caller identify_caller(const Snapshot& snapshot, const CallRequest& request, CallerMatching matching,
+                       std::vector<Skipped>* skipped) {
+  const SnapshotData& d = snapshot.data();
+  std::optional<IpNetwork> address = parse_ip_address(request.source_ip);
+  Caller best;
+  int best_score = -1, best_specificity = -3;
+  auto has_username = [&](uint32_t i) { return !d.ipbxs[i].src->username.empty(); };
+  for (const auto& c : candidates(d.ipbx_sources, d.any_source_ipbxs, d.no_source_ipbxs, address, matching,
+                                  has_username)) {
+    const IpbxEntry& x = d.ipbxs[c.index];
+    int score = 0;
+    std::string why;
+    if (!ipbx_accepts(d, x, c, request, matching, score, why)) {
+      if (skipped) skipped->push_back({"ipbx", display(x.src->meta), why + " (" + c.via + ")"});
+      continue;
+    }
+    bool better = score > best_score || (score == best_score && c.specificity > best_specificity);
+    if (better && best.kind != Caller::Kind::none && skipped)
+      skipped->push_back({"ipbx", display(d.ipbxs[best.index].src->meta), "another IPBX fits the caller better"});
+    if (!better) {
+      if (skipped) skipped->push_back({"ipbx", display(x.src->meta), "another IPBX fits the caller better"});
+      continue;
+    }
+    best = {Caller::Kind::ipbx, c.index, c.via, request.password.has_value()};
+    best_score = score;
+    best_specificity = c.specificity;
+  }
+  if (best.kind != Caller::Kind::none) return best;
+  // The old service's order: carrier trunks only when no IPBX accepts the caller; the most
+  // specific allowed source wins.
+  auto trunks = candidates(d.trunk_sources, d.any_source_trunks, d.no_source_trunks, address, matching,
+                           [](uint32_t) { return false; });
+  if (!trunks.empty()) return {Caller::Kind::trunk, trunks.front().index, trunks.front().via, false};
+  return {};
+}
+
+}  // namespace c4::routing

@@ -1,0 +1,46 @@
+#include "api/routing/flat_map.h"
+
+namespace c4::routing {
+
+void FlatU64Map::reserve(size_t expected) {
+  size_t cap = 16;
+  while (cap < expected * 2) cap <<= 1;
+  if (cap <= keys_.size()) return;
+  std::vector<uint64_t> old_keys = std::move(keys_);
+  std::vector<uint32_t> old_values = std::move(values_);
+  keys_.assign(cap, 0);
+  values_.assign(cap, 0);
+  size_ = 0;
+  for (size_t i = 0; i < old_keys.size(); ++i)
+    if (old_keys[i]) insert(old_keys[i], old_values[i]);
+}
+
+void FlatU64Map::grow() { reserve(keys_.empty() ? 8 : keys_.size()); }
+
+void FlatU64Map::insert(uint64_t key, uint32_t value) {
+  if ((size_ + 1) * 2 > keys_.size()) grow();
+  size_t mask = keys_.size() - 1;
+  for (size_t i = mix(key) & mask;; i = (i + 1) & mask) {
+    if (keys_[i] == key) {
+      values_[i] = value;
+      return;
+    }
+    if (keys_[i] == 0) {
+      keys_[i] = key;
+      values_[i] = value;
+      ++size_;
+      return;
+    }
+  }
+}
+
+std::optional<uint32_t> FlatU64Map::find(uint64_t key) const {
+  if (keys_.empty() || key == 0) return std::nullopt;
+  size_t mask = keys_.size() - 1;
+  for (size_t i = mix(key) & mask;; i = (i + 1) & mask) {
+    if (keys_[i] == key) return values_[i];
+    if (keys_[i] == 0) return std::nullopt;
+  }
+}
+
+}  // namespace c4::routing

@@ -1,0 +1,182 @@
+#include "api/routing/kamailio.h"
+
+#include <charconv>
+
+#include "api/routing/snapshot_data.h"
+
+namespace c4::routing {
+namespace {
+
+using nlohmann::json;
+
+std::string type_of(const json& v) {
+  switch (v.type()) {
+    case json::value_t::object: return "an object";
+    case json::value_t::array: return "an array";
+    case json::value_t::string: return "a string";
+    case json::value_t::boolean: return "a boolean";
+    case json::value_t::number_float: return "a number with a fraction";
+    case json::value_t::number_integer:
+    case json::value_t::number_unsigned: return "a number";
+    default: return "null";
+  }
+}
+
+Status wrong(const std::string& field, const std::string& expected, const std::string& got) {
+  return Status::invalid(field + ": expected " + expected + ", got " + got);
+}
+
+// A string field; null and absent leave `out` unchanged.
+Status text_field(const json& body, const char* field, std::string& out, bool required = false) {
+  auto it = body.find(field);
+  if (it == body.end() || it->is_null()) {
+    if (required) return Status::invalid(std::string(field) + ": required");
+    return Status::ok();
+  }
+  if (!it->is_string()) return wrong(field, "a string", type_of(*it));
+  out = it->get<std::string>();
+  if (required && out.empty()) return Status::invalid(std::string(field) + ": must not be empty");
+  return Status::ok();
+}
+
+Status auth_field(const json& body, bool& out) {
+  auto it = body.find("auth");
+  if (it == body.end() || it->is_null()) return Status::ok();
+  if (it->is_boolean()) {
+    out = it->get<bool>();
+    return Status::ok();
+  }
+  if (it->is_number_integer() || it->is_number_unsigned()) {
+    auto v = it->get<int64_t>();
+    if (v == 0 || v == 1) {
+      out = v == 1;
+      return Status::ok();
+    }
+    return wrong("auth", "true, false, \"1\", \"0\", \"true\" or \"false\"", it->dump());
+  }
+  if (it->is_string()) {
+    const auto& s = it->get_ref<const std::string&>();
+    if (s == "1" || s == "true") out = true;
+    else if (s == "0" || s == "false" || s.empty()) out = false;
+    else return wrong("auth", "true, false, \"1\", \"0\", \"true\" or \"false\"", "\"" + s + "\"");
+    return Status::ok();
+  }
+  return wrong("auth", "a boolean or \"1\"/\"0\"", type_of(*it));
+}
+
+Status port_field(const json& body, int& out) {
+  auto it = body.find("source_port");
+  if (it == body.end() || it->is_null()) return Status::ok();
+  int64_t v = -1;
+  if (it->is_number_integer() || it->is_number_unsigned()) {
+    v = it->get<int64_t>();
+  } else if (it->is_string()) {
+    const auto& s = it->get_ref<const std::string&>();
+    if (s.empty()) return Status::ok();
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec != std::errc() || p != s.data() + s.size())
+      return wrong("source_port", "an integer or a numeric string", "\"" + s + "\"");
+  } else {
+    return wrong("source_port", "an integer or a numeric string", type_of(*it));
+  }
+  if (v < 0 || v > 65535) return Status::invalid("source_port: " + std::to_string(v) + " is not a port (0-65535)");
+  out = static_cast<int>(v);
+  return Status::ok();
+}
+
+std::string field_of(const Status& s) {
+  const auto& m = s.message();
+  auto colon = m.find(':');
+  return colon == std::string::npos ? "" : m.substr(0, colon);
+}
+
+std::string escape_dbtext(std::string_view value) {
+  std::string out;
+  for (char c : value) {
+    if (c == ':' || c == '\\') out.push_back('\\');
+    out.push_back(c);
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<CallRequest> parse_call_request(const json& body, RequestKind kind) {
+  if (!body.is_object()) return Status::invalid("body: expected a JSON object, got " + type_of(body));
+  CallRequest r;
+  bool required = kind == RequestKind::routing;
+  for (auto [field, target, need] :
+       {std::tuple<const char*, std::string*, bool>{"from_uri", &r.from_uri, required},
+        {"to_uri", &r.to_uri, required}, {"source_ip", &r.source_ip, false}, {"domain", &r.domain, false},
+        {"username", &r.username, false}, {"call_id", &r.call_id, false}, {"from_tag", &r.from_tag, false},
+        {"to_tag", &r.to_tag, false}, {"from_name", &r.from_name, false}, {"to_name", &r.to_name, false}})
+    if (auto s = text_field(body, field, *target, need); !s) return s;
+  if (auto s = port_field(body, r.source_port); !s) return s;
+  if (auto s = auth_field(body, r.want_auth); !s) return s;
+  if (auto it = body.find("password"); it != body.end() && !it->is_null()) {
+    if (!it->is_string()) return wrong("password", "a string", type_of(*it));
+    r.password = it->get<std::string>();
+  }
+  return r;
+}
+
+Result<CallRequest> parse_call_request(std::string_view body, RequestKind kind) {
+  json parsed;
+  try {
+    parsed = json::parse(body);
+  } catch (const json::parse_error& e) {
+    return Status::invalid(std::string("body: not valid JSON (") + e.what() + ")");
+  }
+  return parse_call_request(parsed, kind);
+}
+
+api::HttpReply bad_request_reply(const Status& status) {
+  std::string field = field_of(status);
+  return api::error_reply(400, field == "body" ? "invalid_body" : "invalid_field", status.message(),
+                          {{"field", field}});
+}
+
+api::HttpReply routing_reply(const Snapshot& snapshot, std::string_view body, const RouteEnv& env) {
+  auto request = parse_call_request(body, RequestKind::routing);
+  if (!request) return bad_request_reply(request.status());
+  RouteDecision decision = route(snapshot, *request, env);
+  json out = {{"auth", request->want_auth ? auth_json(snapshot, decision.caller) : json(nullptr)},
+              {"rtjson", rtjson(snapshot, decision)}};
+  return api::json_reply(200, out);
+}
+
+api::HttpReply auth_reply(const Snapshot& snapshot, std::string_view body, CallerMatching matching) {
+  auto request = parse_call_request(body, RequestKind::auth);
+  if (!request) return bad_request_reply(request.status());
+  return api::json_reply(200, auth_json(snapshot, identify_caller(snapshot, *request, matching)));
+}
+
+std::string uacreg_content(const Snapshot& snapshot) {
+  const SnapshotData& d = snapshot.data();
+  std::string out =
+      "id(int) l_uuid(string) l_username(string) l_domain(string) r_username(string) r_domain(string) "
+      "realm(string) auth_username(string) auth_password(string) auth_proxy(string) expires(int) flags(int) "
+      "reg_delay(int) socket(string)\n";
+  std::vector<const TrunkEntry*> trunks;
+  for (const auto& t : d.trunks)
+    if (t.src->registration && t.src->registration->registered && t.registration_password) trunks.push_back(&t);
+  std::sort(trunks.begin(), trunks.end(), [](const auto* a, const auto* b) { return a->id < b->id; });
+  size_t row = 0;
+  for (const TrunkEntry* t : trunks) {
+    const Registration& reg = *t->src->registration;
+    const std::string& domain = reg.from_domain.empty() ? t->src->sip_proxy : reg.from_domain;
+    const std::string proxy = reg.registrar_proxy.empty() ? t->src->sip_proxy : reg.registrar_proxy;
+    std::vector<std::string> fields = {std::to_string(++row), std::to_string(t->id), reg.username, domain,
+                                       reg.username, domain, reg.realm, reg.username, *t->registration_password,
+                                       "sip:" + proxy, std::to_string(reg.expire_seconds), "16", "0", ""};
+    for (size_t i = 0; i < fields.size(); ++i) out += (i ? ":" : "") + escape_dbtext(fields[i]);
+    out += "\n";
+  }
+  return out;
+}
+
+api::HttpReply uacreg_reply(const Snapshot& snapshot) {
+  return api::json_reply(200, {{"content", uacreg_content(snapshot)}});
+}
+
+}  // namespace c4::routing

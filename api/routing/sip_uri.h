@@ -1,0 +1,25 @@
+// The parts of a SIP URI that routing needs: "sip:+33140000000@example.com:5060;user=phone"
+// → user "+33140000000", host "example.com", port 5060. Accepts sip:, sips: and tel: (a tel
+// URI has no host); angle brackets and a display name around the URI are ignored.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace c4::routing {
+
+struct SipUri {
+  std::string scheme;  // "sip", "sips", "tel"
+  std::string user;    // may be empty ("sip:example.com")
+  std::string host;    // lower-cased; IPv6 without brackets
+  int port = 0;        // 0 = not given
+};
+
+// nullopt when `text` is not a sip:, sips: or tel: URI with a host (tel: excepted).
+std::optional<SipUri> parse_sip_uri(std::string_view text);
+
+// "host:port" for a URI, with IPv6 hosts in brackets.
+std::string host_port(const std::string& host, int port);
+
+}  // namespace c4::routing

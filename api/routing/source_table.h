@@ -1,0 +1,41 @@
+// Which IPBXs or trunks a source address belongs to: longest CIDR match over IPv4 and IPv6
+// (IPv4 is held as IPv4-mapped IPv6, as model/net.h parses it). Built once, then read-only;
+// concurrent lookups are safe.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "model/net.h"
+
+namespace c4::routing {
+
+class SourceTable {
+ public:
+  struct Hit {
+    uint32_t owner;
+    IpNetwork network;  // the allowed source that matched
+  };
+  void add(const IpNetwork& network, uint32_t owner);
+  // Every owner whose networks contain `address`, most specific network first (ties in the
+  // order they were added). An owner appears once, with its most specific network.
+  std::vector<Hit> lookup(const IpNetwork& address) const;
+  size_t size() const { return count_; }
+
+ private:
+  struct BytesHash {
+    size_t operator()(const std::array<uint8_t, 16>& b) const;
+  };
+  using Bucket = std::unordered_map<std::array<uint8_t, 16>, std::vector<Hit>, BytesHash>;
+  std::map<uint8_t, Bucket, std::greater<>> by_length_;  // longest prefix first
+  size_t count_ = 0;
+};
+
+// `address` with the bits after `prefix_len` cleared.
+std::array<uint8_t, 16> mask_address(const std::array<uint8_t, 16>& address, uint8_t prefix_len);
+
+}  // namespace c4::routing

@@ -1,0 +1,266 @@
+#include "api/server/config_views.h"
+
+#include <cctype>
+#include <functional>
+#include <map>
+
+#include "api/server/query_params.h"
+#include "common/text.h"
+#include "common/uuid.h"
+
+namespace c4::api {
+namespace {
+
+// An extra column of a kind's rows: output field, SQL expression, and how to read it.
+struct Column {
+  enum class Type { integer, text, json };
+  const char* field;
+  const char* sql;
+  Type type;
+};
+
+struct KindView {
+  std::string path;    // "carrier_trunks"
+  std::string table;
+  std::string noun;    // "carrier trunk", for messages
+  // How the row's tenant is joined as `ten`; empty for api_tokens (which have several).
+  std::string tenant_join;
+  std::vector<Column> columns;
+};
+
+using T = Column::Type;
+const std::string kScopedJoin = "JOIN tenants ten ON ten.id = t.tenant_id";
+
+const std::vector<KindView>& kinds() {
+  static const std::vector<KindView> views = {
+      {"tenants", "tenants", "tenant", "JOIN tenants ten ON ten.id = t.id", {}},
+      {"domains", "domains", "domain", kScopedJoin, {{"domain", "t.domain", T::text}}},
+      {"carriers", "carriers", "carrier", kScopedJoin, {}},
+      {"normalization_profiles", "normalization_profiles", "normalization profile", kScopedJoin, {}},
+      {"carrier_trunks", "carrier_trunks", "carrier trunk", kScopedJoin,
+       {{"carrier_id", "t.carrier_id", T::integer}, {"normalization_profile_id", "t.normalization_profile_id", T::integer}}},
+      {"routing_groups", "routing_groups", "routing group", kScopedJoin, {}},
+      {"ipbxs", "ipbxs", "IPBX", kScopedJoin,
+       {{"domain_id", "t.domain_id", T::integer},
+        {"normalization_profile_id", "t.normalization_profile_id", T::integer},
+        {"routing_group_id", "t.routing_group_id", T::integer}}},
+      {"dids", "dids", "DID", kScopedJoin,
+       {{"ipbx_id", "t.ipbx_id", T::integer}, {"carrier_trunk_id", "t.carrier_trunk_id", T::integer}}},
+      {"routing_rules", "routing_rules", "routing rule", kScopedJoin,
+       {{"routing_group_id", "t.routing_group_id", T::integer}, {"priority", "t.priority", T::integer},
+        {"carrier_trunk_ids",
+         "(SELECT coalesce(json_agg(x.carrier_trunk_id ORDER BY x.position), '[]') FROM routing_rule_targets x "
+         "WHERE x.routing_rule_id = t.id)",
+         T::json}}},
+      {"api_tokens", "api_tokens", "API token", "",
+       {{"tenant_uuids",
+         "(SELECT coalesce(json_agg(x.uuid ORDER BY x.uuid), '[]') FROM api_token_tenants att "
+         "JOIN tenants x ON x.id = att.tenant_id WHERE att.api_token_id = t.id)",
+         T::json}}},
+  };
+  return views;
+}
+
+bool is_secret_key(const std::string& key) { return key == "password" || key == "ha1"; }
+
+std::string uuid_array(const TenantScope& scope, pqxx::transaction_base& txn) {
+  std::string list;
+  for (const auto& u : scope.tenant_uuids) list += (list.empty() ? "" : ",") + u;
+  return txn.quote("{" + list + "}") + "::uuid[]";
+}
+
+// The WHERE conditions every query of `view` has for `scope`.
+std::vector<std::string> scope_conditions(const KindView& view, const TenantScope& scope, pqxx::transaction_base& txn) {
+  if (scope.all) return {};
+  if (!view.tenant_join.empty()) return {"ten.uuid = ANY(" + uuid_array(scope, txn) + ")"};
+  // A token is shown only to a scope that covers every tenant it sees (and it sees one at least).
+  return {"EXISTS (SELECT 1 FROM api_token_tenants att WHERE att.api_token_id = t.id)",
+          "NOT EXISTS (SELECT 1 FROM api_token_tenants att JOIN tenants x ON x.id = att.tenant_id "
+          "WHERE att.api_token_id = t.id AND x.uuid <> ALL(" + uuid_array(scope, txn) + "))"};
+}
+
+// Matches a tenant given by name or UUID.
+std::string tenant_condition(const KindView& view, const std::string& tenant, pqxx::transaction_base& txn) {
+  std::string by = "(x.name = " + txn.quote(tenant) +
+                   (is_uuid(tenant) ? " OR x.uuid = " + txn.quote(ascii_lower(tenant)) + "::uuid" : "") + ")";
+  if (view.tenant_join.empty())
+    return "EXISTS (SELECT 1 FROM api_token_tenants att JOIN tenants x ON x.id = att.tenant_id "
+           "WHERE att.api_token_id = t.id AND " + by + ")";
+  std::string on_ten = by;
+  for (size_t p; (p = on_ten.find("x.")) != std::string::npos;) on_ten.replace(p, 2, "ten.");
+  return on_ten;
+}
+
+std::string select_sql(const KindView& view) {
+  std::string sql = "SELECT t.id, t.name, ";
+  sql += view.tenant_join.empty() ? "NULL, NULL, " : "ten.uuid::text, ten.name, ";
+  sql += "t.labels::text, t.spec::text";
+  for (const auto& c : view.columns) sql += std::string(", (") + c.sql + ")::text";
+  sql += " FROM " + view.table + " t " + view.tenant_join;
+  return sql;
+}
+
+std::string where(const std::vector<std::string>& conditions) {
+  std::string out;
+  for (const auto& c : conditions) out += (out.empty() ? " WHERE " : " AND ") + c;
+  return out;
+}
+
+nlohmann::json row_json(const KindView& view, const pqxx::row& row) {
+  nlohmann::json o = api_spec_fields(nlohmann::json::parse(row[5].c_str()));
+  if (view.path == "api_tokens") o.erase("sha256");
+  o["id"] = row[0].as<int64_t>();
+  o["name"] = row[1].c_str();
+  if (view.path == "tenants") {
+    o["uuid"] = row[2].c_str();
+  } else if (!view.tenant_join.empty()) {
+    o["tenant_uuid"] = row[2].c_str();
+    o["tenant"] = row[3].c_str();
+  }
+  o["labels"] = nlohmann::json::parse(row[4].c_str());
+  for (size_t i = 0; i < view.columns.size(); ++i) {
+    const auto& field = row[static_cast<int>(6 + i)];
+    const Column& c = view.columns[i];
+    if (field.is_null()) o[c.field] = nullptr;
+    else if (c.type == T::integer) o[c.field] = field.as<int64_t>();
+    else if (c.type == T::json) o[c.field] = nlohmann::json::parse(field.c_str());
+    else o[c.field] = field.c_str();
+  }
+  return o;
+}
+
+// A DID's numbers, ranges and prefixes live in child tables: added to each DID of `items`.
+void add_did_numbers(nlohmann::json& items, pqxx::transaction_base& txn) {
+  if (items.empty()) return;
+  std::string ids;
+  std::map<int64_t, nlohmann::json*> by_id;
+  for (auto& item : items) {
+    int64_t id = item["id"].get<int64_t>();
+    ids += (ids.empty() ? "" : ",") + std::to_string(id);
+    by_id[id] = &item;
+    item["numbers"] = nlohmann::json::array();
+    item["ranges"] = nlohmann::json::array();
+    item["prefixes"] = nlohmann::json::array();
+  }
+  std::string in = " WHERE did_id IN (" + ids + ") ";
+  for (const auto& r : txn.exec("SELECT did_id, number FROM did_numbers" + in + "ORDER BY number"))
+    (*by_id[r[0].as<int64_t>()])["numbers"].push_back(r[1].c_str());
+  for (const auto& r : txn.exec("SELECT did_id, first_number, last_number FROM did_ranges" + in + "ORDER BY first_number"))
+    (*by_id[r[0].as<int64_t>()])["ranges"].push_back({{"from", r[1].c_str()}, {"to", r[2].c_str()}});
+  for (const auto& r : txn.exec("SELECT did_id, prefix FROM did_prefixes" + in + "ORDER BY prefix"))
+    (*by_id[r[0].as<int64_t>()])["prefixes"].push_back(r[1].c_str());
+}
+
+HttpReply list_objects(const KindView& view, ConnectionPool& pool, const ApiRequest& request) {
+  if (auto bad = unknown_parameter(request, {"offset", "limit", "name", "tenant", "label"})) return *bad;
+  Page page;
+  HttpReply error;
+  std::vector<std::pair<std::string, std::string>> labels;
+  if (!parse_page(request, page, error) || !parse_labels(request, labels, error)) return error;
+  return pool.read("listing " + view.path, [&](pqxx::read_transaction& txn) {
+    auto conditions = scope_conditions(view, request.scope, txn);
+    if (const std::string* name = request.query_value("name")) conditions.push_back("t.name = " + txn.quote(*name));
+    if (const std::string* tenant = request.query_value("tenant"))
+      conditions.push_back(tenant_condition(view, *tenant, txn));
+    for (const auto& [key, value] : labels)
+      conditions.push_back("t.labels @> " + txn.quote(nlohmann::json{{key, value}}.dump()) + "::jsonb");
+    std::string from = " FROM " + view.table + " t " + view.tenant_join + where(conditions);
+    int64_t total = txn.exec1("SELECT count(*)" + from)[0].as<int64_t>();
+    nlohmann::json items = nlohmann::json::array();
+    for (const auto& row : txn.exec(select_sql(view) + where(conditions) + " ORDER BY t.id LIMIT " +
+                                    std::to_string(page.limit) + " OFFSET " + std::to_string(page.offset)))
+      items.push_back(row_json(view, row));
+    if (view.path == "dids") add_did_numbers(items, txn);
+    return json_reply(200, {{"items", std::move(items)}, {"total", total}});
+  });
+}
+
+HttpReply one_object(const KindView& view, ConnectionPool& pool, const ApiRequest& request,
+                     const std::function<std::vector<std::string>(pqxx::transaction_base&)>& identify,
+                     const std::string& described) {
+  if (auto bad = unknown_parameter(request, {})) return *bad;
+  return pool.read("reading " + view.noun + " " + described, [&](pqxx::read_transaction& txn) {
+    auto conditions = scope_conditions(view, request.scope, txn);
+    for (auto& c : identify(txn)) conditions.push_back(std::move(c));
+    auto rows = txn.exec(select_sql(view) + where(conditions) + " LIMIT 1");
+    if (rows.empty())
+      return error_reply(404, "not_found", "no " + view.noun + " " + described);
+    nlohmann::json items = nlohmann::json::array({row_json(view, rows[0])});
+    if (view.path == "dids") add_did_numbers(items, txn);
+    return json_reply(200, items[0]);
+  });
+}
+
+}  // namespace
+
+std::string snake_case(const std::string& key) {
+  std::string out;
+  for (char c : key) {
+    if (std::isupper(static_cast<unsigned char>(c))) {
+      if (!out.empty()) out += '_';
+      out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+nlohmann::json api_spec_fields(const nlohmann::json& spec) {
+  if (spec.is_array()) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& v : spec) out.push_back(api_spec_fields(v));
+    return out;
+  }
+  if (!spec.is_object()) return spec;
+  nlohmann::json out = nlohmann::json::object();
+  for (const auto& [key, value] : spec.items())
+    out[snake_case(key)] = is_secret_key(key) && !value.is_null() ? nlohmann::json("<redacted>") : api_spec_fields(value);
+  return out;
+}
+
+const std::vector<std::string>& config_kind_paths() {
+  static const std::vector<std::string> paths = [] {
+    std::vector<std::string> out;
+    for (const auto& v : kinds()) out.push_back(v.path);
+    return out;
+  }();
+  return paths;
+}
+
+void mount_config_views(Server& server, std::shared_ptr<ConnectionPool> pool) {
+  for (const KindView& view : kinds()) {
+    const KindView* v = &view;  // kinds() is static: the pointer outlives the server
+    std::string base = "/1.0/" + view.path;
+    server.mount("GET", base, Access::reader, [v, pool](const ApiRequest& r) { return list_objects(*v, *pool, r); });
+    server.mount("GET", base + "/{id}", Access::reader, [v, pool](const ApiRequest& r) {
+      const std::string& text = r.path_params.at("id");
+      auto id = parse_positive_id(text);
+      if (!id)
+        return error_reply(400, "invalid_parameter", "path parameter id: \"" + text + "\" is not a positive whole number",
+                           {{"parameter", "id"}});
+      return one_object(*v, *pool, r, [&](pqxx::transaction_base&) {
+        return std::vector<std::string>{"t.id = " + std::to_string(*id)};
+      }, "with id " + std::to_string(*id));
+    });
+    bool tenant_scoped = !view.tenant_join.empty() && view.path != "tenants";
+    if (tenant_scoped) {
+      server.mount("GET", base + "/by-name/{tenant}/{name}", Access::reader, [v, pool](const ApiRequest& r) {
+        const std::string& tenant = r.path_params.at("tenant");
+        const std::string& name = r.path_params.at("name");
+        return one_object(*v, *pool, r, [&](pqxx::transaction_base& txn) {
+          return std::vector<std::string>{tenant_condition(*v, tenant, txn), "t.name = " + txn.quote(name)};
+        }, "named " + name + " in tenant " + tenant);
+      });
+    } else {
+      server.mount("GET", base + "/by-name/{name}", Access::reader, [v, pool](const ApiRequest& r) {
+        const std::string& name = r.path_params.at("name");
+        return one_object(*v, *pool, r, [&](pqxx::transaction_base& txn) {
+          return std::vector<std::string>{"t.name = " + txn.quote(name)};
+        }, "named " + name);
+      });
+    }
+  }
+}
+
+}  // namespace c4::api

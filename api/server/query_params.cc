@@ -1,0 +1,152 @@
+#include "api/server/query_params.h"
+
+#include <charconv>
+
+namespace c4::api {
+namespace {
+
+HttpReply bad_parameter(const std::string& name, const std::string& message) {
+  return error_reply(400, "invalid_parameter", "query parameter " + name + ": " + message, {{"parameter", name}});
+}
+
+std::optional<int64_t> parse_int(const std::string& text) {
+  int64_t value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+std::string percent_decode(std::string_view text) {
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '+') {
+      out += ' ';
+    } else if (c == '%' && i + 2 < text.size() && hex_value(text[i + 1]) >= 0 && hex_value(text[i + 2]) >= 0) {
+      out += static_cast<char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2]));
+      i += 2;
+    } else {
+      out += c;  // a stray '%' is kept as typed
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::multimap<std::string, std::string> parse_query_string(std::string_view target) {
+  std::multimap<std::string, std::string> out;
+  auto q = target.find('?');
+  if (q == std::string_view::npos) return out;
+  std::string_view query = target.substr(q + 1);
+  if (auto hash = query.find('#'); hash != std::string_view::npos) query = query.substr(0, hash);
+  while (!query.empty()) {
+    auto amp = query.find('&');
+    std::string_view pair = query.substr(0, amp);
+    query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
+    if (pair.empty()) continue;
+    auto eq = pair.find('=');
+    if (eq == std::string_view::npos) out.emplace(percent_decode(pair), "");
+    else out.emplace(percent_decode(pair.substr(0, eq)), percent_decode(pair.substr(eq + 1)));
+  }
+  return out;
+}
+
+std::optional<int64_t> parse_positive_id(const std::string& text) {
+  if (text.empty() || text[0] == '+' || text[0] == '-') return std::nullopt;
+  auto v = parse_int(text);
+  if (!v || *v <= 0) return std::nullopt;
+  return v;
+}
+
+bool parse_page(const ApiRequest& request, Page& page, HttpReply& error, int64_t default_limit) {
+  page = Page{0, default_limit};
+  if (request.query.count("offset") > 1 || request.query.count("limit") > 1) {
+    error = bad_parameter(request.query.count("offset") > 1 ? "offset" : "limit", "given more than once");
+    return false;
+  }
+  if (const std::string* v = request.query_value("offset")) {
+    auto n = parse_int(*v);
+    if (!n || *n < 0) {
+      error = bad_parameter("offset", "\"" + *v + "\" is not a whole number of 0 or more");
+      return false;
+    }
+    page.offset = *n;
+  }
+  if (const std::string* v = request.query_value("limit")) {
+    auto n = parse_int(*v);
+    if (!n || *n < 1 || *n > kMaxLimit) {
+      error = bad_parameter("limit", "\"" + *v + "\" is not a whole number from 1 to " + std::to_string(kMaxLimit));
+      return false;
+    }
+    page.limit = *n;
+  }
+  return true;
+}
+
+bool parse_labels(const ApiRequest& request, std::vector<std::pair<std::string, std::string>>& labels,
+                  HttpReply& error) {
+  auto [first, last] = request.query.equal_range("label");
+  for (auto it = first; it != last; ++it) {
+    auto eq = it->second.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      error = bad_parameter("label", "\"" + it->second + "\" is not key=value (e.g. label=region=eu)");
+      return false;
+    }
+    labels.emplace_back(it->second.substr(0, eq), it->second.substr(eq + 1));
+  }
+  return true;
+}
+
+bool is_clean_utf8(std::string_view text) {
+  for (size_t i = 0; i < text.size();) {
+    auto c = static_cast<unsigned char>(text[i]);
+    if (c == 0) return false;
+    size_t extra = c < 0x80 ? 0 : (c >> 5) == 0x6 ? 1 : (c >> 4) == 0xE ? 2 : (c >> 3) == 0x1E ? 3 : 99;
+    if (extra == 99 || i + extra >= text.size()) return false;  // a sequence cut short
+    uint32_t cp = extra == 0 ? c : extra == 1 ? c & 0x1F : extra == 2 ? c & 0x0F : c & 0x07;
+    for (size_t k = 1; k <= extra; ++k) {
+      auto cc = static_cast<unsigned char>(text[i + k]);
+      if ((cc >> 6) != 0x2) return false;
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    // Overlong forms, surrogates and code points past U+10FFFF are not UTF-8.
+    if ((extra == 1 && cp < 0x80) || (extra == 2 && cp < 0x800) || (extra == 3 && cp < 0x10000) ||
+        (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
+      return false;
+    i += extra + 1;
+  }
+  return true;
+}
+
+std::optional<HttpReply> unreadable_text(const ApiRequest& request) {
+  auto bad = [](const std::string& where, const std::string& name) {
+    return error_reply(400, "invalid_parameter", where + " " + name + ": not valid UTF-8 text (or holds a NUL byte)",
+                       {{"parameter", name}});
+  };
+  for (const auto& [name, value] : request.query)
+    if (!is_clean_utf8(name) || !is_clean_utf8(value)) return bad("query parameter", is_clean_utf8(name) ? name : "?");
+  for (const auto& [name, value] : request.path_params)
+    if (!is_clean_utf8(value)) return bad("path parameter", name);
+  if (!is_clean_utf8(request.path)) return error_reply(400, "invalid_path", "the path is not valid UTF-8 text");
+  return std::nullopt;
+}
+
+std::optional<HttpReply> unknown_parameter(const ApiRequest& request, const std::set<std::string>& known) {
+  for (const auto& [name, _] : request.query) {
+    if (known.count(name)) continue;
+    std::string list;
+    for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
+    return bad_parameter(name, "unknown parameter; this path takes " + list);
+  }
+  return std::nullopt;
+}
+
+}  // namespace c4::api

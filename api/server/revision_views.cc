@@ -1,0 +1,96 @@
+#include "api/server/revision_views.h"
+
+#include "api/server/query_params.h"
+#include "reconciler/revision_log.h"
+
+namespace c4::api {
+namespace {
+
+constexpr const char* kRevisionColumns =
+    "SELECT id, commit_id, parent_id, author, message, source, "
+    "to_char(started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), "
+    "to_char(finished_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), "
+    "duration_ms, result, failed_step, counts::text, errors::text FROM revisions";
+
+nlohmann::json text_or_null(const pqxx::field& f) { return f.is_null() ? nlohmann::json(nullptr) : nlohmann::json(f.c_str()); }
+
+nlohmann::json revision_json(const pqxx::row& r) {
+  return {{"id", r[0].as<int64_t>()},        {"commit_id", r[1].c_str()},     {"parent_id", text_or_null(r[2])},
+          {"author", text_or_null(r[3])},    {"message", text_or_null(r[4])}, {"source", r[5].c_str()},
+          {"started_at", r[6].c_str()},      {"finished_at", r[7].c_str()},   {"duration_ms", r[8].as<int64_t>()},
+          {"result", r[9].c_str()},          {"failed_step", text_or_null(r[10])},
+          {"counts", nlohmann::json::parse(r[11].c_str())}, {"errors", nlohmann::json::parse(r[12].c_str())}};
+}
+
+HttpReply list_revisions(ConnectionPool& pool, const ApiRequest& request) {
+  if (auto bad = unknown_parameter(request, {"offset", "limit", "before", "result"})) return *bad;
+  Page page;
+  HttpReply error;
+  if (!parse_page(request, page, error, 50)) return error;
+  std::optional<int64_t> before;
+  if (const std::string* v = request.query_value("before")) {
+    before = parse_positive_id(*v);
+    if (!before)
+      return error_reply(400, "invalid_parameter", "query parameter before: \"" + *v + "\" is not a revision id",
+                         {{"parameter", "before"}});
+    if (request.query_value("offset"))
+      return error_reply(400, "invalid_parameter", "query parameter offset: give offset or before, not both",
+                         {{"parameter", "offset"}});
+  }
+  const std::string* result = request.query_value("result");
+  if (result && *result != "applied" && *result != "unchanged" && *result != "failed")
+    return error_reply(400, "invalid_parameter", "query parameter result: \"" + *result +
+                       "\" is not one of applied, unchanged, failed", {{"parameter", "result"}});
+  return pool.read("listing revisions", [&](pqxx::read_transaction& txn) {
+    std::string filter = result ? " WHERE result = " + txn.quote(*result) : "";
+    int64_t total = txn.exec1("SELECT count(*) FROM revisions" + filter)[0].as<int64_t>();
+    std::string where = filter;
+    if (before) where += (where.empty() ? " WHERE " : " AND ") + std::string("id < ") + std::to_string(*before);
+    nlohmann::json items = nlohmann::json::array();
+    // One row more than asked tells whether there is a next page.
+    auto rows = txn.exec(std::string(kRevisionColumns) + where + " ORDER BY id DESC LIMIT " +
+                         std::to_string(page.limit + 1) + " OFFSET " + std::to_string(page.offset));
+    for (size_t i = 0; i < rows.size() && static_cast<int64_t>(i) < page.limit; ++i) items.push_back(revision_json(rows[i]));
+    nlohmann::json next = nullptr;
+    if (static_cast<int64_t>(rows.size()) > page.limit) next = items.back()["id"];
+    return json_reply(200, {{"items", std::move(items)}, {"total", total}, {"next", next}});
+  });
+}
+
+HttpReply get_revision(ConnectionPool& pool, const ApiRequest& request) {
+  if (auto bad = unknown_parameter(request, {})) return *bad;
+  const std::string& text = request.path_params.at("id");
+  auto id = parse_positive_id(text);
+  if (!id)
+    return error_reply(400, "invalid_parameter", "path parameter id: \"" + text + "\" is not a revision id",
+                       {{"parameter", "id"}});
+  return pool.read("reading revision " + text, [&](pqxx::read_transaction& txn) {
+    auto rows = txn.exec(std::string(kRevisionColumns) + " WHERE id = " + std::to_string(*id));
+    if (rows.empty()) return error_reply(404, "not_found", "no revision with id " + text);
+    return json_reply(200, revision_json(rows[0]));
+  });
+}
+
+HttpReply get_status(ConnectionPool& pool, const RevisionWatcher& watcher, const ApiRequest& request) {
+  if (auto bad = unknown_parameter(request, {})) return *bad;
+  return pool.read("reading the reconciler status", [&](pqxx::read_transaction& txn) {
+    auto status = read_status(txn);
+    if (!status)
+      return error_reply(503, "database_unavailable", "the reconciler status cannot be read: " + status.status().message());
+    nlohmann::json body = status->to_json();
+    body["snapshot"] = watcher.status_json();
+    return json_reply(200, body);
+  });
+}
+
+}  // namespace
+
+void mount_revision_views(Server& server, std::shared_ptr<ConnectionPool> pool,
+                          std::shared_ptr<const RevisionWatcher> watcher) {
+  server.mount("GET", "/1.0/revisions", Access::fleet, [pool](const ApiRequest& r) { return list_revisions(*pool, r); });
+  server.mount("GET", "/1.0/revisions/{id}", Access::fleet, [pool](const ApiRequest& r) { return get_revision(*pool, r); });
+  server.mount("GET", "/1.0/status", Access::fleet,
+               [pool, watcher](const ApiRequest& r) { return get_status(*pool, *watcher, r); });
+}
+
+}  // namespace c4::api

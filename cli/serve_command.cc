@@ -1,0 +1,57 @@
+// c4confd serve: the HTTP API (Kamailio endpoints once mounted, read-only REST, revisions,
+// /status, /metrics, /openapi.json), answering from in-memory snapshots kept current by the
+// revision watcher.
+#include <iostream>
+
+#include "cli/commands.h"
+#include "cli/serve_options.h"
+#include "common/log.h"
+#include "reconciler/database.h"
+#include "reconciler/migrations.h"
+
+namespace c4::cli {
+namespace {
+
+int run_serve(const ParsedOptions& parsed) {
+  auto options = read_serve_options(parsed);
+  if (!options) {
+    std::cerr << "c4confd serve: " << options.status().message() << "\n";
+    return 2;
+  }
+  options->version = C4CONFD_VERSION;
+  // Before any thread exists, so every thread inherits the mask and sigwait() gets the signal.
+  block_shutdown_signals();
+
+  auto conn = connect_database(options->database_url);
+  if (!conn) {
+    std::cerr << "c4confd serve: " << conn.status().message() << "\n";
+    return 1;
+  }
+  auto migrated = migrate(**conn);
+  if (!migrated) {
+    std::cerr << "c4confd serve: migrating the database: " << migrated.status().message() << "\n";
+    return 1;
+  }
+  conn.value().reset();
+  log_event(LogLevel::info, "migrated", {{"applied", migrated->applied.size()}});
+
+  auto service = api::ApiService::create(std::move(options.value()));
+  if (!service) {
+    std::cerr << "c4confd serve: " << service.status().message() << "\n";
+    return 1;
+  }
+  return run_until_signal(**service);
+}
+
+}  // namespace
+
+Command serve_command() {
+  return {{"serve", "",
+           "Serves the HTTP API: read-only configuration, revisions and status, /metrics, /openapi.json and\n"
+           "GET /status (204 once the snapshots have loaded). Migrates the database first. Stops gracefully\n"
+           "on SIGTERM or SIGINT (in-flight requests finish) and exits 0.",
+           serve_options()},
+          run_serve};
+}
+
+}  // namespace c4::cli

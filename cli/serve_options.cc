@@ -1,0 +1,140 @@
+#include "cli/serve_options.h"
+
+#include <charconv>
+#include <csignal>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include <pthread.h>
+
+#include "common/log.h"
+
+namespace c4::cli {
+namespace {
+
+Result<std::string> read_token(const ParsedOptions& options, const std::string& flag, const char* env) {
+  std::string path = options.get(flag);
+  if (path.empty()) {
+    const char* value = std::getenv(env);
+    return std::string(value ? value : "");
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::invalid("--" + flag + " " + path + ": cannot be read");
+  std::stringstream text;
+  text << in.rdbuf();
+  std::string token = text.str();
+  while (!token.empty() && (token.back() == '\n' || token.back() == '\r' || token.back() == ' ')) token.pop_back();
+  if (token.empty()) return Status::invalid("--" + flag + " " + path + ": the file is empty");
+  return token;
+}
+
+Result<int64_t> positive(const ParsedOptions& options, const std::string& flag, int64_t max) {
+  std::string text = options.get(flag);
+  int64_t v = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size() || v < 1 || v > max)
+    return Status::invalid("--" + flag + " \"" + text + "\": expected a whole number from 1 to " + std::to_string(max));
+  return v;
+}
+
+}  // namespace
+
+std::vector<OptionSpec> serve_options() {
+  return {
+      {"listen", "HOST:PORT", "address and port of the HTTP API ([::1]:9600 for IPv6).", "127.0.0.1:9600"},
+      {"workers", "N", "HTTP worker threads; each keep-alive connection holds one while open (0: the default, "
+                       "max(32, 2 x cores)).", "0"},
+      {"database-url", "URL", "PostgreSQL URL (postgresql://user@host:port/db).", ""},
+      {"redis-url", "URL", "Redis URL whose channel c4:revisions announces new revisions (empty: PostgreSQL poll only).", ""},
+      {"admin-token-file", "PATH", "file holding the admin bearer token (sees every tenant); else C4CONFD_ADMIN_TOKEN.", ""},
+      {"kamailio-token-file", "PATH", "file holding the token Kamailio may send from outside the trusted networks; "
+                                      "else C4CONFD_KAMAILIO_TOKEN.", ""},
+      {"trusted-networks", "CIDRS", "comma-separated networks whose peers may call /1.0/kamailio/* without a token.",
+       "127.0.0.0/8,::1/128"},
+      {"repo-url", "URL", "the configuration Git repository, named in the 405 answer to writes.", ""},
+      {"max-body-bytes", "N", "largest request body accepted; larger: 413.", "1048576"},
+      {"poll-interval", "SECONDS", "how often PostgreSQL is polled for a new revision (the fallback to Redis).", "5"},
+      {"log-level", "LEVEL", "debug (also logs every Kamailio request), info, warn or error.", "info"},
+  };
+}
+
+Result<api::ApiServiceOptions> read_serve_options(const ParsedOptions& options) {
+  api::ApiServiceOptions o;
+  std::string listen = options.get("listen");
+  auto colon = listen.rfind(':');
+  if (colon == std::string::npos || colon == 0)
+    return Status::invalid("--listen \"" + listen + "\": expected HOST:PORT, e.g. 127.0.0.1:9600");
+  std::string host = listen.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  std::string port_text = listen.substr(colon + 1);
+  int port = -1;
+  auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+  if (ec != std::errc() || end != port_text.data() + port_text.size() || port < 0 || port > 65535)
+    return Status::invalid("--listen \"" + listen + "\": the port must be a number from 0 to 65535");
+  o.server.host = host;
+  o.server.port = port;
+
+  if (options.get("workers") != "0") {
+    auto workers = positive(options, "workers", 4096);
+    if (!workers) return workers.status();
+    o.server.workers = static_cast<unsigned>(*workers);
+  }
+  auto body = positive(options, "max-body-bytes", int64_t{1} << 34);
+  if (!body) return body.status();
+  o.server.max_body_bytes = static_cast<size_t>(*body);
+
+  std::string poll = options.get("poll-interval");
+  char* poll_end = nullptr;
+  double seconds = std::strtod(poll.c_str(), &poll_end);
+  if (poll.empty() || *poll_end != '\0' || !(seconds >= 0.05 && seconds <= 86400))
+    return Status::invalid("--poll-interval \"" + poll + "\": expected seconds from 0.05 to 86400");
+  o.poll_interval = std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000));
+
+  o.database_url = options.get("database-url");
+  if (o.database_url.empty()) return Status::invalid("--database-url (or C4CONFD_DATABASE_URL) is required");
+  o.redis_url = options.get("redis-url");
+  auto admin = read_token(options, "admin-token-file", "C4CONFD_ADMIN_TOKEN");
+  if (!admin) return admin.status();
+  o.admin_token = *admin;
+  auto kamailio = read_token(options, "kamailio-token-file", "C4CONFD_KAMAILIO_TOKEN");
+  if (!kamailio) return kamailio.status();
+  o.kamailio_token = *kamailio;
+  auto networks = api::parse_network_list(options.get("trusted-networks"));
+  if (!networks) return networks.status().with_context("--trusted-networks");
+  o.trusted_networks = *networks;
+  o.repo_url = options.get("repo-url");
+
+  LogLevel level;
+  if (!parse_log_level(options.get("log-level"), level))
+    return Status::invalid("--log-level \"" + options.get("log-level") + "\": expected debug, info, warn or error");
+  set_min_log_level(level);
+  return o;
+}
+
+void block_shutdown_signals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
+int run_until_signal(api::ApiService& service) {
+  if (auto s = service.start(); !s) {
+    std::cerr << "c4confd: " << s.message() << "\n";
+    return 1;
+  }
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  int signal = 0;
+  sigwait(&set, &signal);
+  log_event(LogLevel::info, "shutdown", {{"signal", signal == SIGTERM ? "SIGTERM" : "SIGINT"}});
+  service.stop();
+  return 0;
+}
+
+}  // namespace c4::cli

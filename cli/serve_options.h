@@ -1,0 +1,31 @@
+// The options of `c4confd serve` (and of `c4confd all`, which adds the reconciler's): flags,
+// their environment twins, and their translation into api::ApiServiceOptions.
+#pragma once
+
+#include <vector>
+
+#include "api/server/api_service.h"
+#include "cli/options.h"
+
+namespace c4::cli {
+
+// --listen, --workers, --database-url, --redis-url, --admin-token-file, --kamailio-token-file,
+// --trusted-networks, --repo-url, --max-body-bytes, --poll-interval, --log-level.
+std::vector<OptionSpec> serve_options();
+
+// Reads and checks them. Tokens come from the file flags, else from C4CONFD_ADMIN_TOKEN and
+// C4CONFD_KAMAILIO_TOKEN. Errors (invalid) name the flag: a bad HOST:PORT, a worker count or
+// body limit that is not a positive number, an unreadable or empty token file, a bad CIDR, an
+// unknown log level, a missing --database-url.
+Result<api::ApiServiceOptions> read_serve_options(const ParsedOptions& options);
+
+// Runs a configured service until SIGTERM or SIGINT, then shuts it down gracefully. Returns
+// the exit code (0 after a signal, 1 when it could not start). REQUIRES: shutdown signals were
+// blocked (block_shutdown_signals) before any thread was created.
+int run_until_signal(api::ApiService& service);
+
+// Blocks SIGTERM and SIGINT in the calling thread and the threads it creates later, so
+// run_until_signal() receives them with sigwait().
+void block_shutdown_signals();
+
+}  // namespace c4::cli
