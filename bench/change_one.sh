@@ -23,7 +23,7 @@ Usage: bench/change_one.sh [OPTIONS]
   --changes K           one-file changes to time (default 5)
   --timeout S           seconds to wait for each commit to be live (default 300)
   --status-field PATH   dotted path, in the JSON of GET /1.0/status, of the live snapshot's
-                        commit (default snapshot.commit)
+                        commit (default snapshot.snapshots.0.revision, "<id>:<commit>")
   --dids N --files F --tenants T --routing-prefixes P --seed S
                         the generated repository (default 1000000, 1000, 50, 100000, 1)
   --regen               regenerate the repository even if a cached copy matches
@@ -34,7 +34,7 @@ PostgreSQL: the server of C4CONFD_DATABASE_URL, else the worktree's ./c4 service
 EOF
 }
 
-CHANGES=5 TIMEOUT=300 STATUS_FIELD=snapshot.commit
+CHANGES=5 TIMEOUT=300 STATUS_FIELD=snapshot.snapshots.0.revision
 DIDS=1000000 FILES=1000 TENANTS=50 PREFIXES=100000 SEED=1
 REGEN=0 RECORD=1 BUILD=1 BUILD_DIR="$BENCH_ROOT/build"
 ARGS=("$@")
@@ -78,6 +78,7 @@ git -C "$WORK" -c user.name=bench -c user.email=bench@c4confd.invalid commit -q 
 git -C "$WORK" config user.name bench
 git -C "$WORK" config user.email bench@c4confd.invalid
 head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$BENCH_TMP/webhook.secret"
+head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$BENCH_TMP/admin.token"  # /1.0/status needs it
 
 # --- cold start: the floor ---------------------------------------------------------------------
 PORT=$(bench_free_port)
@@ -86,13 +87,15 @@ LOAD_BEFORE=$(bench_loadavg)
 STARTED=$("$PY" -c 'import time; print(repr(time.time()))')
 "$BIN" all --repo "file://$WORK" --branch main --cache-dir "$BENCH_TMP/git-cache" \
   --database-url "$BENCH_DB_URL" --listen "127.0.0.1:$PORT" --interval 1h \
-  --webhook-secret-file "$BENCH_TMP/webhook.secret" >"$BENCH_TMP/all.log" 2>&1 &
+  --webhook-secret-file "$BENCH_TMP/webhook.secret" --admin-token-file "$BENCH_TMP/admin.token" \
+  >"$BENCH_TMP/all.log" 2>&1 &
 ALL_PID=$!
 bench_on_exit 'kill -TERM "$ALL_PID" 2>/dev/null; wait "$ALL_PID" 2>/dev/null'
 bench_say "cold start: waiting for the first commit to be live"
 timer() {  # timer ARGS...: change_timer.py with the common arguments; exits with the log on failure
   "$PY" "$BENCH_ROOT/bench/lib/change_timer.py" --work "$WORK" --database-url "$BENCH_DB_URL" \
-    --status-url "$URL/1.0/status" --status-field "$STATUS_FIELD" --timeout "$TIMEOUT" "$@" ||
+    --status-url "$URL/1.0/status" --status-field "$STATUS_FIELD" --token-file "$BENCH_TMP/admin.token" \
+    --timeout "$TIMEOUT" "$@" ||
     { tail -n 30 "$BENCH_TMP/all.log" >&2; bench_die "c4confd all did not make the commit live (its log is above)"; }
 }
 COLD=$(timer --cold --since "$STARTED")

@@ -2,7 +2,8 @@
 """Times how long a Git commit takes to become live in a running c4confd.
 
     change_timer.py --work DIR --database-url URL [--message M]
-                    [--webhook-url URL --secret-file F] [--status-url URL --status-field a.b]
+                    [--webhook-url URL --secret-file F]
+                    [--status-url URL --status-field a.b [--token-file F]]
                     [--timeout S] [--cold]
 
 Without --cold: commits what is changed in the work tree DIR (git commit -a), POSTs the
@@ -11,7 +12,8 @@ webhook (GitHub style: X-Hub-Signature-256: sha256=HMAC-SHA256(secret, body)) wh
   - applied: reconciler_status.live_commit_id in the database is the new commit (one psql
     process kept open, polled every 5 ms), and
   - live: the JSON at --status-url, at the dotted path --status-field, holds the new commit
-    (or a string that starts or ends with it, e.g. "12:<commit>"), when --status-url is given.
+    (or a string that starts or ends with it, e.g. "12:<commit>"), when --status-url is given;
+    with --token-file, the request carries "Authorization: Bearer <token>".
 With --cold: commits nothing; the commit is DIR's HEAD, and the clock started when the caller
 started c4confd: pass its start time with --since (seconds since the epoch, float).
 
@@ -68,9 +70,10 @@ def field(doc, path):
     return doc
 
 
-def status_shows(url, path, commit):
+def status_shows(url, path, commit, token):
+    req = urllib.request.Request(url, headers={"Authorization": "Bearer " + token} if token else {})
     try:
-        with urllib.request.urlopen(url, timeout=2) as r:
+        with urllib.request.urlopen(req, timeout=2) as r:
             doc = json.loads(r.read())
     except (OSError, ValueError):
         return False
@@ -86,7 +89,8 @@ def main():
     ap.add_argument("--webhook-url", default="")
     ap.add_argument("--secret-file", default="")
     ap.add_argument("--status-url", default="")
-    ap.add_argument("--status-field", default="revision")
+    ap.add_argument("--status-field", default="snapshot.snapshots.0.revision")
+    ap.add_argument("--token-file", default="")
     ap.add_argument("--timeout", type=float, default=120)
     ap.add_argument("--cold", action="store_true")
     ap.add_argument("--since", type=float, default=0)
@@ -116,6 +120,7 @@ def main():
         except urllib.error.HTTPError as e:
             sys.exit("change_timer.py: the webhook answered %d: %s" % (e.code, e.read()[:300].decode(errors="replace")))
 
+    token = open(args.token_file).read().strip() if args.token_file else ""
     db = Psql(args.database_url)
     applied_s = live_s = None
     deadline = start + args.timeout
@@ -123,7 +128,7 @@ def main():
         now = time.monotonic()
         if applied_s is None and db.value("SELECT live_commit_id FROM reconciler_status") == commit:
             applied_s = now - start
-        if live_s is None and args.status_url and status_shows(args.status_url, args.status_field, commit):
+        if live_s is None and args.status_url and status_shows(args.status_url, args.status_field, commit, token):
             live_s = now - start
         if applied_s is not None and (live_s is not None or not args.status_url):
             break
