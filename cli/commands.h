@@ -24,5 +24,6 @@ Command migrate_command();
 Command status_command();
 Command route_command();
 Command serve_command();
+Command reconcile_command();
 
 }  // namespace c4::cli

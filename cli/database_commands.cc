@@ -5,6 +5,7 @@
 #include "cli/source_options.h"
 #include "reconciler/database.h"
 #include "reconciler/migrations.h"
+#include "reconciler/outcome_projection.h"
 #include "reconciler/reconcile_pass.h"
 #include "reconciler/redis_client.h"
 #include "reconciler/redis_projection.h"
@@ -111,17 +112,7 @@ int run_plan(const ParsedOptions& options) {
 Result<ProjectionStats> project(const std::string& redis_url, const PassOutcome& outcome) {
   auto redis = RedisClient::connect(redis_url);
   if (!redis) return redis.status();
-  std::map<std::string, std::string> tenant_uuids;
-  for (const auto& t : outcome.catalog->all<Tenant>()) tenant_uuids[t.meta.name] = t.uuid;
-  ProjectionInput input;
-  input.revision = std::to_string(outcome.revision_id.value_or(0)) + ":" + outcome.commit_id;
-  input.catalog = outcome.catalog.get();
-  input.id_of = [&](Kind kind, const std::string& tenant, const std::string& name) {
-    auto it = outcome.ids.find({kind, kind_info(kind).tenant_scoped ? tenant : "", name});
-    return it == outcome.ids.end() ? int64_t{0} : it->second;
-  };
-  input.tenant_uuid_of = [&](const std::string& tenant) { return tenant_uuids[tenant]; };
-  return project_to_redis(**redis, input);
+  return project_to_redis(**redis, projection_input(outcome));
 }
 
 int run_apply(const ParsedOptions& options) {

@@ -15,6 +15,7 @@ const OptionSpec* find_option(const CommandSpec& spec, const std::string& name) 
 }  // namespace
 
 std::string env_name(const OptionSpec& option) {
+  if (!option.env.empty()) return option.env;
   std::string s = "C4CONFD_";
   for (char c : option.name) s.push_back(c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
   return s;

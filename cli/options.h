@@ -19,6 +19,8 @@ struct OptionSpec {
   std::string default_value;
   // The environment twin is C4CONFD_ + upper-cased name with '-' → '_', unless `no_env`.
   bool no_env = false;
+  // When set, the environment twin's name instead of the derived one.
+  std::string env = "";
 };
 
 struct CommandSpec {

@@ -3,6 +3,7 @@
 // revision watcher.
 #include <iostream>
 
+#include "api/calls/call_handling.h"
 #include "cli/commands.h"
 #include "cli/serve_options.h"
 #include "common/log.h"
@@ -35,12 +36,20 @@ int run_serve(const ParsedOptions& parsed) {
   conn.value().reset();
   log_event(LogLevel::info, "migrated", {{"applied", migrated->applied.size()}});
 
+  std::string database_url = options->database_url;
   auto service = api::ApiService::create(std::move(options.value()));
   if (!service) {
     std::cerr << "c4confd serve: " << service.status().message() << "\n";
     return 1;
   }
-  return run_until_signal(**service);
+  auto calls = api::CallHandling::mount(**service, api::call_handling_options(database_url));
+  if (!calls) {
+    std::cerr << "c4confd serve: " << calls.status().message() << "\n";
+    return 1;
+  }
+  int rc = run_until_signal(**service);
+  (*calls)->stop();  // after the server stopped: the CDRs it accepted are written
+  return rc;
 }
 
 }  // namespace

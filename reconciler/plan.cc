@@ -176,10 +176,14 @@ nlohmann::json plan_to_json(const Plan& plan) {
                        {"name", c.key.name},
                        {"fields", fields}});
   }
+  return {{"changes", changes}, {"counts", plan_counts_json(plan)}};
+}
+
+nlohmann::json plan_counts_json(const Plan& plan) {
   nlohmann::json counts = nlohmann::json::object();
   for (const auto& [kind, k] : plan.counts())
     counts[std::string(kind_name(kind))] = {{"created", k.created}, {"updated", k.updated}, {"deleted", k.deleted}};
-  return {{"changes", changes}, {"counts", counts}};
+  return counts;
 }
 
 }  // namespace c4

@@ -60,5 +60,7 @@ std::vector<FieldChange> diff_contents(const nlohmann::json& before, const nlohm
 // Text rendering ("+ create DID acme/x", "~ update ...: /spec/sipProxy: a → b") and JSON.
 std::string plan_to_text(const Plan& plan);
 nlohmann::json plan_to_json(const Plan& plan);
+// plan_to_json(plan)["counts"] without rendering the changes: {"DID": {"created": 1, ...}, ...}.
+nlohmann::json plan_counts_json(const Plan& plan);
 
 }  // namespace c4

@@ -8,6 +8,7 @@
 #include "reconciler/live_state.h"
 #include "reconciler/migrations.h"
 #include "reconciler/reconcile_pass.h"
+#include "test_database.h"
 #include "test_support.h"
 
 namespace c4 {
@@ -15,49 +16,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// A fresh, migrated database named `name`, dropped when the fixture ends.
-class TestDatabase {
- public:
-  explicit TestDatabase(const std::string& name) : name_(name) {
-    const char* url = std::getenv("C4CONFD_DATABASE_URL");
-    REQUIRE_MESSAGE(url, "C4CONFD_DATABASE_URL is not set: run the tests through ./c4 test");
-    base_url_ = url;
-    admin_ = std::move(connect_database(base_url_).value());
-    pqxx::nontransaction(*admin_).exec("DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)");
-    pqxx::nontransaction(*admin_).exec("CREATE DATABASE " + name_);
-    url_ = base_url_.substr(0, base_url_.rfind('/') + 1) + name_;
-    conn_ = std::move(connect_database(url_).value());
-    REQUIRE(migrate(*conn_).is_ok());
-  }
-  ~TestDatabase() {
-    conn_.reset();
-    try {
-      pqxx::nontransaction(*admin_).exec("DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)");
-    } catch (const std::exception&) {
-    }
-  }
-  pqxx::connection& conn() { return *conn_; }
-  const std::string& url() const { return url_; }
-
-  // Every configuration row, as text, for byte-for-byte comparisons; without the
-  // created_at/updated_at columns when `with_times` is false.
-  std::string config_dump(bool with_times = true) {
-    pqxx::read_transaction txn(*conn_);
-    std::string out;
-    for (const char* table : {"tenants", "domains", "carriers", "normalization_profiles", "carrier_trunks",
-                              "routing_groups", "ipbxs", "dids", "did_numbers", "did_ranges", "did_prefixes",
-                              "routing_rules", "routing_rule_targets", "api_tokens", "api_token_tenants"})
-      for (const auto& row : txn.exec(std::string("SELECT ") +
-                                      (with_times ? "t::text" : "(to_jsonb(t) - 'created_at' - 'updated_at')::text") +
-                                      " FROM " + table + " t ORDER BY 1"))
-        out += std::string(table) + ":" + row[0].c_str() + "\n";
-    return out;
-  }
-
- private:
-  std::string name_, base_url_, url_;
-  std::unique_ptr<pqxx::connection> admin_, conn_;
-};
+using test::TestDatabase;
 
 DesiredRevision load_dir(const fs::path& dir) {
   auto r = RevisionSource::open_directory(dir)->load();

@@ -1,0 +1,141 @@
+#include "api/calls/call_handling.h"
+
+#include "api/cdr/cdr_csv.h"
+#include "api/cdr/cdr_ingest.h"
+#include "api/cdr/cdr_search.h"
+#include "api/cdr/cdr_stats.h"
+#include "api/routing/explain.h"
+#include "api/routing/kamailio.h"
+#include "api/routing/snapshot_data.h"
+#include "common/log.h"
+
+namespace c4::api {
+namespace {
+
+// Before the first snapshot the server is not ready (/status 503), but a request can still
+// arrive; it gets a 503 it can retry, never a crash on a null snapshot.
+HttpReply not_ready_reply() {
+  return error_reply(503, "not_ready", "the routing snapshot has not been loaded yet; retry shortly");
+}
+
+// The canonical UUID of the tenant named `name` in `snapshot`, "" when there is none.
+std::string tenant_uuid_of(const routing::Snapshot& snapshot, const std::string& name) {
+  for (const auto& t : snapshot.data().tenants) {
+    if (t.src->meta.name == name) return t.src->uuid;
+  }
+  return "";
+}
+
+// Explain shows a tenant's configuration (rules, trunks, files): a token may explain only the
+// calls of its own tenants' callers. An unidentified caller reveals nothing and is answered.
+HttpReply scoped_explain(const routing::Snapshot& snapshot, const ApiRequest& request, const routing::RouteEnv& env) {
+  HttpReply reply = routing::explain_reply(snapshot, request.body, env);
+  if (reply.status != 200 || request.scope.all) return reply;
+  auto body = nlohmann::json::parse(reply.body, nullptr, false);
+  const auto& caller = body.is_object() ? body["caller"] : nlohmann::json();
+  if (caller.is_object() && caller.contains("tenant") && caller["tenant"].is_string()) {
+    std::string uuid = tenant_uuid_of(snapshot, caller["tenant"].get<std::string>());
+    if (!request.scope.allows(uuid)) {
+      return error_reply(403, "forbidden", "the caller belongs to a tenant this token does not cover",
+                         {{"tenant", caller["tenant"]}});
+    }
+  }
+  return reply;
+}
+
+// The Call-ID of a stored CDR reply ({"success": true, "cdr": {"call_id": …}}), "" otherwise.
+std::string stored_call_id(const HttpReply& reply) {
+  if (reply.status != 200) return "";
+  auto body = nlohmann::json::parse(reply.body, nullptr, false);
+  if (!body.is_object() || body.value("success", false) != true) return "";
+  const auto& cdr = body["cdr"];
+  if (!cdr.is_object() || !cdr.contains("call_id") || !cdr["call_id"].is_string()) return "";
+  return cdr["call_id"].get<std::string>();
+}
+
+}  // namespace
+
+CallHandlingOptions call_handling_options(std::string database_url) {
+  CallHandlingOptions options;
+  options.database_url = std::move(database_url);
+  return options;
+}
+
+Result<std::unique_ptr<CallHandling>> CallHandling::mount(ApiService& service, CallHandlingOptions options) {
+  if (options.database_url.empty()) return Status::invalid("call handling needs a database URL");
+  std::unique_ptr<CallHandling> self(new CallHandling());
+  self->options_ = std::move(options);
+  self->options_.cdr_writer.database_url = self->options_.database_url;
+  self->writer_ = cdr::CdrWriter::start(self->options_.cdr_writer);
+  self->cdr_pool_ = std::make_unique<cdr::ConnectionPool>(self->options_.database_url);
+  CallHandling* calls = self.get();
+
+  service.watcher().add_reload("routing", [calls](pqxx::connection& conn, const std::string& revision) -> Status {
+    auto started = std::chrono::steady_clock::now();
+    auto snapshot = routing::load_snapshot(conn);
+    if (!snapshot) return snapshot.status().with_context("loading the routing snapshot");
+    for (const auto& w : (*snapshot)->warnings()) log_event(LogLevel::warn, "routing.snapshot_warning", {{"warning", w}});
+    calls->snapshot_.store(*snapshot);
+    // A revision may add tenants: CDRs of the new tenant must be accepted at once.
+    Status refreshed = calls->writer_->refresh_tenants();
+    if (!refreshed) log_event(LogLevel::warn, "cdr.tenant_refresh_failed", {{"error", refreshed.message()}});
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+    log_event(LogLevel::info, "routing.snapshot_loaded",
+              {{"revision", (*snapshot)->revision()}, {"announced", revision}, {"ms", ms.count()}});
+    return Status::ok();
+  });
+
+  auto env_for = [calls](bool record) {
+    routing::RouteEnv env;
+    env.now = std::chrono::system_clock::now();
+    env.capacity = &calls->capacity_;
+    env.record_call = record;
+    env.matching = calls->options_.matching;
+    return env;
+  };
+
+  Server& server = service.server();
+  server.mount("POST", "/1.0/kamailio/routing", Access::kamailio, [calls, env_for](const ApiRequest& r) {
+    auto snapshot = calls->snapshot_.get();
+    if (!snapshot) return not_ready_reply();
+    return routing::routing_reply(*snapshot, r.body, env_for(true));
+  }, kHotRoute);
+  server.mount("POST", "/1.0/kamailio/auth", Access::kamailio, [calls](const ApiRequest& r) {
+    auto snapshot = calls->snapshot_.get();
+    if (!snapshot) return not_ready_reply();
+    return routing::auth_reply(*snapshot, r.body, calls->options_.matching);
+  }, kHotRoute);
+  server.mount("GET", "/1.0/kamailio/dbtext/uacreg", Access::kamailio, [calls](const ApiRequest&) {
+    auto snapshot = calls->snapshot_.get();
+    if (!snapshot) return not_ready_reply();
+    return routing::uacreg_reply(*snapshot);
+  });
+  server.mount("POST", "/1.0/kamailio/cdr", Access::kamailio, [calls](const ApiRequest& r) {
+    HttpReply reply = cdr::cdr_ingest_reply(*calls->writer_, r);
+    // The call is over: its channel on the trunk is free again.
+    std::string call_id = stored_call_id(reply);
+    if (!call_id.empty()) calls->capacity_.release_call(call_id);
+    return reply;
+  }, kHotRoute);
+  server.mount("POST", "/1.0/routing/explain", Access::reader, [calls, env_for](const ApiRequest& r) {
+    auto snapshot = calls->snapshot_.get();
+    if (!snapshot) return not_ready_reply();
+    return scoped_explain(*snapshot, r, env_for(false));
+  });
+  server.mount("GET", "/1.0/cdrs", Access::reader,
+               [calls](const ApiRequest& r) { return cdr::cdr_search_reply(*calls->cdr_pool_, r); });
+  server.mount("GET", "/1.0/cdrs/stats", Access::reader,
+               [calls](const ApiRequest& r) { return cdr::cdr_stats_reply(*calls->cdr_pool_, r); });
+  server.mount("GET", "/1.0/cdrs.csv", Access::reader,
+               [calls](const ApiRequest& r) { return cdr::cdr_csv_reply(*calls->cdr_pool_, r); });
+  server.metrics().add_text_source([calls] { return calls->writer_->metrics_text(); });
+  return self;
+}
+
+CallHandling::~CallHandling() { stop(); }
+
+void CallHandling::stop() {
+  if (writer_) writer_->stop();
+}
+
+}  // namespace c4::api

@@ -1,0 +1,137 @@
+// The watching loop of `c4confd reconcile`: keeps the database (and Redis) on the tip of the Git
+// branch, one instance at a time.
+//
+// Until stop(), each round:
+//   1. leader   takes a PostgreSQL session advisory lock on a connection of its own; an
+//               instance that does not get it waits one interval and tries again (so it takes
+//               over within one interval of the leader's death). The lock connection is
+//               checked before every pass; when it is lost the loop stops applying until it
+//               holds the lock again.
+//   2. fetch    the Git source (RevisionSource::fetch; every fetch is counted).
+//   3. load     the branch tip; unchanged blobs come from memory.
+//   4. reconcile  reconcile_revision with one FileValidationCache kept across passes (only
+//               changed files are parsed again); skipped when the tip is the commit the loop
+//               last reconciled and no drift check is due, or the tip was refused as invalid
+//               (it is recorded as failed once, not every interval).
+//   5. drift    at most once per interval the pass also compares every row with the live
+//               revision (PassOptions::check_drift): hand edits are rewritten, counted in
+//               stats and in the status row, and logged.
+//   6. project  to Redis (when configured) with the previously projected catalog as shortcut.
+//               A Redis failure keeps the database apply; later passes re-project in full
+//               until it succeeds, and a Redis that lost its keys (c4:revision differs) is
+//               re-projected in full.
+//   7. sleep    the interval ±jitter, or until trigger() or stop().
+// While Git or PostgreSQL fail, the sleep is an exponential backoff instead (initial_backoff
+// doubling, capped at the interval), reset by the next pass that runs.
+//
+// stop() never interrupts a pass: the apply in progress commits or rolls back as a whole (one
+// transaction), then run() returns and the lock is released (its connection is closed).
+//
+// Every event is one JSON log line (common/log.h), "reconcile.*".
+//
+// Thread-safety: run() on one thread; trigger(), stop(), stats() and running() from any thread.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <random>
+#include <string>
+
+#include <pqxx/pqxx>
+
+#include "common/status.h"
+#include "model/schema_set.h"
+#include "model/validate.h"
+#include "reconciler/reconcile_pass.h"
+#include "reconciler/reconcile_stats.h"
+#include "reconciler/redis_client.h"
+#include "reconciler/revision_source.h"
+
+namespace c4 {
+
+// The key of the leader lock (pg_try_advisory_lock(bigint)); advisory locks are per database.
+inline constexpr int64_t kReconcilerLeaderLock = 0x6334636f6e6664;  // "c4confd"
+
+struct ReconcileLoopConfig {
+  std::string database_url;                       // REQUIRED
+  std::string redis_url;                          // empty: no Redis projection
+  std::chrono::milliseconds interval{30'000};     // between passes; also the drift-check period
+  double jitter = 0.10;                           // each sleep is interval × U[1 - jitter, 1 + jitter]
+  std::chrono::milliseconds initial_backoff{1'000};
+  unsigned threads = 0;                           // validation threads (0: one per core)
+};
+
+class ReconcileLoop {
+ public:
+  // `source` is where revisions come from (Git, or a directory); `schemas` validates them.
+  ReconcileLoop(ReconcileLoopConfig config, std::unique_ptr<RevisionSource> source,
+                std::shared_ptr<const SchemaSet> schemas);
+  ~ReconcileLoop();
+  ReconcileLoop(const ReconcileLoop&) = delete;
+  ReconcileLoop& operator=(const ReconcileLoop&) = delete;
+
+  // Runs rounds until stop() is called, then releases the leader lock and returns. Errors are
+  // logged, counted and retried, never thrown. REQUIRES: called at most once.
+  void run();
+
+  // Ends the current sleep at once: the next round fetches now. A trigger that arrives during a
+  // pass makes the following round start without sleeping.
+  void trigger();
+
+  // Asks run() to return after the pass in progress (if any). Idempotent.
+  void stop();
+
+  // A copy of the counters (thread-safe, cheap).
+  ReconcileStats stats() const;
+
+  // True from the start of run() until just before it returns.
+  bool running() const;
+
+ private:
+  enum class Leadership { leader, follower, error };
+  struct PassResult;
+
+  Leadership ensure_leader();
+  void lose_leadership(const std::string& why);
+  Status ensure_database();
+  PassResult run_pass();
+  PassResult reconcile(const DesiredRevision& revision, bool check_drift);
+  Result<std::string> live_commit_id();
+  void project(const PassOutcome& outcome);
+  // Sleeps up to `duration` or until trigger()/stop(); false when stopping.
+  bool sleep_for(std::chrono::milliseconds duration);
+  std::chrono::milliseconds jittered_interval();
+  template <typename F>
+  void update_stats(F&& f);
+
+  ReconcileLoopConfig config_;
+  std::unique_ptr<RevisionSource> source_;
+  std::shared_ptr<const SchemaSet> schemas_;
+
+  // Used by run()'s thread only.
+  std::unique_ptr<pqxx::connection> lock_conn_;  // holds the leader lock while leader
+  std::unique_ptr<pqxx::connection> conn_;       // migrations and passes
+  std::unique_ptr<RedisClient> redis_;
+  FileValidationCache validation_cache_;
+  std::string reconciled_commit_;    // the tip last reconciled successfully
+  std::string refused_commit_;       // the tip last refused as invalid
+  std::optional<PassOutcome> live_;  // the last successful outcome (catalog, ids) for projecting
+  std::shared_ptr<const Catalog> projected_catalog_;
+  std::string projected_revision_;   // "" when the last projection failed or none ran
+  std::chrono::steady_clock::time_point last_drift_check_{};
+  int64_t fetch_ms_ = 0, load_ms_ = 0;  // of the current pass, for its log line
+  std::mt19937 random_;
+
+  mutable std::mutex mutex_;
+  std::condition_variable wake_;
+  bool triggered_ = false;
+  bool stopping_ = false;
+  bool running_ = false;
+  ReconcileStats stats_;
+};
+
+}  // namespace c4

@@ -1,0 +1,48 @@
+// What the watching loop has done so far, as numbers: for `c4confd reconcile`'s GET /metrics,
+// and appended by the API's /metrics in `all` mode. A plain value: copy it, read it anywhere.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace c4 {
+
+// Upper bounds (seconds) of the reconcile duration histogram; the +Inf bucket is implicit.
+inline constexpr std::array<double, 11> kReconcileDurationBuckets = {0.05, 0.1, 0.25, 0.5, 1,  2.5,
+                                                                      5,    10,  30,   60,  120};
+
+struct ReconcileStats {
+  // Passes by how they ended. A pass is one fetch → load → reconcile → project by the leader.
+  //   applied    the revision was written (or a hand edit corrected)
+  //   unchanged  nothing to write
+  //   failed     the revision was refused (invalid) or its apply failed: recorded as failed
+  //   error      the pass could not run: Git, PostgreSQL or the leader lock failed
+  uint64_t passes = 0;
+  uint64_t applied = 0, unchanged = 0, failed = 0, errors = 0;
+  std::string last_result;    // one of the four words above; "" before the first pass
+  std::string last_error;     // "step: message" of the last pass that did not succeed; "" after a success
+  double last_duration_seconds = 0;
+  // Cumulative histogram of pass durations: duration_buckets[i] counts passes that took at
+  // most kReconcileDurationBuckets[i] seconds.
+  std::array<uint64_t, kReconcileDurationBuckets.size()> duration_buckets{};
+  double duration_sum_seconds = 0;
+
+  std::optional<int64_t> applied_revision_id;  // the live revision row, once known
+  std::string applied_commit;                  // its commit id
+  uint64_t drift_total = 0;                    // objects found edited by hand and rewritten
+  bool leader = false;                         // holds the leader lock now
+  uint64_t fetches = 0;                        // Git fetches attempted (webhooks add one each)
+  bool projection_current = false;             // Redis holds the projection of the live revision
+  uint64_t projection_failures = 0;            // Redis projections that failed (retried later)
+
+  // Adds one finished pass: counts it under `result` and in the duration histogram.
+  void record_pass(const std::string& result, double seconds);
+};
+
+// The stats as Prometheus text exposition (format 0.0.4), every metric prefixed
+// c4confd_reconcile_, with HELP and TYPE lines; ends with a newline.
+std::string render_prometheus(const ReconcileStats& stats);
+
+}  // namespace c4

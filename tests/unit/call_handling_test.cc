@@ -1,0 +1,245 @@
+// The call-handling routes over real HTTP: the Kamailio endpoints, explain, CDR ingest and
+// search, answered by `c4confd serve`'s wiring (ApiService + CallHandling) from a database
+// with examples/ applied.
+#include "api/calls/call_handling.h"
+
+#include <atomic>
+#include <set>
+#include <thread>
+#include <vector>
+
+#include "private_postgres.h"
+#include "server_test_support.h"
+
+namespace c4::test {
+namespace {
+
+// A running service with call handling, on a scratch database holding examples/.
+struct CallService {
+  explicit CallService(const std::string& db_name, const std::string& base_url = "")
+      : db(db_name, base_url),
+        dir(examples_copy(std::filesystem::temp_directory_path() / (db_name + "-" + std::to_string(::getpid())))) {
+    apply_directory(db.conn(), dir);
+    service = api::ApiService::create(service_options(db.url())).value();
+    calls = api::CallHandling::mount(*service, api::call_handling_options(db.url())).value();
+    REQUIRE(service->start().is_ok());
+    port = service->server().port();
+    REQUIRE(eventually([&] { return service->watcher().ready(); }));
+  }
+  ~CallService() {
+    service->stop();
+    calls->stop();
+    std::filesystem::remove_all(dir);
+  }
+  ScratchDatabase db;
+  std::filesystem::path dir;
+  std::unique_ptr<api::ApiService> service;
+  std::unique_ptr<api::CallHandling> calls;
+  int port = 0;
+};
+
+// Scenario 1 of examples/README.md: Orange Paris delivers a call to an ACME number.
+nlohmann::json inbound_call(const std::string& caller_user, const std::string& callee = "0140000123") {
+  return {{"event", "sip-routing"}, {"source_ip", "203.0.113.10"}, {"source_port", 5060}, {"auth", "1"},
+          {"call_id", "call-" + caller_user}, {"from_name", "Caller " + caller_user},
+          {"from_uri", "sip:" + caller_user + "@203.0.113.10"}, {"to_uri", "sip:" + callee + "@203.0.113.10"}};
+}
+
+std::string host_of(const std::string& uri) {
+  auto at = uri.find('@');
+  auto start = at == std::string::npos ? uri.find(':') + 1 : at + 1;
+  auto end = uri.find_first_of(":;>", start);
+  return uri.substr(start, end == std::string::npos ? std::string::npos : end - start);
+}
+
+}  // namespace
+
+TEST_CASE("kamailio routing over HTTP sends an inbound DID call to its IPBX with the auth object") {
+  CallService s("c4test_calls_route");
+  auto r = http_send(s.port, "POST", "/1.0/kamailio/routing", inbound_call("0611223344").dump());
+  REQUIRE(r.status == 200);
+  auto j = r.json();
+  CHECK(j["auth"]["success"] == true);
+  CHECK(j["auth"]["tenant_id"] == j["auth"]["tenant_uuid"]);
+  CHECK(j["auth"]["carrier_trunk_id"].is_number());
+  REQUIRE(j["rtjson"]["success"] == true);
+  REQUIRE(j["rtjson"]["routes"].size() == 1);
+  CHECK(j["rtjson"]["routes"][0]["dst_uri"] == "sip:192.0.2.10:5060");
+  CHECK(j["rtjson"]["routing"] == "serial");
+
+  // Without "auth" the auth object is null; an unknown number is "no route", still HTTP 200.
+  auto no_auth = inbound_call("0611223344");
+  no_auth.erase("auth");
+  CHECK(http_send(s.port, "POST", "/1.0/kamailio/routing", no_auth.dump()).json()["auth"].is_null());
+  auto unknown = http_send(s.port, "POST", "/1.0/kamailio/routing", inbound_call("0611223344", "0999999999").dump());
+  CHECK(unknown.status == 200);
+  CHECK(unknown.json()["rtjson"] == nlohmann::json{{"success", false}});
+}
+
+TEST_CASE("kamailio routing over HTTP answers bad bodies with a 400 naming the field") {
+  CallService s("c4test_calls_bad");
+  auto malformed = http_send(s.port, "POST", "/1.0/kamailio/routing", "{\"from_uri\": ");
+  CHECK(malformed.status == 400);
+  CHECK_FALSE(error_code(malformed).empty());
+  auto missing = inbound_call("0611223344");
+  missing.erase("to_uri");
+  auto r = http_send(s.port, "POST", "/1.0/kamailio/routing", missing.dump());
+  CHECK(r.status == 400);
+  CHECK(r.body.find("to_uri") != std::string::npos);
+  auto wrong = inbound_call("0611223344");
+  wrong["source_port"] = nlohmann::json::array();
+  r = http_send(s.port, "POST", "/1.0/kamailio/routing", wrong.dump());
+  CHECK(r.status == 400);
+  CHECK(r.json()["error"]["details"]["field"] == "source_port");
+}
+
+TEST_CASE("kamailio auth and uacreg answer from the snapshot") {
+  CallService s("c4test_calls_auth");
+  auto a = http_send(s.port, "POST", "/1.0/kamailio/auth", R"({"source_ip": "203.0.113.10", "source_port": 5060})");
+  REQUIRE(a.status == 200);
+  CHECK(a.json()["success"] == true);
+  CHECK(a.json()["carrier_trunk_id"].is_number());
+  auto nobody = http_send(s.port, "POST", "/1.0/kamailio/auth", R"({"source_ip": "10.9.9.9"})");
+  CHECK(nobody.json()["success"] == false);
+  auto u = http_get(s.port, "/1.0/kamailio/dbtext/uacreg");
+  REQUIRE(u.status == 200);
+  CHECK(u.json()["content"].get<std::string>().rfind("id(int) l_uuid(string)", 0) == 0);
+}
+
+TEST_CASE("64 concurrent calls to one number each get their own From and P-Asserted-Identity") {
+  CallService s("c4test_calls_pai");
+  std::atomic<int> wrong{0}, failed{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 64; ++t) {
+    threads.emplace_back([&, t] {
+      std::string user = "06000000" + std::to_string(10 + t);
+      auto r = http_send(s.port, "POST", "/1.0/kamailio/routing", inbound_call(user).dump());
+      if (r.status != 200) {
+        ++failed;
+        return;
+      }
+      auto route = r.json()["rtjson"]["routes"][0];
+      std::string from = route["headers"]["from"]["uri"];
+      std::string pai = route["headers"]["extra"];
+      std::string display = route["headers"]["from"]["display"];
+      // The caller's number, normalized or not, keeps its last 8 digits.
+      std::string tail = user.substr(2);
+      if (from.find(tail) == std::string::npos || pai.find(tail) == std::string::npos ||
+          display != "Caller " + user)
+        ++wrong;
+    });
+  }
+  for (auto& th : threads) th.join();
+  CHECK(failed == 0);
+  CHECK(wrong == 0);
+}
+
+TEST_CASE("cdr ingest over HTTP is readable from the cdr search of the tenant only") {
+  CallService s("c4test_calls_cdr");
+  auto routed = http_send(s.port, "POST", "/1.0/kamailio/routing", inbound_call("0611223344").dump()).json();
+  std::string tenant = routed["auth"]["tenant_uuid"];
+  nlohmann::json cdr = {{"event", "cdr"}, {"tenant_id", tenant}, {"call_id", "cdr-http-1"},
+                        {"from_uri", "sip:0611223344@203.0.113.10"}, {"to_uri", "sip:0140000123@192.0.2.10"},
+                        {"call_start", 1795000000}, {"duration", 42}};
+  auto stored = http_send(s.port, "POST", "/1.0/kamailio/cdr", cdr.dump());
+  REQUIRE(stored.status == 200);
+  CHECK(stored.json()["success"] == true);
+  CHECK(stored.json()["cdr"]["duration"] == 42);
+
+  auto found = http_get(s.port, "/1.0/cdrs?call_id=cdr-http-1", kAcmeToken);
+  REQUIRE(found.status == 200);
+  REQUIRE(found.json()["items"].size() == 1);
+  CHECK(found.json()["items"][0]["call_id"] == "cdr-http-1");
+  CHECK(http_get(s.port, "/1.0/cdrs?call_id=cdr-http-1", kLagoonToken).json()["items"].empty());
+  CHECK(http_get(s.port, "/1.0/cdrs?call_id=cdr-http-1").status == 401);
+  auto stats = http_get(s.port, "/1.0/cdrs/stats?call_id=cdr-http-1", kAcmeToken);
+  CHECK(stats.status == 200);
+  auto csv = http_get(s.port, "/1.0/cdrs.csv?call_id=cdr-http-1", kAcmeToken);
+  CHECK(csv.status == 200);
+  CHECK(csv.body.find("cdr-http-1") != std::string::npos);
+}
+
+TEST_CASE("explain over HTTP needs a token that covers the caller's tenant") {
+  CallService s("c4test_calls_explain");
+  std::string body = inbound_call("0611223344").dump();
+  auto acme = http_send(s.port, "POST", "/1.0/routing/explain", body, kAcmeToken);
+  REQUIRE(acme.status == 200);
+  CHECK(acme.json()["match"]["kind"] == "did");
+  CHECK(acme.json()["match"]["name"] == "paris-hq-main");
+  auto lagoon = http_send(s.port, "POST", "/1.0/routing/explain", body, kLagoonToken);
+  CHECK(lagoon.status == 403);
+  CHECK(http_send(s.port, "POST", "/1.0/routing/explain", body).status == 401);
+}
+
+TEST_CASE("a snapshot swap under concurrent routing load never gives an error or a mixed answer") {
+  CallService s("c4test_calls_swap");
+  // Revision B moves paris-hq-main from acme-paris-hq (192.0.2.10) to acme-lyon.
+  auto did_file = s.dir / "tenants/acme/dids/paris-hq.yaml";
+  std::string original;
+  {
+    std::ifstream in(did_file);
+    original.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  std::string moved = original;
+  moved.replace(moved.find("ipbx: acme-paris-hq"), 19, "ipbx: acme-lyon    ");
+
+  std::atomic<bool> done{false};
+  std::atomic<int> errors{0}, mixed{0}, answers{0};
+  std::set<std::string> seen_hosts;
+  std::mutex seen_mutex;
+  std::vector<std::thread> callers;
+  for (int t = 0; t < 8; ++t) {
+    callers.emplace_back([&, t] {
+      httplib::Client client("127.0.0.1", s.port);
+      client.set_keep_alive(true);
+      while (!done) {
+        auto r = client.Post("/1.0/kamailio/routing", inbound_call("0600000" + std::to_string(100 + t)).dump(),
+                             "application/json");
+        if (!r || r->status != 200) {
+          ++errors;
+          continue;
+        }
+        auto j = nlohmann::json::parse(r->body);
+        if (j["rtjson"]["success"] != true) {
+          ++errors;
+          continue;
+        }
+        auto route = j["rtjson"]["routes"][0];
+        std::string dst = host_of(route["dst_uri"]), to = host_of(route["headers"]["to"]["uri"]);
+        if (dst != to) ++mixed;  // the To host and the destination come from one IPBX
+        ++answers;
+        std::lock_guard lock(seen_mutex);
+        seen_hosts.insert(dst);
+      }
+    });
+  }
+  for (int i = 0; i < 4; ++i) {
+    std::ofstream(did_file, std::ios::trunc) << (i % 2 == 0 ? moved : original);
+    apply_directory(s.db.conn(), s.dir);
+    auto revision = pqxx::nontransaction(s.db.conn()).exec1("SELECT live_revision_id::text FROM reconciler_status")[0].c_str();
+    CHECK(eventually([&] { return s.calls->snapshot().get()->revision() == revision; }));
+  }
+  done = true;
+  for (auto& th : callers) th.join();
+  CHECK(errors == 0);
+  CHECK(mixed == 0);
+  CHECK(answers > 0);
+  CHECK(seen_hosts.size() == 2);  // both revisions answered
+}
+
+TEST_CASE("routing keeps answering from the last snapshot when PostgreSQL is stopped") {
+  PrivatePostgres postgres;
+  CallService s("c4test_calls_pgdown", postgres.url());
+  s.db.abandon();
+  postgres.stop();
+  auto r = http_send(s.port, "POST", "/1.0/kamailio/routing", inbound_call("0611223344").dump());
+  REQUIRE(r.status == 200);
+  CHECK(r.json()["rtjson"]["routes"][0]["dst_uri"] == "sip:192.0.2.10:5060");
+  CHECK(http_get(s.port, "/status").status == 204);
+  // A CDR cannot be made durable now: 503, never a success that is not committed.
+  nlohmann::json cdr = {{"tenant_id", r.json()["auth"]["tenant_uuid"]}, {"call_id", "pgdown"}, {"call_start", 1795000000},
+                        {"duration", 1}};
+  CHECK(http_send(s.port, "POST", "/1.0/kamailio/cdr", cdr.dump()).status == 503);
+}
+
+}  // namespace c4::test
