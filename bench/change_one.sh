@@ -6,9 +6,10 @@
 #   bench/change_one.sh --changes 3 --dids 100000 --files 100
 #
 # Steps: the repository (bench/.data) copied into a Git work tree with one commit; a fresh
-# database; `c4confd all` (reconcile loop + API in one process) watching that work tree
-# (file://, polling once an hour, so only the webhook makes it fetch), started with the clock
-# running: the time until the first commit is applied and its snapshot serves is the floor (the
+# database; `c4confd all` (reconcile loop + API in one process; where this c4confd has no
+# `all`, `c4confd reconcile` + `c4confd serve`, the new revision announced on Redis as
+# deployed) watching that work tree (file://, polling once an hour, so only the webhook makes
+# it fetch), started with the clock running: the time until the first commit is applied and its snapshot serves is the floor (the
 # cold apply through the same path). Then CHANGES times: `gen_repo.py --change-one I` rewrites
 # one DID file (5 numbers replaced), and bench/lib/change_timer.py commits it, POSTs the
 # signed webhook, and times until the database's live commit and then /1.0/status show the new
@@ -61,10 +62,17 @@ for v in CHANGES TIMEOUT DIDS FILES TENANTS PREFIXES; do bench_require_number "-
 
 [ "$BUILD" -eq 0 ] || bench_build "$BUILD_DIR" c4confd
 BIN=$(bench_private_copy "$BUILD_DIR/c4confd")
-"$BIN" all --help >/dev/null 2>&1 || bench_die "this c4confd has no \`all\` command yet (reconcile loop + API)"
+if "$BIN" all --help >/dev/null 2>&1; then MODE=all
+elif "$BIN" reconcile --help >/dev/null 2>&1 && "$BIN" serve --help >/dev/null 2>&1; then MODE=split
+else bench_die "this c4confd has neither \`all\` nor \`reconcile\` and \`serve\`"; fi
 bench_repo "$DIDS" "$FILES" "$TENANTS" "$PREFIXES" "$SEED" "$REGEN"
 bench_database_server
-unset C4CONFD_REDIS_URL  # the database and the snapshot are what is timed; no Redis projection
+# The reconciler announces each new revision on Redis and the API reloads at once (its
+# PostgreSQL poll is only the fallback), as deployed; a database of our own in that Redis.
+[ -n "${C4CONFD_REDIS_URL:-}" ] || bench_die "C4CONFD_REDIS_URL is not set (./c4 services env sets it)"
+REDIS_URL="${C4CONFD_REDIS_URL%/*}/9"
+unset C4CONFD_REDIS_URL
+redis-cli -u "$REDIS_URL" flushdb >/dev/null || bench_die "cannot empty $REDIS_URL"
 bench_fresh_database c4bench_change
 
 # --- the Git work tree -------------------------------------------------------------------------
@@ -81,22 +89,34 @@ head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$BENCH_TMP/webhook.secret"
 head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$BENCH_TMP/admin.token"  # /1.0/status needs it
 
 # --- cold start: the floor ---------------------------------------------------------------------
-PORT=$(bench_free_port)
-URL="http://127.0.0.1:$PORT"
 LOAD_BEFORE=$(bench_loadavg)
 STARTED=$("$PY" -c 'import time; print(repr(time.time()))')
-"$BIN" all --repo "file://$WORK" --branch main --cache-dir "$BENCH_TMP/git-cache" \
-  --database-url "$BENCH_DB_URL" --listen "127.0.0.1:$PORT" --interval 1h \
-  --webhook-secret-file "$BENCH_TMP/webhook.secret" --admin-token-file "$BENCH_TMP/admin.token" \
-  >"$BENCH_TMP/all.log" 2>&1 &
-ALL_PID=$!
-bench_on_exit 'kill -TERM "$ALL_PID" 2>/dev/null; wait "$ALL_PID" 2>/dev/null'
-bench_say "cold start: waiting for the first commit to be live"
+SOURCE=(--repo "file://$WORK" --branch main --cache-dir "$BENCH_TMP/git-cache")
+if [ "$MODE" = all ]; then
+  PORT=$(bench_free_port)
+  STATUS_URL="http://127.0.0.1:$PORT/1.0/status" HOOK_URL="http://127.0.0.1:$PORT/hooks/git"
+  "$BIN" all "${SOURCE[@]}" --database-url "$BENCH_DB_URL" --redis-url "$REDIS_URL" --listen "127.0.0.1:$PORT" \
+    --interval 1h --webhook-secret-file "$BENCH_TMP/webhook.secret" --admin-token-file "$BENCH_TMP/admin.token" \
+    >"$BENCH_TMP/c4confd.log" 2>&1 &
+  PIDS=($!)
+else
+  RPORT=$(bench_free_port)
+  SPORT=$(bench_free_port)
+  STATUS_URL="http://127.0.0.1:$SPORT/1.0/status" HOOK_URL="http://127.0.0.1:$RPORT/hooks/git"
+  "$BIN" reconcile "${SOURCE[@]}" --database-url "$BENCH_DB_URL" --redis-url "$REDIS_URL" --listen "127.0.0.1:$RPORT" \
+    --interval 1h --webhook-secret-file "$BENCH_TMP/webhook.secret" >"$BENCH_TMP/c4confd.log" 2>&1 &
+  PIDS=($!)
+  "$BIN" serve --database-url "$BENCH_DB_URL" --redis-url "$REDIS_URL" --listen "127.0.0.1:$SPORT" \
+    --admin-token-file "$BENCH_TMP/admin.token" >"$BENCH_TMP/serve.log" 2>&1 &
+  PIDS+=($!)
+fi
+bench_on_exit 'kill -TERM "${PIDS[@]}" 2>/dev/null; wait "${PIDS[@]}" 2>/dev/null'
+bench_say "cold start ($MODE): waiting for the first commit to be live"
 timer() {  # timer ARGS...: change_timer.py with the common arguments; exits with the log on failure
   "$PY" "$BENCH_ROOT/bench/lib/change_timer.py" --work "$WORK" --database-url "$BENCH_DB_URL" \
-    --status-url "$URL/1.0/status" --status-field "$STATUS_FIELD" --token-file "$BENCH_TMP/admin.token" \
+    --status-url "$STATUS_URL" --status-field "$STATUS_FIELD" --token-file "$BENCH_TMP/admin.token" \
     --timeout "$TIMEOUT" "$@" ||
-    { tail -n 30 "$BENCH_TMP/all.log" >&2; bench_die "c4confd all did not make the commit live (its log is above)"; }
+    { tail -n 30 "$BENCH_TMP"/*.log >&2; bench_die "c4confd did not make the commit live (its logs are above)"; }
 }
 COLD=$(timer --cold --since "$STARTED")
 bench_say "cold: $COLD"
@@ -109,15 +129,18 @@ for k in $(seq 1 "$CHANGES"); do
   "$PY" "$BENCH_ROOT/bench/gen_repo.py" --out "$WORK" --change-one "$index" >/dev/null ||
     bench_die "gen_repo.py --change-one $index failed"
   bench_say "change $k/$CHANGES: DID file $index"
-  CHANGED+=("$(timer --webhook-url "$URL/hooks/git" --secret-file "$BENCH_TMP/webhook.secret" \
-    --message "bench: change DID file $index")")
+  out=$(timer --webhook-url "$HOOK_URL" --secret-file "$BENCH_TMP/webhook.secret" \
+    --message "bench: change DID file $index")
+  bench_say "$out"
+  CHANGED+=("$out")
 done
 
-"$PY" - "$COLD" "$BENCH_REPO" "$LOAD_BEFORE" "bench/change_one.sh ${ARGS[*]}" "$STATUS_FIELD" "${CHANGED[@]}" <<'EOF' | bench_record
+"$PY" - "$COLD" "$BENCH_REPO" "$LOAD_BEFORE" "bench/change_one.sh ${ARGS[*]}" "$STATUS_FIELD" "$MODE" \
+  "${CHANGED[@]}" <<'EOF' | bench_record
 import json, statistics, sys
 cold = json.loads(sys.argv[1])
-repo, load, command, status_field = sys.argv[2:6]
-changes = [json.loads(a) for a in sys.argv[6:]]
+repo, load, command, status_field, mode = sys.argv[2:7]
+changes = [json.loads(a) for a in sys.argv[7:]]
 marker = json.load(open(repo + "/.bench-gen.json"))
 live = statistics.median(c["live_s"] for c in changes)
 applied = statistics.median(c["applied_s"] for c in changes)
@@ -126,9 +149,10 @@ print(json.dumps({
     "title": "One changed DID file: commit → new snapshot live, vs the cold start",
     "command": command.strip(),
     "loadavg_before": float(load),
-    "params": dict(marker["params"], changes=len(changes), status_field=status_field, numbers_changed_per_file=5),
+    "params": dict(marker["params"], changes=len(changes), status_field=status_field, numbers_changed_per_file=5,
+                   mode="c4confd all" if mode == "all" else "c4confd reconcile + c4confd serve, Redis announcements"),
     "figures": {"changes": changes, "median_live_s": live, "median_applied_s": applied},
-    "floor": {"name": "cold start of c4confd all to the first commit live", "cold": cold},
+    "floor": {"name": "cold start to the first commit live", "cold": cold},
     "checks": [
         {"name": "commit → snapshot live (median of %d)" % len(changes), "value": round(live, 3), "unit": "s",
          "floor": cold["live_s"], "floor_name": "cold start", "target": {"on": "ratio", "op": "<=", "limit": 0.05}},
