@@ -71,7 +71,7 @@ bench = out["benchmarks"]
 def find(prefix, threads=1):
     """The benchmark named prefix (with /threads:N when it ran on several thread counts)."""
     for name, b in bench.items():
-        if name == prefix or (name.startswith(prefix + "/") and "threads:%d" % threads in name):
+        if (name == prefix and threads == 1) or (name.startswith(prefix + "/") and "threads:%d" % threads in name):
             return name, b
     if threads == 1:
         for name, b in bench.items():
