@@ -85,10 +85,24 @@ RUNS="{}"
 for c in "${CONN_LIST[@]}"; do
   before=$(cdr_rows)
   bench_say "c4confd, $c connections, $DURATION"
+  # The writer's own counters before and after: how many transactions the run took, and how
+  # long each took to write and commit (the group commit's batch size and cost).
+  m0=$("$PY" "$BENCH_ROOT/bench/lib/prom_metrics.py" "$C4_URL/metrics" c4confd_cdr_) || bench_die "no /metrics"
   r=$(wrk_run "cdr-$c" "$C4_URL/1.0/kamailio/cdr" "$c" "$DURATION" "$THREADS" "$BODIES")
   after=$(cdr_rows)
-  RUNS=$("$PY" -c 'import json,sys; d=json.loads(sys.argv[1]); r=json.loads(sys.argv[3]); r["rows_written"]=int(sys.argv[4]); d[sys.argv[2]]=r; print(json.dumps(d))' \
-    "$RUNS" "$c" "$r" $((after - before)))
+  m1=$("$PY" "$BENCH_ROOT/bench/lib/prom_metrics.py" "$C4_URL/metrics" c4confd_cdr_) || bench_die "no /metrics"
+  RUNS=$("$PY" - "$RUNS" "$c" "$r" $((after - before)) "$m0" "$m1" <<'PY'
+import json, sys
+runs, c, r = json.loads(sys.argv[1]), sys.argv[2], json.loads(sys.argv[3])
+r["rows_written"] = int(sys.argv[4])
+m0, m1 = json.loads(sys.argv[5]), json.loads(sys.argv[6])
+delta = {k: m1[k] - m0.get(k, 0) for k in m1 if k.startswith(("c4confd_cdr_batches_total", "c4confd_cdr_commit_seconds_sum",
+                                                               "c4confd_cdr_commit_seconds_count"))}
+r["writer"] = delta
+runs[c] = r
+print(json.dumps(runs))
+PY
+)
 done
 bench_say "floor: \\copy of the same CDR rows"
 FLOOR=$("$PY" "$BENCH_ROOT/bench/lib/copy_floor.py" --database-url "$BENCH_DB_URL" --workdir "$BENCH_TMP/copy" \
@@ -116,6 +130,11 @@ for c, r in runs.items():
                    "target": {"on": "value", "op": ">=", "limit": 10000}})
     notes.append("%s connections: %d CDRs answered, %d rows written, p50 %.2f ms, p99 %.2f ms" % (
         c, answered, r["rows_written"], r["latency_us"]["p50"] / 1000, r["latency_us"]["p99"] / 1000))
+    w = r.get("writer", {})
+    count, total = w.get("c4confd_cdr_commit_seconds_count"), w.get("c4confd_cdr_commit_seconds_sum")
+    if count:
+        notes.append("%s connections: the writer committed %d batches, %.1f CDRs each, %.2f ms to write and commit one"
+                     % (c, count, r["rows_written"] / count, 1000 * total / count))
 notes.append("floor: %d rows loaded with \\copy in one transaction in %.3f s (median of %d)" % (
     floor["rows"], floor["median_s"], len(floor["runs_s"])))
 print(json.dumps({
