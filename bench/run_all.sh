@@ -51,8 +51,10 @@ for b in "${SELECTED[@]}"; do
   case "$b" in
     cdr_ingest) args=() ;;
     e2e) args=(--no-build) ;;
-    *) args=(--no-build --build-dir "$BUILD_DIR") ;;
+    *) args=(--no-build) ;;
   esac
+  # (the default build directory is left out, so the recorded commands stay short)
+  if [ "$b" != cdr_ingest ] && [ "$b" != e2e ] && [ "$BUILD_DIR" != "$ROOT/build" ]; then args+=(--build-dir "$BUILD_DIR"); fi
   "$script" "${args[@]}" || failed+=("$b")
 done
 echo
