@@ -28,7 +28,8 @@ Usage: bench/cdr_http.sh [OPTIONS]
   --duration D          wrk duration per run, wrk syntax (default 10s)
   --threads N           wrk threads (default 2)
   --cdrs N              distinct CDR bodies (default 100000)
-  --serve-args "ARGS"   extra arguments for `c4confd serve`
+  --serve-args "ARGS"   extra arguments for `c4confd serve` (default: --workers, the largest
+                        connection count + 8)
   --dids N --files F --tenants T --routing-prefixes P --seed S
                         the generated repository (default 20000, 20, 5, 2000, 1)
   --regen --no-record --build-dir DIR --no-build   as in the other benchmarks
@@ -69,6 +70,11 @@ IFS=, read -ra CONN_LIST <<<"$CONNECTIONS"
 BIN=$(bench_private_copy "$BUILD_DIR/c4confd")
 bench_repo "$DIDS" "$FILES" "$TENANTS" "$PREFIXES" "$SEED" "$REGEN"
 bench_database_server
+# A keep-alive connection holds a cpp-httplib worker while open; with fewer workers than
+# connections (the default is 32) the rest wait, and fewer CDRs share each commit.
+if [[ " $SERVE_ARGS " != *" --workers "* ]]; then
+  SERVE_ARGS="$SERVE_ARGS --workers $(( $(printf '%s\n' "${CONN_LIST[@]}" | sort -n | tail -n 1) + 8 ))"
+fi
 # shellcheck disable=SC2086  # SERVE_ARGS is a list of words
 c4_serve_start "$BIN" "$BENCH_REPO" c4bench_cdr $SERVE_ARGS
 
