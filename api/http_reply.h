@@ -6,6 +6,7 @@
 // shape of DESIGN.md, "API rules": {"error": {"code", "message", "details"}}.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <string>
 #include <string_view>
@@ -50,6 +51,9 @@ struct ApiRequest {
   std::string body;
   std::string remote_addr;                          // peer IP address as text
   TenantScope scope;                                // what the caller may read
+  // The value of request header `name` (case-insensitive), "" when absent. Valid only during
+  // the handler call; null in requests built by tests without a server.
+  std::function<std::string(std::string_view)> header;
 
   // The first value of query parameter `name`, or nullptr.
   const std::string* query_value(std::string_view name) const;

@@ -25,5 +25,6 @@ Command status_command();
 Command route_command();
 Command serve_command();
 Command reconcile_command();
+Command all_command();
 
 }  // namespace c4::cli

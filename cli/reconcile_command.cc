@@ -3,20 +3,16 @@
 // SIGTERM or SIGINT stops it after the pass in progress; the process then exits 0.
 #include <signal.h>
 
-#include <fstream>
 #include <iostream>
-#include <sstream>
 #include <thread>
 
 #include <httplib.h>
 
 #include "api/http_reply.h"
 #include "cli/commands.h"
+#include "cli/reconcile_options.h"
 #include "cli/source_options.h"
-#include "common/duration.h"
 #include "common/log.h"
-#include "reconciler/database.h"
-#include "reconciler/migrations.h"
 #include "reconciler/reconcile_loop.h"
 #include "reconciler/webhook.h"
 
@@ -42,24 +38,6 @@ Result<std::pair<std::string, int>> parse_listen(const std::string& text) {
   return std::pair{host, std::stoi(port)};
 }
 
-// The webhook secret: the content of --webhook-secret-file (without trailing newlines), else
-// the environment variable C4CONFD_WEBHOOK_SECRET, else "" (webhooks disabled).
-Result<std::string> webhook_secret(const ParsedOptions& options) {
-  std::string file = options.get("webhook-secret-file");
-  if (file.empty()) {
-    const char* env = std::getenv("C4CONFD_WEBHOOK_SECRET");
-    return std::string(env ? env : "");
-  }
-  std::ifstream in(file, std::ios::binary);
-  if (!in) return Status::invalid("--webhook-secret-file " + file + ": cannot be read");
-  std::stringstream text;
-  text << in.rdbuf();
-  std::string secret = text.str();
-  while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r')) secret.pop_back();
-  if (secret.empty()) return Status::invalid("--webhook-secret-file " + file + ": the file is empty");
-  return secret;
-}
-
 void mount_routes(httplib::Server& server, ReconcileLoop& loop, const WebhookConfig& webhook) {
   register_webhook_route(server, webhook, [&loop] { loop.trigger(); });
   server.Get("/status", [&loop](const httplib::Request&, httplib::Response& res) {
@@ -81,38 +59,16 @@ int run_reconcile(const ParsedOptions& options) {
   if (!parse_log_level(options.get("log-level"), level))
     return usage_error("--log-level \"" + options.get("log-level") + "\": expected debug, info, warn or error");
   set_min_log_level(level);
-  ReconcileLoopConfig config;
-  config.database_url = options.get("database-url");
-  if (config.database_url.empty()) return usage_error("--database-url (or C4CONFD_DATABASE_URL) is required");
-  config.redis_url = options.get("redis-url");
-  auto interval = parse_duration(options.get("interval"));
-  if (!interval) return usage_error("--interval: " + interval.status().message());
-  config.interval = *interval;
-  if (auto t = options.get("threads"); !t.empty()) {
-    if (t.find_first_not_of("0123456789") != std::string::npos || t.size() > 4)
-      return usage_error("--threads must be a number, not \"" + t + "\"");
-    config.threads = static_cast<unsigned>(std::stoul(t));
-  }
+  auto setup = read_reconcile_options(options);
+  if (!setup) return usage_error(setup.status().message());
   auto listen = parse_listen(options.get("listen"));
   if (!listen) return usage_error(listen.status().message());
-  WebhookConfig webhook;
-  auto secret = webhook_secret(options);
-  if (!secret) return usage_error(secret.status().message());
-  webhook.secret = *secret;
-
-  auto source = open_revision_source(options);
-  if (!source) return usage_error(source.status().message());
-  auto schemas = SchemaSet::builtin();
-  if (!schemas) return usage_error(schemas.status().message());
-
   // Migrate at start; a database that is down now is retried by the loop (which migrates too).
-  if (auto conn = connect_database(config.database_url); !conn) {
-    if (!conn.status().retryable()) return usage_error(conn.status().message());
-    log_event(LogLevel::warn, "reconcile.database_unavailable", {{"error", conn.status().message()}});
-  } else if (auto report = migrate(**conn); !report) {
-    std::cerr << "c4confd reconcile: migrating the database: " << report.status().message() << "\n";
-    return kExitError;
+  if (Status migrated = migrate_at_start(setup->loop.database_url, "reconcile"); !migrated) {
+    std::cerr << "c4confd reconcile: " << migrated.message() << "\n";
+    return migrated.code() == Status::Code::invalid ? kExitUsage : kExitError;
   }
+  const WebhookConfig& webhook = setup->webhook;
 
   // Signals are taken by one thread with sigwait: blocked here, before any thread starts, so
   // every thread inherits the mask and none is interrupted in the middle of a pass.
@@ -122,7 +78,7 @@ int run_reconcile(const ParsedOptions& options) {
   sigaddset(&stop_signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
-  ReconcileLoop loop(config, std::move(source.value()), schemas.value());
+  ReconcileLoop loop(setup->loop, std::move(setup->source), setup->schemas);
   httplib::Server server;
   server.set_tcp_nodelay(true);
   // httplib reads a whole body before the handler runs: bound it (413 above, 400 from the
@@ -172,18 +128,12 @@ Command reconcile_command() {
   std::vector<OptionSpec> options = {
       database_option(),
       {"redis-url", "URL", "Redis to project the edge keys into after each apply (docs/redis.md); empty: skip.", ""},
-      {"interval", "DURATION", "time between polls of the Git source (e.g. 30s, 500ms, 2m), ±10 % jitter; also the "
-                               "period of the drift check.", "30s"},
       {"listen", "HOST:PORT", "address of POST /hooks/git, GET /status and GET /metrics (port 0: any free port).",
        "127.0.0.1:9601", false, "C4CONFD_RECONCILE_LISTEN"},
-      {"webhook-secret-file", "PATH", "file holding the webhook secret (GitHub X-Hub-Signature-256 HMAC key, GitLab "
-                                      "X-Gitlab-Token); else the variable C4CONFD_WEBHOOK_SECRET holds it; without "
-                                      "either every hook is refused.", ""},
-      {"threads", "N", "validation threads (0: one per core).", "0"},
       {"log-level", "LEVEL", "debug (also logs each standby retry and unchanged pass), info, warn or error.", "info"},
   };
-  auto git = git_source_options();
-  options.insert(options.end(), git.begin(), git.end());
+  auto loop = reconcile_loop_options();
+  options.insert(options.end(), loop.begin(), loop.end());
   return {{"reconcile", "[PATH]",
            "Watches the Git branch (--repo; or the directory PATH) and keeps the database and Redis on its tip: polls\n"
            "every --interval or at once on an authenticated POST /hooks/git, applies each new commit in one\n"

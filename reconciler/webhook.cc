@@ -38,7 +38,7 @@ api::HttpReply handle_git_webhook(const WebhookConfig& config, const std::functi
                             "webhooks are disabled: no secret is configured (set --webhook-secret-file or "
                             "C4CONFD_WEBHOOK_SECRET)");
   if (body.size() > config.max_body_bytes)
-    return api::error_reply(400, "body_too_large",
+    return api::error_reply(413, "body_too_large",
                             "the webhook body has " + std::to_string(body.size()) + " bytes, more than the limit of " +
                                 std::to_string(config.max_body_bytes),
                             {{"limit", config.max_body_bytes}});

@@ -23,7 +23,7 @@ struct WebhookConfig {
   // The shared secret. Empty: every hook is refused (403), since an unauthenticated hook would
   // let anyone make the reconciler fetch in a loop.
   std::string secret;
-  // Bodies longer than this are refused with 400 before their signature is checked.
+  // Bodies longer than this are refused with 413 before their signature is checked.
   size_t max_body_bytes = 1 << 20;
 };
 
@@ -39,7 +39,7 @@ bool verify_gitlab_token(std::string_view secret, std::string_view header_value)
 // The answer to one POST /hooks/git, without a socket: `header` looks a request header up by
 // name ("" when absent). Calls `trigger` exactly when the answer is 202:
 //   202 {"accepted":true,"message":...}        authenticated
-//   400 error "body_too_large"                 body over config.max_body_bytes
+//   413 error "body_too_large"                 body over config.max_body_bytes
 //   401 error "unauthorized"                   signature/token missing or wrong
 //   403 error "webhook_disabled"               no secret configured
 // Thread-safe when `trigger` is.

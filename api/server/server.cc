@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include <sys/socket.h>
+
 #include <httplib.h>
 
 #include "api/server/query_params.h"
@@ -59,7 +61,8 @@ void Server::mount(std::string method, std::string pattern, Access access, Handl
 
 Server::Outcome Server::handle(const std::string& method, const std::string& path,
                                const std::multimap<std::string, std::string>& query, const std::string& body,
-                               const std::string& authorization, const std::string& peer) {
+                               const std::string& authorization, const std::string& peer,
+                               std::function<std::string(std::string_view)> header) {
   Outcome out;
   RouteMatch match = table_.match(method, path);
   if (match.kind == RouteMatch::Kind::not_found) {
@@ -91,6 +94,7 @@ Server::Outcome Server::handle(const std::string& method, const std::string& pat
   request.path_params = std::move(match.path_params);
   request.body = body;
   request.remote_addr = peer;
+  request.header = std::move(header);
   request.scope = std::move(decision.scope);
   if (auto unreadable = unreadable_text(request)) {
     out.reply = std::move(*unreadable);
@@ -113,7 +117,8 @@ void Server::install_httplib_handlers() {
     auto started = Clock::now();
     Outcome out;
     try {
-      out = handle(req.method, req.path, parse_query_string(req.target), req.body, req.get_header_value("Authorization"), req.remote_addr);
+      out = handle(req.method, req.path, parse_query_string(req.target), req.body, req.get_header_value("Authorization"), req.remote_addr,
+                   [&req](std::string_view name) { return req.get_header_value(std::string(name).c_str()); });
     } catch (const std::exception& e) {  // e.g. std::bad_alloc building the request
       log_event(LogLevel::error, "http.dispatch_exception", {{"method", req.method}, {"path", req.path}, {"what", e.what()}});
       out.reply = error_reply(500, "internal", "internal error");
@@ -171,6 +176,20 @@ void Server::install_httplib_handlers() {
   http_->set_payload_max_length(options_.max_body_bytes);
   unsigned workers = options_.workers;
   http_->new_task_queue = [workers] { return new httplib::ThreadPool(workers); };
+  // Remember the listening socket (this callback sees it before bind) to widen its backlog.
+  http_->set_socket_options([this](socket_t sock) {
+    httplib::default_socket_options(sock);
+    listen_socket_ = sock;
+  });
+}
+
+// Debian's compiled cpp-httplib listens with a backlog of 5 (CPPHTTPLIB_LISTEN_BACKLOG is baked
+// into the library). When Kamailio's workers, or a load generator, open dozens of connections at
+// once, the kernel's accept queue overflows and those connections see their first request fail
+// ("Read" errors, measured with 64 concurrent callers). Linux lets listen() be called again on
+// a listening socket to change its backlog, so it is raised to the system maximum after bind.
+void Server::widen_listen_backlog() {
+  if (listen_socket_ >= 0) ::listen(listen_socket_, SOMAXCONN);
 }
 
 Status Server::bind() {
@@ -184,6 +203,7 @@ Status Server::bind() {
                                  " (address in use, or not an address of this machine)");
     port_ = options_.port;
   }
+  widen_listen_backlog();
   bound_ = true;
   return Status::ok();
 }

@@ -111,9 +111,12 @@ class Server {
   };
   struct Outcome;
   Outcome handle(const std::string& method, const std::string& path, const std::multimap<std::string, std::string>& query,
-                 const std::string& body, const std::string& authorization, const std::string& peer);
+                 const std::string& body, const std::string& authorization, const std::string& peer,
+                 std::function<std::string(std::string_view)> header);
   void install_httplib_handlers();
+  void widen_listen_backlog();
 
+  int listen_socket_ = -1;  // set while binding (see widen_listen_backlog)
   ServerOptions options_;
   std::shared_ptr<Metrics> metrics_;
   std::shared_ptr<const AccessControl> access_;

@@ -109,13 +109,21 @@ TEST_CASE("kamailio auth and uacreg answer from the snapshot") {
 TEST_CASE("64 concurrent calls to one number each get their own From and P-Asserted-Identity") {
   CallService s("c4test_calls_pai");
   std::atomic<int> wrong{0}, failed{0};
+  std::mutex failures_mutex;
+  std::vector<std::string> failures;
   std::vector<std::thread> threads;
   for (int t = 0; t < 64; ++t) {
     threads.emplace_back([&, t] {
       std::string user = "06000000" + std::to_string(10 + t);
-      auto r = http_send(s.port, "POST", "/1.0/kamailio/routing", inbound_call(user).dump());
+      httplib::Client client("127.0.0.1", s.port);
+      client.set_read_timeout(10, 0);
+      auto result = client.Post("/1.0/kamailio/routing", inbound_call(user).dump(), "application/json");
+      Reply r = to_reply(result);
+      if (!result) r.body = httplib::to_string(result.error());
       if (r.status != 200) {
         ++failed;
+        std::lock_guard lock(failures_mutex);
+        failures.push_back(std::to_string(r.status) + " " + r.body);
         return;
       }
       auto route = r.json()["rtjson"]["routes"][0];
@@ -130,7 +138,7 @@ TEST_CASE("64 concurrent calls to one number each get their own From and P-Asser
     });
   }
   for (auto& th : threads) th.join();
-  CHECK(failed == 0);
+  CHECK_MESSAGE(failed == 0, (failures.empty() ? "" : failures.front()));
   CHECK(wrong == 0);
 }
 

@@ -94,10 +94,10 @@ TEST_CASE("Without a secret every hook is refused with 403 saying so") {
   CHECK(call.triggers == 0);
 }
 
-TEST_CASE("A hook body over the limit gets 400 and triggers nothing") {
+TEST_CASE("A hook body over the limit gets 413 and triggers nothing") {
   WebhookConfig config{kGithubSecret, 16};
   auto call = post(config, {{"X-Gitlab-Token", kGithubSecret}}, std::string(17, 'x'));
-  CHECK(call.reply.status == 400);
+  CHECK(call.reply.status == 413);
   CHECK(error_code(call.reply) == "body_too_large");
   CHECK(call.triggers == 0);
   CHECK(post(config, {{"X-Gitlab-Token", kGithubSecret}}, std::string(16, 'x')).reply.status == 202);

@@ -1,0 +1,77 @@
+// c4confd all: the reconcile loop and the API in one process, the default for one machine and
+// for the demo. One listener (the API's) also takes POST /hooks/git; /metrics carries the
+// reconciler's figures beside the API's.
+#include <iostream>
+#include <thread>
+
+#include "api/calls/call_handling.h"
+#include "api/calls/reconciler_routes.h"
+#include "cli/commands.h"
+#include "cli/reconcile_options.h"
+#include "cli/serve_options.h"
+#include "common/log.h"
+
+namespace c4::cli {
+namespace {
+
+int run_all(const ParsedOptions& parsed) {
+  auto options = read_serve_options(parsed);
+  if (!options) {
+    std::cerr << "c4confd all: " << options.status().message() << "\n";
+    return 2;
+  }
+  options->version = C4CONFD_VERSION;
+  auto setup = read_reconcile_options(parsed);
+  if (!setup) {
+    std::cerr << "c4confd all: " << setup.status().message() << "\n";
+    return 2;
+  }
+  // 405 replies name the repository this process applies, unless told otherwise.
+  if (options->repo_url.empty()) options->repo_url = parsed.get("repo");
+  if (Status migrated = migrate_at_start(options->database_url, "all"); !migrated) {
+    std::cerr << "c4confd all: " << migrated.message() << "\n";
+    return 1;
+  }
+  // Before any thread exists, so every thread inherits the mask and sigwait() gets the signal.
+  block_shutdown_signals();
+
+  ReconcileLoop loop(setup->loop, std::move(setup->source), setup->schemas);
+  std::string database_url = options->database_url;
+  auto service = api::ApiService::create(std::move(options.value()));
+  if (!service) {
+    std::cerr << "c4confd all: " << service.status().message() << "\n";
+    return 1;
+  }
+  auto calls = api::CallHandling::mount(**service, api::call_handling_options(database_url));
+  if (!calls) {
+    std::cerr << "c4confd all: " << calls.status().message() << "\n";
+    return 1;
+  }
+  api::mount_reconciler_routes((*service)->server(), loop, setup->webhook);
+  if (setup->webhook.secret.empty())
+    log_event(LogLevel::warn, "reconcile.webhook_disabled", {{"reason", "no --webhook-secret-file or C4CONFD_WEBHOOK_SECRET"}});
+
+  std::thread reconciler([&loop] { loop.run(); });
+  int rc = run_until_signal(**service);  // returns after the signal, with the server stopped
+  loop.stop();                            // the pass in progress commits or rolls back
+  reconciler.join();
+  (*calls)->stop();                       // the accepted CDRs are written
+  return rc;
+}
+
+}  // namespace
+
+Command all_command() {
+  std::vector<OptionSpec> options = serve_options();
+  auto loop = reconcile_loop_options();
+  options.insert(options.end(), loop.begin(), loop.end());
+  return {{"all", "[PATH]",
+           "Runs the reconcile loop (see `reconcile`) and the API (see `serve`) in one process: the Git branch\n"
+           "(--repo, or the directory PATH) is applied as it changes and routing answers from the new revision\n"
+           "within a moment. POST /hooks/git is served on the API's --listen address. SIGTERM/SIGINT: in-flight\n"
+           "requests and the apply in progress finish, queued CDRs are written, exit 0.",
+           options},
+          run_all};
+}
+
+}  // namespace c4::cli

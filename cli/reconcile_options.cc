@@ -1,0 +1,84 @@
+#include "cli/reconcile_options.h"
+
+#include <fstream>
+#include <sstream>
+
+#include "cli/source_options.h"
+#include "common/duration.h"
+#include "common/log.h"
+#include "reconciler/database.h"
+#include "reconciler/migrations.h"
+
+namespace c4::cli {
+namespace {
+
+Result<std::string> webhook_secret(const ParsedOptions& options) {
+  std::string file = options.get("webhook-secret-file");
+  if (file.empty()) {
+    const char* env = std::getenv("C4CONFD_WEBHOOK_SECRET");
+    return std::string(env ? env : "");
+  }
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return Status::invalid("--webhook-secret-file " + file + ": cannot be read");
+  std::stringstream text;
+  text << in.rdbuf();
+  std::string secret = text.str();
+  while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r')) secret.pop_back();
+  if (secret.empty()) return Status::invalid("--webhook-secret-file " + file + ": the file is empty");
+  return secret;
+}
+
+}  // namespace
+
+std::vector<OptionSpec> reconcile_loop_options() {
+  std::vector<OptionSpec> options = {
+      {"interval", "DURATION", "time between polls of the Git source (e.g. 30s, 500ms, 2m), ±10 % jitter; also the "
+                               "period of the drift check.", "30s"},
+      {"webhook-secret-file", "PATH", "file holding the webhook secret (GitHub X-Hub-Signature-256 HMAC key, GitLab "
+                                      "X-Gitlab-Token); else the variable C4CONFD_WEBHOOK_SECRET holds it; without "
+                                      "either every hook is refused.", ""},
+      {"threads", "N", "validation threads (0: one per core).", "0"},
+  };
+  auto git = git_source_options();
+  options.insert(options.end(), git.begin(), git.end());
+  return options;
+}
+
+Result<ReconcileSetup> read_reconcile_options(const ParsedOptions& options) {
+  ReconcileSetup setup;
+  setup.loop.database_url = options.get("database-url");
+  if (setup.loop.database_url.empty()) return Status::invalid("--database-url (or C4CONFD_DATABASE_URL) is required");
+  setup.loop.redis_url = options.get("redis-url");
+  auto interval = parse_duration(options.get("interval"));
+  if (!interval) return Status::invalid("--interval: " + interval.status().message());
+  setup.loop.interval = *interval;
+  if (auto t = options.get("threads"); !t.empty()) {
+    if (t.find_first_not_of("0123456789") != std::string::npos || t.size() > 4)
+      return Status::invalid("--threads must be a number, not \"" + t + "\"");
+    setup.loop.threads = static_cast<unsigned>(std::stoul(t));
+  }
+  auto secret = webhook_secret(options);
+  if (!secret) return secret.status();
+  setup.webhook.secret = *secret;
+  auto source = open_revision_source(options);
+  if (!source) return source.status();
+  setup.source = std::move(source.value());
+  auto schemas = SchemaSet::builtin();
+  if (!schemas) return schemas.status();
+  setup.schemas = schemas.value();
+  return setup;
+}
+
+Status migrate_at_start(const std::string& database_url, std::string_view component) {
+  auto conn = connect_database(database_url);
+  if (!conn) {
+    if (!conn.status().retryable()) return conn.status();
+    log_event(LogLevel::warn, std::string(component) + ".database_unavailable", {{"error", conn.status().message()}});
+    return Status::ok();
+  }
+  auto report = migrate(**conn);
+  if (!report) return report.status().with_context("migrating the database");
+  return Status::ok();
+}
+
+}  // namespace c4::cli
