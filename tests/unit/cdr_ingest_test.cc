@@ -14,7 +14,6 @@
 using namespace c4;
 using namespace c4::cdr;
 using c4::cdr::testing::CdrTestDatabase;
-using c4::cdr::testing::closed_port;
 using nlohmann::json;
 
 namespace {
@@ -146,7 +145,7 @@ TEST_CASE("a tenant added after start is known without a restart") {
 
 TEST_CASE("ingest answers 503 while the database cannot be reached") {
   CdrWriterOptions options;
-  options.database_url = "postgresql://c4confd@127.0.0.1:" + std::to_string(closed_port()) + "/c4confd";
+  options.database_url = "postgresql://c4confd@127.0.0.1:" + std::to_string(test::free_loopback_port()) + "/c4confd";
   auto writer = CdrWriter::start(options);
   auto reply = cdr_ingest_reply(*writer, ingest_request(cdr_body("down@host")));
   CHECK(reply.status == 503);

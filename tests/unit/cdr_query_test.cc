@@ -14,7 +14,6 @@
 using namespace c4;
 using namespace c4::cdr;
 using c4::cdr::testing::CdrTestDatabase;
-using c4::cdr::testing::closed_port;
 using nlohmann::json;
 
 namespace {
@@ -303,7 +302,7 @@ TEST_CASE("the CSV export streams in chunks and stops when the client goes away"
 }
 
 TEST_CASE("read endpoints answer 503 when the database cannot be reached") {
-  ConnectionPool pool("postgresql://c4confd@127.0.0.1:" + std::to_string(closed_port()) + "/c4confd");
+  ConnectionPool pool("postgresql://c4confd@127.0.0.1:" + std::to_string(test::free_loopback_port()) + "/c4confd");
   for (auto handler : {cdr_search_reply, cdr_stats_reply, cdr_csv_reply}) {
     auto reply = handler(pool, request(kAdmin, {}));
     CHECK(reply.status == 503);

@@ -311,7 +311,7 @@ namespace {
 // every key, as a restart of a cache-only Redis does.
 class PrivateRedis {
  public:
-  explicit PrivateRedis(std::filesystem::path log) : port_(test::unused_loopback_port()), log_(std::move(log)) {}
+  explicit PrivateRedis(std::filesystem::path log) : port_(test::free_loopback_port()), log_(std::move(log)) {}
   void start() {
     process_ = std::make_unique<test::ChildProcess>(
         std::vector<std::string>{"/usr/bin/redis-server", "--port", std::to_string(port_), "--bind", "127.0.0.1",

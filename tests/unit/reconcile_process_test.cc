@@ -148,7 +148,7 @@ TEST_CASE("kill -9 of c4confd apply of 200k numbers leaves the old or the new re
 TEST_CASE("SIGTERM to c4confd reconcile ends it with exit status 0") {
   TestDatabase db("c4test_sigterm");
   test::ManifestRepo repo;
-  int port = test::unused_loopback_port();
+  int port = test::free_loopback_port();
   fs::path log = repo.scratch("reconcile.log");
   ChildProcess reconcile({C4_BINARY, "reconcile", "--repo", repo.url(), "--cache-dir", repo.scratch("cache").string(),
                           "--database-url", db.url(), "--listen", "127.0.0.1:" + std::to_string(port), "--interval",

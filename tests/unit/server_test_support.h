@@ -17,6 +17,7 @@
 
 #include "api/server/api_service.h"
 #include "common/sha.h"
+#include "test_database.h"
 #include "reconciler/database.h"
 #include "reconciler/migrations.h"
 #include "reconciler/reconcile_pass.h"
@@ -35,43 +36,8 @@ inline std::string lagoon_token_manifest() {
          "spec:\n  description: Lagoon's portal\n  sha256: " + sha256_hex(kLagoonToken) + "\n  tenants: [lagoon]\n";
 }
 
-// A fresh, migrated database named `name` on the test PostgreSQL (C4CONFD_DATABASE_URL), or
-// on `base_url` when given; dropped at the end.
-class ScratchDatabase {
- public:
-  explicit ScratchDatabase(const std::string& name, std::string base_url = "") : name_(name) {
-    if (base_url.empty()) {
-      const char* url = std::getenv("C4CONFD_DATABASE_URL");
-      REQUIRE_MESSAGE(url, "C4CONFD_DATABASE_URL is not set: run the tests through ./c4 test");
-      base_url = url;
-    }
-    admin_ = std::move(connect_database(base_url).value());
-    pqxx::nontransaction(*admin_).exec("DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)");
-    pqxx::nontransaction(*admin_).exec("CREATE DATABASE " + name_);
-    url_ = base_url.substr(0, base_url.rfind('/') + 1) + name_;
-    conn_ = std::move(connect_database(url_).value());
-    REQUIRE(migrate(*conn_).is_ok());
-  }
-  ~ScratchDatabase() {
-    conn_.reset();
-    if (!admin_) return;  // abandoned
-    try {
-      pqxx::nontransaction(*admin_).exec("DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)");
-    } catch (const std::exception&) {
-    }
-  }
-  pqxx::connection& conn() { return *conn_; }
-  const std::string& url() const { return url_; }
-  // Forgets the connections (for a test that stops the server under them).
-  void abandon() {
-    conn_.release();
-    admin_.release();
-  }
-
- private:
-  std::string name_, url_;
-  std::unique_ptr<pqxx::connection> admin_, conn_;
-};
+// The scratch database of the server tests is the one test database fixture.
+using ScratchDatabase = TestDatabase;
 
 // examples/ plus the lagoon token, copied into `dir`.
 inline std::filesystem::path examples_copy(const std::filesystem::path& dir) {

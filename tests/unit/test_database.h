@@ -1,6 +1,6 @@
-// A PostgreSQL database of a test's own, on the server `./c4 test` starts (C4CONFD_DATABASE_URL):
-// created empty and migrated, dropped when the fixture ends. ctest runs test cases in
-// parallel, so every case names its own database.
+// A PostgreSQL database of a test's own, on the server `./c4 test` starts (C4CONFD_DATABASE_URL)
+// or on `server_url` when given (a PrivatePostgres): created empty and migrated, dropped when the
+// fixture ends. ctest runs test cases in parallel, so every case names its own database.
 #pragma once
 
 #include <cstdlib>
@@ -17,10 +17,13 @@ namespace c4::test {
 
 class TestDatabase {
  public:
-  explicit TestDatabase(const std::string& name) : name_(name) {
-    const char* url = std::getenv("C4CONFD_DATABASE_URL");
-    REQUIRE_MESSAGE(url, "C4CONFD_DATABASE_URL is not set: run the tests through ./c4 test");
-    base_url_ = url;
+  explicit TestDatabase(const std::string& name, std::string server_url = "") : name_(name) {
+    if (server_url.empty()) {
+      const char* url = std::getenv("C4CONFD_DATABASE_URL");
+      REQUIRE_MESSAGE(url, "C4CONFD_DATABASE_URL is not set: run the tests through ./c4 test");
+      server_url = url;
+    }
+    base_url_ = server_url;
     admin_ = std::move(connect_database(base_url_).value());
     pqxx::nontransaction(*admin_).exec("DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)");
     pqxx::nontransaction(*admin_).exec("CREATE DATABASE " + name_);
@@ -30,6 +33,7 @@ class TestDatabase {
   }
   ~TestDatabase() {
     conn_.reset();
+    if (!admin_) return;  // abandoned
     try {
       pqxx::nontransaction(*admin_).exec("DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)");
     } catch (const std::exception&) {
@@ -40,6 +44,12 @@ class TestDatabase {
 
   pqxx::connection& conn() { return *conn_; }
   const std::string& url() const { return url_; }
+  const std::string& name() const { return name_; }
+  // Forgets the connections, for a test that stops the server under them.
+  void abandon() {
+    conn_.release();
+    admin_.release();
+  }
 
   // Every configuration row, as text, for byte-for-byte comparisons; without the
   // created_at/updated_at columns when `with_times` is false.

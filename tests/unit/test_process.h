@@ -19,6 +19,8 @@
 
 #include <doctest/doctest.h>
 
+#include "test_net.h"
+
 namespace c4::test {
 
 // Polls `done` every 20 ms until it is true (returns true) or `timeout` passes (false).
@@ -29,20 +31,6 @@ inline bool wait_until(const std::function<bool()>& done, std::chrono::milliseco
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   return true;
-}
-
-// A TCP port of 127.0.0.1 that was free a moment ago (for servers that cannot bind port 0).
-inline int unused_loopback_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  REQUIRE(fd >= 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
-  socklen_t len = sizeof a;
-  REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0);
-  ::close(fd);
-  return ntohs(a.sin_port);
 }
 
 // A child process running `argv` (argv[0] is a path), its stdout and stderr appended to
