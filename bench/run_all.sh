@@ -40,6 +40,19 @@ if [ "$BUILD" -eq 1 ]; then
   cmake --build "$BUILD_DIR" --target "${targets[@]}" >&2 || { echo "bench/run_all.sh: build failed" >&2; exit 1; }
 fi
 
+# The 1-minute load average lags: a benchmark that saturated both cores leaves it high for
+# minutes, and the next benchmark's record would blame "other processes". Each benchmark starts
+# once the load average is below 1 again (at most SETTLE seconds of waiting).
+SETTLE=${BENCH_SETTLE_SECONDS:-180}
+settle() {
+  local waited=0
+  while awk -v l="$(cut -d' ' -f1 /proc/loadavg)" 'BEGIN { exit !(l >= 1.0) }' && [ "$waited" -lt "$SETTLE" ]; do
+    sleep 5
+    waited=$((waited + 5))
+  done
+  [ "$waited" -eq 0 ] || echo "== waited $waited s for the load average to settle ($(cut -d' ' -f1 /proc/loadavg))" >&2
+}
+
 STARTED=$(date -u +%Y-%m-%dT%H:%M:%S)
 failed=() missing=()
 for b in "${SELECTED[@]}"; do
@@ -55,6 +68,7 @@ for b in "${SELECTED[@]}"; do
   esac
   # (the default build directory is left out, so the recorded commands stay short)
   if [ "$b" != cdr_ingest ] && [ "$b" != e2e ] && [ "$BUILD_DIR" != "$ROOT/build" ]; then args+=(--build-dir "$BUILD_DIR"); fi
+  settle
   "$script" "${args[@]}" || failed+=("$b")
 done
 echo
