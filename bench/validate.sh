@@ -29,7 +29,9 @@ Usage: bench/validate.sh [OPTIONS]
 EOF
 }
 
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BENCH_NAME=validate
+. "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+ROOT=$BENCH_ROOT
 DIDS=1000000 FILES=1000 TENANTS=50 PREFIXES=100000 SEED=1 RUNS=3
 SINGLE=1 REGEN=0 RECORD=1 BUILD=1 BUILD_DIR="$ROOT/build"
 while [ $# -gt 0 ]; do
@@ -53,62 +55,19 @@ for v in "$DIDS" "$FILES" "$TENANTS" "$PREFIXES" "$RUNS"; do
   [[ "$v" =~ ^[0-9]+$ ]] || { echo "bench/validate.sh: expected a number, got \"$v\"" >&2; exit 2; }
 done
 [ "$RUNS" -ge 1 ] || { echo "bench/validate.sh: --runs must be at least 1" >&2; exit 2; }
-PY=/usr/bin/python3
-[ -x "$PY" ] || PY=python3
 
-# --- 0. /usr/bin/time ----------------------------------------------------------------------
-if [ ! -x /usr/bin/time ]; then
-  echo "== installing package 'time' (for /usr/bin/time -v)" >&2
-  if [ "$(id -u)" -eq 0 ]; then apt-get install -y time >&2 || { apt-get update >&2 && apt-get install -y time >&2; }
-  else sudo apt-get install -y time >&2; fi
-fi
-
-# --- 1. build ------------------------------------------------------------------------------
-if [ "$BUILD" -eq 1 ]; then
-  if [ ! -f "$BUILD_DIR/CMakeCache.txt" ]; then
-    echo "== configuring $BUILD_DIR (RelWithDebInfo)" >&2
-    cmake -S "$ROOT" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo >&2
-  fi
-  echo "== building c4confd" >&2
-  cmake --build "$BUILD_DIR" --target c4confd >&2
-fi
-BIN="$BUILD_DIR/c4confd"
-[ -x "$BIN" ] || { echo "bench/validate.sh: $BIN not found (build first, or drop --no-build)" >&2; exit 2; }
-
-# --- 2. repository -------------------------------------------------------------------------
-DATA="$ROOT/bench/.data/repo-d$DIDS-f$FILES-t$TENANTS-p$PREFIXES-s$SEED"
-GEN_SHA=$(sha256sum "$ROOT/bench/gen_repo.py" | cut -d' ' -f1)
-cached() {  # the marker matches these parameters, this generator, and no --change-one since
-  [ -f "$DATA/.bench-gen.json" ] || return 1
-  "$PY" - "$DATA/.bench-gen.json" "$DIDS" "$FILES" "$TENANTS" "$PREFIXES" "$SEED" "$GEN_SHA" <<'EOF'
-import json, sys
-m = json.load(open(sys.argv[1]))
-p = m.get("params", {})
-want = [int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), sys.argv[6], sys.argv[7]]
-have = [p.get("dids"), p.get("files"), p.get("tenants"), p.get("routing_prefixes"), p.get("seed"),
-        m.get("generator_sha256")]
-sys.exit(0 if have == want and p.get("prefixes_per_rule") == 100 and not m.get("changed") else 1)
-EOF
-}
-GENERATED=0
-if [ "$REGEN" -eq 1 ] || ! cached; then
-  echo "== generating $DATA" >&2
-  mkdir -p "$DATA"
-  "$PY" "$ROOT/bench/gen_repo.py" --out "$DATA" --force --dids "$DIDS" --files "$FILES" \
-    --tenants "$TENANTS" --routing-prefixes "$PREFIXES" --seed "$SEED" >/dev/null
-  GENERATED=1
-else
-  echo "== using cached $DATA" >&2
-fi
-
-# --- 3. runs -------------------------------------------------------------------------------
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
+# --- 1. build, 2. repository (bench/lib/common.sh) ----------------------------------------------
+[ -x /usr/bin/time ] || bench_install_packages time
+[ "$BUILD" -eq 0 ] || bench_build "$BUILD_DIR" c4confd
 # Every run uses one private copy of the binary, so a concurrent rebuild in the build
 # directory cannot swap it (or make it unrunnable) between runs.
-cp "$BIN" "$TMP/c4confd"
-BIN_SHA=$(sha256sum "$TMP/c4confd" | cut -d' ' -f1)
-BIN="$TMP/c4confd"
+BIN=$(bench_private_copy "$BUILD_DIR/c4confd")
+BIN_SHA=$(sha256sum "$BIN" | cut -d' ' -f1)
+bench_repo "$DIDS" "$FILES" "$TENANTS" "$PREFIXES" "$SEED" "$REGEN"
+DATA=$BENCH_REPO GENERATED=$BENCH_REPO_GENERATED
+
+# --- 3. runs -------------------------------------------------------------------------------
+TMP=$BENCH_TMP
 
 run() {  # run LABEL THREADS: one timed run; stdout to $TMP/LABEL.out, time -v to $TMP/LABEL.time
   local label=$1 threads=$2 rc=0
@@ -123,10 +82,7 @@ run() {  # run LABEL THREADS: one timed run; stdout to $TMP/LABEL.out, time -v t
 }
 
 # Other processes skew the figures: record the load average before the runs.
-LOAD_BEFORE=$(cut -d' ' -f1 /proc/loadavg)
-if awk -v l="$LOAD_BEFORE" 'BEGIN { exit !(l > 0.5) }'; then
-  echo "bench/validate.sh: warning: load average is $LOAD_BEFORE; other processes will skew the figures" >&2
-fi
+LOAD_BEFORE=$(bench_loadavg)
 echo "== warm-up run (page cache, sanity check)" >&2
 run warmup 0
 echo "   $(tail -n 1 "$TMP/warmup.out")" >&2
