@@ -4,6 +4,7 @@
 
 #include "api/cdr/cdr_time.h"
 #include "common/text.h"
+#include "reconciler/database.h"
 #include "common/uuid.h"
 
 namespace c4::cdr {
@@ -161,6 +162,26 @@ std::string cdr_where_sql(pqxx::transaction_base& txn, const CdrFilter& f) {
 api::HttpReply database_failure_reply(const Status& status) {
   return api::error_reply(status.retryable() ? 503 : 500, status.retryable() ? "unavailable" : "internal",
                           status.message());
+}
+
+api::HttpReply answer_with_filter(
+    ConnectionPool& pool, const api::ApiRequest& request, CdrEndpoint endpoint, const std::string& what,
+    const std::function<api::HttpReply(pqxx::read_transaction&, const CdrFilter&)>& answer) {
+  auto conn = pool.acquire();
+  if (!conn) return database_failure_reply(conn.status());
+  std::optional<api::HttpReply> reply;
+  Status read = with_database(**conn, what, [&](pqxx::connection& c) {
+    pqxx::read_transaction txn(c);
+    auto filter = read_cdr_filter(txn, request, endpoint);
+    if (auto* early = std::get_if<api::HttpReply>(&filter)) reply = std::move(*early);
+    else reply = answer(txn, std::get<CdrFilter>(filter));
+    return Status::ok();
+  });
+  if (!read) {
+    conn->discard();
+    return database_failure_reply(read);
+  }
+  return std::move(*reply);
 }
 
 }  // namespace c4::cdr

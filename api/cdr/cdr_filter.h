@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <variant>
@@ -22,6 +23,7 @@
 #include <pqxx/pqxx>
 
 #include "api/cdr/cdr_cursor.h"
+#include "api/cdr/connection_pool.h"
 #include "api/cdr/field_error.h"
 #include "api/http_reply.h"
 #include "common/status.h"
@@ -63,5 +65,13 @@ std::string cdr_where_sql(pqxx::transaction_base& txn, const CdrFilter& filter);
 // The status a database failure of a read endpoint is answered with: 503 when retrying may
 // help (connection lost, server down), 500 otherwise.
 api::HttpReply database_failure_reply(const Status& status);
+
+// The frame of the CDR read endpoints: a pooled connection, a read transaction, the request's
+// filter for `endpoint` (its 400 reply is returned as is), then `answer`. A database failure
+// (`what` names the work, "searching CDRs") is the 503 of database_failure_reply, and the
+// connection is not reused.
+api::HttpReply answer_with_filter(
+    ConnectionPool& pool, const api::ApiRequest& request, CdrEndpoint endpoint, const std::string& what,
+    const std::function<api::HttpReply(pqxx::read_transaction&, const CdrFilter&)>& answer);
 
 }  // namespace c4::cdr

@@ -7,17 +7,8 @@
 namespace c4::cdr {
 
 api::HttpReply cdr_search_reply(ConnectionPool& pool, const api::ApiRequest& request) {
-  auto conn = pool.acquire();
-  if (!conn) return database_failure_reply(conn.status());
-  std::optional<api::HttpReply> reply;
-  Status read = with_database(**conn, "searching CDRs", [&](pqxx::connection& c) {
-    pqxx::read_transaction txn(c);
-    auto filter = read_cdr_filter(txn, request, CdrEndpoint::search);
-    if (auto* early = std::get_if<api::HttpReply>(&filter)) {
-      reply = std::move(*early);
-      return Status::ok();
-    }
-    const CdrFilter& f = std::get<CdrFilter>(filter);
+  return answer_with_filter(pool, request, CdrEndpoint::search, "searching CDRs", [](pqxx::read_transaction& txn,
+                                                                                    const CdrFilter& f) {
     size_t limit = *f.limit;
     // One row more than the page tells whether there is a next page.
     auto rows = txn.exec(std::string("SELECT ") + kCdrSelectColumns + " FROM cdrs" + cdr_where_sql(txn, f) +
@@ -30,14 +21,8 @@ api::HttpReply cdr_search_reply(ConnectionPool& pool, const api::ApiRequest& req
       items.push_back(cdr_json(cdr));
     }
     nlohmann::json next = rows.size() > limit ? nlohmann::json(encode_cursor(*last)) : nlohmann::json(nullptr);
-    reply = api::json_reply(200, {{"items", std::move(items)}, {"next", std::move(next)}});
-    return Status::ok();
+    return api::json_reply(200, {{"items", std::move(items)}, {"next", std::move(next)}});
   });
-  if (!read) {
-    conn->discard();
-    return database_failure_reply(read);
-  }
-  return std::move(*reply);
 }
 
 }  // namespace c4::cdr

@@ -30,17 +30,8 @@ nlohmann::json number_or_null(const pqxx::field& f) {
 }  // namespace
 
 api::HttpReply cdr_stats_reply(ConnectionPool& pool, const api::ApiRequest& request) {
-  auto conn = pool.acquire();
-  if (!conn) return database_failure_reply(conn.status());
-  std::optional<api::HttpReply> reply;
-  Status read = with_database(**conn, "computing CDR statistics", [&](pqxx::connection& c) {
-    pqxx::read_transaction txn(c);
-    auto filter = read_cdr_filter(txn, request, CdrEndpoint::stats);
-    if (auto* early = std::get_if<api::HttpReply>(&filter)) {
-      reply = std::move(*early);
-      return Status::ok();
-    }
-    const CdrFilter& f = std::get<CdrFilter>(filter);
+  return answer_with_filter(pool, request, CdrEndpoint::stats, "computing CDR statistics",
+                            [](pqxx::read_transaction& txn, const CdrFilter& f) {
     Grouping g = grouping_of(f.group_by);
     std::string sql = std::string("SELECT ") + (g.sql ? g.sql : "NULL") +
                       ", count(*), count(*) FILTER (WHERE duration > 0)"
@@ -65,14 +56,8 @@ api::HttpReply cdr_stats_reply(ConnectionPool& pool, const api::ApiRequest& requ
       item["minutes"] = row[5].as<double>();
       items.push_back(std::move(item));
     }
-    reply = api::json_reply(200, {{"group_by", f.group_by}, {"items", std::move(items)}});
-    return Status::ok();
+    return api::json_reply(200, {{"group_by", f.group_by}, {"items", std::move(items)}});
   });
-  if (!read) {
-    conn->discard();
-    return database_failure_reply(read);
-  }
-  return std::move(*reply);
 }
 
 }  // namespace c4::cdr
