@@ -1,7 +1,10 @@
 #include "cli/options.h"
 
 #include <cctype>
+#include <charconv>
 #include <cstdlib>
+#include <fstream>
+#include <sstream>
 
 namespace c4::cli {
 namespace {
@@ -85,6 +88,40 @@ std::string command_help(const CommandSpec& spec) {
     s += "\n";
   }
   return s;
+}
+
+Result<std::string> read_secret_option(const ParsedOptions& options, const std::string& flag, const char* env) {
+  std::string path = options.get(flag);
+  if (path.empty()) {
+    const char* value = std::getenv(env);
+    return std::string(value ? value : "");
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::invalid("--" + flag + " " + path + ": cannot be read");
+  std::stringstream text;
+  text << in.rdbuf();
+  std::string secret = text.str();
+  while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r' || secret.back() == ' ')) secret.pop_back();
+  if (secret.empty()) return Status::invalid("--" + flag + " " + path + ": the file is empty");
+  return secret;
+}
+
+Result<ListenAddress> parse_listen_option(const ParsedOptions& options, const std::string& flag) {
+  std::string listen = options.get(flag);
+  auto colon = listen.rfind(':');
+  if (colon == std::string::npos || colon == 0)
+    return Status::invalid("--" + flag + " \"" + listen + "\": expected HOST:PORT, e.g. 127.0.0.1:9600");
+  ListenAddress address;
+  address.host = listen.substr(0, colon);
+  if (address.host.size() > 2 && address.host.front() == '[' && address.host.back() == ']')
+    address.host = address.host.substr(1, address.host.size() - 2);
+  std::string port_text = listen.substr(colon + 1);
+  int port = -1;
+  auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+  if (ec != std::errc() || end != port_text.data() + port_text.size() || port < 0 || port > 65535)
+    return Status::invalid("--" + flag + " \"" + listen + "\": the port must be a number from 0 to 65535");
+  address.port = port;
+  return address;
 }
 
 }  // namespace c4::cli

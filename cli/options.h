@@ -50,4 +50,16 @@ std::string env_name(const OptionSpec& option);
 // The help text of one command (usage, summary, every option with its env twin and default).
 std::string command_help(const CommandSpec& spec);
 
+// A secret given by a file flag: the content of the file --`flag` names, trailing newlines,
+// carriage returns and spaces dropped; without the flag, the environment variable `env` (""
+// when unset). invalid when the file cannot be read or holds nothing.
+Result<std::string> read_secret_option(const ParsedOptions& options, const std::string& flag, const char* env);
+
+struct ListenAddress {
+  std::string host;  // brackets of an IPv6 literal removed
+  int port = 0;      // 0: any free port
+};
+// Parses the HOST:PORT of --`flag` ("[::1]:9600" for IPv6). invalid names the flag.
+Result<ListenAddress> parse_listen_option(const ParsedOptions& options, const std::string& flag);
+
 }  // namespace c4::cli

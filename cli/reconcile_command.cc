@@ -26,18 +26,6 @@ int usage_error(const std::string& message) {
   return kExitUsage;
 }
 
-// "host:port" (IPv6 as "[::1]:9601"); port 0 picks a free one.
-Result<std::pair<std::string, int>> parse_listen(const std::string& text) {
-  auto colon = text.rfind(':');
-  if (colon == std::string::npos || colon == 0) return Status::invalid("--listen \"" + text + "\" is not HOST:PORT");
-  std::string host = text.substr(0, colon), port = text.substr(colon + 1);
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
-  if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos ||
-      std::stoi(port) > 65535)
-    return Status::invalid("--listen \"" + text + "\": the port must be a number from 0 to 65535");
-  return std::pair{host, std::stoi(port)};
-}
-
 void mount_routes(httplib::Server& server, ReconcileLoop& loop, const WebhookConfig& webhook) {
   register_webhook_route(server, webhook, [&loop] { loop.trigger(); });
   server.Get("/status", [&loop](const httplib::Request&, httplib::Response& res) {
@@ -61,7 +49,7 @@ int run_reconcile(const ParsedOptions& options) {
   set_min_log_level(level);
   auto setup = read_reconcile_options(options);
   if (!setup) return usage_error(setup.status().message());
-  auto listen = parse_listen(options.get("listen"));
+  auto listen = parse_listen_option(options, "listen");
   if (!listen) return usage_error(listen.status().message());
   // Migrate at start; a database that is down now is retried by the loop (which migrates too).
   if (Status migrated = migrate_at_start(setup->loop.database_url, "reconcile"); !migrated) {
@@ -96,7 +84,7 @@ int run_reconcile(const ParsedOptions& options) {
     res.set_content(reply.body, reply.content_type.c_str());
   });
   mount_routes(server, loop, webhook);
-  auto [host, port] = *listen;
+  auto [host, port] = *listen;  // port 0: any free port
   if (port == 0) port = server.bind_to_any_port(host);
   else if (!server.bind_to_port(host, port)) port = -1;
   if (port <= 0) {

@@ -1,8 +1,5 @@
 #include "cli/reconcile_options.h"
 
-#include <fstream>
-#include <sstream>
-
 #include "cli/source_options.h"
 #include "common/duration.h"
 #include "common/log.h"
@@ -10,26 +7,6 @@
 #include "reconciler/migrations.h"
 
 namespace c4::cli {
-namespace {
-
-Result<std::string> webhook_secret(const ParsedOptions& options) {
-  std::string file = options.get("webhook-secret-file");
-  if (file.empty()) {
-    const char* env = std::getenv("C4CONFD_WEBHOOK_SECRET");
-    return std::string(env ? env : "");
-  }
-  std::ifstream in(file, std::ios::binary);
-  if (!in) return Status::invalid("--webhook-secret-file " + file + ": cannot be read");
-  std::stringstream text;
-  text << in.rdbuf();
-  std::string secret = text.str();
-  while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r')) secret.pop_back();
-  if (secret.empty()) return Status::invalid("--webhook-secret-file " + file + ": the file is empty");
-  return secret;
-}
-
-}  // namespace
-
 std::vector<OptionSpec> reconcile_loop_options() {
   std::vector<OptionSpec> options = {
       {"interval", "DURATION", "time between polls of the Git source (e.g. 30s, 500ms, 2m), ±10 % jitter; also the "
@@ -57,7 +34,7 @@ Result<ReconcileSetup> read_reconcile_options(const ParsedOptions& options) {
       return Status::invalid("--threads must be a number, not \"" + t + "\"");
     setup.loop.threads = static_cast<unsigned>(std::stoul(t));
   }
-  auto secret = webhook_secret(options);
+  auto secret = read_secret_option(options, "webhook-secret-file", "C4CONFD_WEBHOOK_SECRET");
   if (!secret) return secret.status();
   setup.webhook.secret = *secret;
   auto source = open_revision_source(options);

@@ -3,9 +3,7 @@
 #include <charconv>
 #include <csignal>
 #include <cstdlib>
-#include <fstream>
 #include <iostream>
-#include <sstream>
 
 #include <pthread.h>
 
@@ -13,22 +11,6 @@
 
 namespace c4::cli {
 namespace {
-
-Result<std::string> read_token(const ParsedOptions& options, const std::string& flag, const char* env) {
-  std::string path = options.get(flag);
-  if (path.empty()) {
-    const char* value = std::getenv(env);
-    return std::string(value ? value : "");
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::invalid("--" + flag + " " + path + ": cannot be read");
-  std::stringstream text;
-  text << in.rdbuf();
-  std::string token = text.str();
-  while (!token.empty() && (token.back() == '\n' || token.back() == '\r' || token.back() == ' ')) token.pop_back();
-  if (token.empty()) return Status::invalid("--" + flag + " " + path + ": the file is empty");
-  return token;
-}
 
 Result<int64_t> positive(const ParsedOptions& options, const std::string& flag, int64_t max) {
   std::string text = options.get(flag);
@@ -62,19 +44,10 @@ std::vector<OptionSpec> serve_options() {
 
 Result<api::ApiServiceOptions> read_serve_options(const ParsedOptions& options) {
   api::ApiServiceOptions o;
-  std::string listen = options.get("listen");
-  auto colon = listen.rfind(':');
-  if (colon == std::string::npos || colon == 0)
-    return Status::invalid("--listen \"" + listen + "\": expected HOST:PORT, e.g. 127.0.0.1:9600");
-  std::string host = listen.substr(0, colon);
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
-  std::string port_text = listen.substr(colon + 1);
-  int port = -1;
-  auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
-  if (ec != std::errc() || end != port_text.data() + port_text.size() || port < 0 || port > 65535)
-    return Status::invalid("--listen \"" + listen + "\": the port must be a number from 0 to 65535");
-  o.server.host = host;
-  o.server.port = port;
+  auto listen = parse_listen_option(options, "listen");
+  if (!listen) return listen.status();
+  o.server.host = listen->host;
+  o.server.port = listen->port;
 
   if (options.get("workers") != "0") {
     auto workers = positive(options, "workers", 4096);
@@ -95,10 +68,10 @@ Result<api::ApiServiceOptions> read_serve_options(const ParsedOptions& options) 
   o.database_url = options.get("database-url");
   if (o.database_url.empty()) return Status::invalid("--database-url (or C4CONFD_DATABASE_URL) is required");
   o.redis_url = options.get("redis-url");
-  auto admin = read_token(options, "admin-token-file", "C4CONFD_ADMIN_TOKEN");
+  auto admin = read_secret_option(options, "admin-token-file", "C4CONFD_ADMIN_TOKEN");
   if (!admin) return admin.status();
   o.admin_token = *admin;
-  auto kamailio = read_token(options, "kamailio-token-file", "C4CONFD_KAMAILIO_TOKEN");
+  auto kamailio = read_secret_option(options, "kamailio-token-file", "C4CONFD_KAMAILIO_TOKEN");
   if (!kamailio) return kamailio.status();
   o.kamailio_token = *kamailio;
   auto networks = api::parse_network_list(options.get("trusted-networks"));
