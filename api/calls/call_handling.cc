@@ -43,16 +43,6 @@ HttpReply scoped_explain(const routing::Snapshot& snapshot, const ApiRequest& re
   return reply;
 }
 
-// The Call-ID of a stored CDR reply ({"success": true, "cdr": {"call_id": …}}), "" otherwise.
-std::string stored_call_id(const HttpReply& reply) {
-  if (reply.status != 200) return "";
-  auto body = nlohmann::json::parse(reply.body, nullptr, false);
-  if (!body.is_object() || body.value("success", false) != true) return "";
-  const auto& cdr = body["cdr"];
-  if (!cdr.is_object() || !cdr.contains("call_id") || !cdr["call_id"].is_string()) return "";
-  return cdr["call_id"].get<std::string>();
-}
-
 }  // namespace
 
 CallHandlingOptions call_handling_options(std::string database_url) {
@@ -111,11 +101,10 @@ Result<std::unique_ptr<CallHandling>> CallHandling::mount(ApiService& service, C
     return routing::uacreg_reply(*snapshot);
   });
   server.mount("POST", "/1.0/kamailio/cdr", Access::kamailio, [calls](const ApiRequest& r) {
-    HttpReply reply = cdr::cdr_ingest_reply(*calls->writer_, r);
     // The call is over: its channel on the trunk is free again.
-    std::string call_id = stored_call_id(reply);
-    if (!call_id.empty()) calls->capacity_.release_call(call_id);
-    return reply;
+    return cdr::cdr_ingest_reply(*calls->writer_, r, [calls](const cdr::StoredCdr& stored) {
+      calls->capacity_.release_call(stored.record.call_id);
+    });
   }, kHotRoute);
   server.mount("POST", "/1.0/routing/explain", Access::reader, [calls, env_for](const ApiRequest& r) {
     auto snapshot = calls->snapshot_.get();

@@ -4,7 +4,8 @@
 
 namespace c4::cdr {
 
-api::HttpReply cdr_ingest_reply(CdrWriter& writer, const api::ApiRequest& request) {
+api::HttpReply cdr_ingest_reply(CdrWriter& writer, const api::ApiRequest& request,
+                                const std::function<void(const StoredCdr&)>& on_stored) {
   auto parsed = parse_cdr_body(request.body);
   if (auto* bad = std::get_if<FieldError>(&parsed)) return field_error_reply(*bad);
   CdrRecord& record = std::get<CdrRecord>(parsed);
@@ -18,6 +19,7 @@ api::HttpReply cdr_ingest_reply(CdrWriter& writer, const api::ApiRequest& reques
 
   auto stored = writer.write(std::move(record));
   if (!stored) return api::error_reply(503, "unavailable", stored.status().message());
+  if (on_stored) on_stored(*stored);
   return api::json_reply(200, {{"success", true}, {"cdr", cdr_json(*stored)}});
 }
 

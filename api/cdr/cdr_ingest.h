@@ -1,6 +1,8 @@
 // POST /1.0/kamailio/cdr (kamailio-contract.md, section 3).
 #pragma once
 
+#include <functional>
+
 #include "api/cdr/cdr_writer.h"
 #include "api/http_reply.h"
 
@@ -12,7 +14,9 @@ namespace c4::cdr {
 //   200 {"success": false, "cdr": null}   the tenant is unknown (as the old service answered)
 //   200 {"success": true, "cdr": {…}}     stored and committed (blocks until the commit)
 //   503 unavailable        not stored: database down, commit failed, queue full, shutting down
-// Thread-safe.
-api::HttpReply cdr_ingest_reply(CdrWriter& writer, const api::ApiRequest& request);
+// `on_stored`, when given, is called with each committed record before the reply is returned
+// (the routing side releases the call's trunk channel there). Thread-safe.
+api::HttpReply cdr_ingest_reply(CdrWriter& writer, const api::ApiRequest& request,
+                                const std::function<void(const StoredCdr&)>& on_stored = {});
 
 }  // namespace c4::cdr
