@@ -486,6 +486,11 @@ def main():
     stop_on_signals()
     if args.test not in ("fixed", "unreachable") and not args.binary:
         parser.error(f"{args.test} needs --binary")
+    if args.binary:
+        # the processes run in their work directory: a relative path would not be found there
+        args.binary = os.path.abspath(args.binary)
+        if not os.access(args.binary, os.X_OK):
+            parser.error(f"--binary {args.binary}: not an executable file")
     try:
         if args.test == "fixed":
             return test_fixed(args)
