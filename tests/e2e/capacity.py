@@ -24,7 +24,9 @@ def uac_load(stack, name, kamailio_port, caller_ip, called, caller, calls, rate,
 
     Returns a dict: calls, answered, failed, sipp_exit, seconds (wall time of the caller),
     calls_per_second (answered / seconds), peak_calls_per_second (best whole second),
-    retransmissions (sent by the caller), cpu_cores_used (share of one core, by process)."""
+    retransmissions (sent by the caller), cpu_cores_used (share of one core, by process) and
+    cpu_ms_per_call (CPU milliseconds per answered call, by process: what a call costs, which
+    other work on the machine changes much less than the rate)."""
     cpu_before = stack.cpu_seconds()
     # the caller is waited for inside run_uac: its CPU time shows in our children's usage
     caller_before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -43,6 +45,8 @@ def uac_load(stack, name, kamailio_port, caller_ip, called, caller, calls, rate,
     cpu["sipp-caller"] = round(used / elapsed, 2)
     cpu = {n: share for n, share in cpu.items() if share > 0.0}
     answered = stat_int(stats, "SuccessfulCall(C)")
+    per_call = {n: round(share * elapsed * 1000 / answered, 3) for n, share in cpu.items()} \
+        if answered else {}
     # the periodic lines (one a second); the last line is the final, partial period
     periods = read_sipp_periods(stack.path(f"{name}.csv"))[:-1]
     peak = max((stat_int(p, "SuccessfulCall(P)") for p in periods), default=0)
@@ -51,7 +55,7 @@ def uac_load(stack, name, kamailio_port, caller_ip, called, caller, calls, rate,
             "calls_per_second": round(answered / elapsed, 1) if elapsed > 0 else 0.0,
             "peak_calls_per_second": peak,
             "retransmissions": stat_int(stats, "Retransmissions(C)"),
-            "cpu_cores_used": cpu}
+            "cpu_cores_used": cpu, "cpu_ms_per_call": per_call}
 
 
 def all_answered(result):

@@ -351,13 +351,32 @@ def report(variant, result):
 def say_cpu(result):
     busiest = sorted(result["cpu_cores_used"].items(), key=lambda kv: -kv[1])
     say("  CPU during the run (cores): " + ", ".join(f"{n} {v}" for n, v in busiest))
+    per_call = result.get("cpu_ms_per_call") or {}
+    if per_call:
+        costly = sorted(per_call.items(), key=lambda kv: -kv[1])
+        say("  CPU per call (ms): " + ", ".join(f"{n} {v}" for n, v in costly if n in CALL_PATH)
+            + f"; in all {sum(v for n, v in per_call.items() if n in CALL_PATH):.2f}")
+
+
+# The processes a load call goes through (the idle hosts' CPU is per second, not per call).
+CALL_PATH = ("sipp-caller", "kamailio", "kamailio-fixed", "c4confd", f"uas-{LOAD_DESTINATION}")
 
 
 def say_ratio(results):
+    """The ratio of calls/s routed/fixed and, as the processes on the call's path spent it
+    (not PostgreSQL nor Redis, outside the stack), of CPU per call fixed/routed: the same
+    ratio where CPU is what limits, and much less changed by other work on a shared machine."""
     if len(results) == 2 and results["fixed"]["calls_per_second"] > 0:
         ratio = results["routed"]["calls_per_second"] / results["fixed"]["calls_per_second"]
-        say(f"ratio routed/fixed: {ratio:.3f}")
-        say("result " + json.dumps({"ratio_routed_to_fixed": round(ratio, 3)}))
+        record = {"ratio_routed_to_fixed": round(ratio, 3)}
+        cost = {v: sum(ms for name, ms in (r.get("cpu_ms_per_call") or {}).items()
+                       if name in CALL_PATH)
+                for v, r in results.items()}
+        if cost["fixed"] > 0 and cost["routed"] > 0:
+            record["cpu_per_call_fixed_to_routed"] = round(cost["fixed"] / cost["routed"], 3)
+        say(f"ratio routed/fixed: {ratio:.3f} (CPU per call fixed/routed: "
+            f"{record.get('cpu_per_call_fixed_to_routed', '?')})")
+        say("result " + json.dumps(record))
 
 
 def test_load(args):
@@ -408,7 +427,7 @@ def bench_router(variant, args):
         stack.stop()
 
 
-def bench_result(search, max_rate):
+def bench_result(search):
     """The record of one router: its best step (calls/s, failed calls, CPU), the lowest step
     not sustained, and every step."""
     best, failed = search["best"], search["lowest_not_sustained"]
@@ -416,10 +435,11 @@ def bench_result(search, max_rate):
         result = {key: best[key] for key in ("calls", "answered", "failed", "seconds",
                                              "calls_per_second", "offered_calls_per_second",
                                              "peak_calls_per_second", "retransmissions",
-                                             "cpu_cores_used")}
+                                             "cpu_cores_used", "cpu_ms_per_call")}
     else:  # not even the first step: its failed calls are the result
         result = {"calls_per_second": 0.0, "offered_calls_per_second": 0,
-                  "failed": failed["failed"], "cpu_cores_used": failed["cpu_cores_used"]}
+                  "failed": failed["failed"], "cpu_cores_used": failed["cpu_cores_used"],
+                  "cpu_ms_per_call": failed["cpu_ms_per_call"]}
     result["not_sustained"] = None if failed is None else {
         key: failed[key] for key in ("offered_calls_per_second", "calls_per_second", "calls",
                                      "answered", "failed", "retransmissions", "cpu_cores_used")}
@@ -431,7 +451,7 @@ def bench_result(search, max_rate):
 def test_bench(args):
     results = {}
     for variant in ("fixed", "routed"):
-        results[variant] = bench_result(bench_router(variant, args), args.max_rate)
+        results[variant] = bench_result(bench_router(variant, args))
         r = results[variant]
         say(f"{variant}: sustains {r['calls_per_second']} calls/s "
             f"(offered {r['offered_calls_per_second']}) with {r['failed']} failed calls")
