@@ -25,8 +25,8 @@ def uac_load(stack, name, kamailio_port, caller_ip, called, caller, calls, rate,
     Returns a dict: calls, answered, failed, sipp_exit, seconds (wall time of the caller),
     calls_per_second (answered / seconds), peak_calls_per_second (best whole second),
     retransmissions (sent by the caller), cpu_cores_used (share of one core, by process) and
-    cpu_ms_per_call (CPU milliseconds per answered call, by process: what a call costs, which
-    other work on the machine changes much less than the rate)."""
+    cpu_ms_per_call (CPU milliseconds per answered call, by process: what a call costs,
+    plus the per-second costs of timers and polling spread over the calls)."""
     cpu_before = stack.cpu_seconds()
     # the caller is waited for inside run_uac: its CPU time shows in our children's usage
     caller_before = resource.getrusage(resource.RUSAGE_CHILDREN)

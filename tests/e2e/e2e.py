@@ -364,8 +364,9 @@ CALL_PATH = ("sipp-caller", "kamailio", "kamailio-fixed", "c4confd", f"uas-{LOAD
 
 def say_ratio(results):
     """The ratio of calls/s routed/fixed and, as the processes on the call's path spent it
-    (not PostgreSQL nor Redis, outside the stack), of CPU per call fixed/routed: the same
-    ratio where CPU is what limits, and much less changed by other work on a shared machine."""
+    (not PostgreSQL nor Redis, outside the stack), of CPU per call fixed/routed, which
+    explains the first where CPU is what limits (per-second costs, timers and polling, weigh
+    more per call at a lower rate)."""
     if len(results) == 2 and results["fixed"]["calls_per_second"] > 0:
         ratio = results["routed"]["calls_per_second"] / results["fixed"]["calls_per_second"]
         record = {"ratio_routed_to_fixed": round(ratio, 3)}
