@@ -111,6 +111,7 @@ class Stack:
         self.dir = tempfile.mkdtemp(prefix=f"c4confd-e2e-{name}-")
         self.keep_dir = keep_dir
         self.procs = []  # (name, Popen, log path)
+        self.cleanups = []  # called by stop(), after every process has stopped
 
     def path(self, *parts):
         return os.path.join(self.dir, *parts)
@@ -177,11 +178,22 @@ class Stack:
                 pass
             proc.wait(timeout=grace)
 
+    def on_stop(self, cleanup):
+        """cleanup() runs in stop(), once every process has stopped (e.g. dropping the
+        database a process used)."""
+        self.cleanups.append(cleanup)
+
     def stop(self):
-        """Stops every process started, newest first. Safe to call more than once."""
+        """Stops every process started, newest first, then runs the cleanups. Safe to call
+        more than once."""
         for _, proc, _ in reversed(self.procs):
             try:
                 self.stop_one(proc)
+            except Exception:
+                pass
+        while self.cleanups:
+            try:
+                self.cleanups.pop()()
             except Exception:
                 pass
         if not self.keep_dir:
