@@ -45,12 +45,15 @@ OUT=$(mktemp)
 trap 'rm -f "$OUT"' EXIT
 rc=0
 LOAD_BEFORE=$(cut -d' ' -f1 /proc/loadavg)
+# as bench/lib/record.py: the results being appended do not make the code dirty
+COMMIT=$(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
+DIRTY=$(git status --porcelain --untracked-files=no -- . ':!bench/results' ':!bench/RESULTS.md' 2>/dev/null | head -c1)
 python3 tests/e2e/e2e.py bench --binary "$ROOT/build/c4confd" --step-seconds "$STEP_SECONDS" \
   | tee "$OUT" || rc=$?
 
 if (( RECORD )) && grep -q '^result ' "$OUT"; then
   mkdir -p bench/results
-  python3 - "$OUT" "$STEP_SECONDS" "$LOAD_BEFORE" >>bench/results/e2e.jsonl <<'PY'
+  python3 - "$OUT" "$STEP_SECONDS" "$LOAD_BEFORE" "$COMMIT" "$DIRTY" >>bench/results/e2e.jsonl <<'PY'
 import json, platform, os, sys, time
 results = {}
 for line in open(sys.argv[1]):
@@ -61,7 +64,8 @@ print(json.dumps({"bench": "e2e", "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", ti
                   "method": "highest constant rate sustained with zero failed calls",
                   "step_seconds": int(sys.argv[2]), "cpus": os.cpu_count(),
                   "load_average": float(sys.argv[3]), "load_average_after": os.getloadavg()[0],
-                  "host": platform.node(), "results": results}, sort_keys=True))
+                  "host": platform.node(), "commit": sys.argv[4], "dirty": bool(sys.argv[5]),
+                  "results": results}, sort_keys=True))
 PY
   echo "recorded in bench/results/e2e.jsonl"
 fi
