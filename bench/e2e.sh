@@ -1,31 +1,36 @@
 #!/usr/bin/env bash
-# Kamailio + sipp end to end (issue 6, last row): calls per second of the example router that
-# asks c4confd for every call (examples/kamailio/kamailio.cfg), against the floor: the same
-# router sending every call to a fixed destination with no lookup (kamailio-fixed.cfg).
+# Kamailio + sipp end to end (issue 6, last row): the highest rate, in calls per second, that the
+# example router asking c4confd for every call (examples/kamailio/kamailio.cfg) sustains with
+# zero failed calls, against the floor: the same router sending every call to a fixed
+# destination with no lookup (kamailio-fixed.cfg), measured the same way.
 #
-#   bench/e2e.sh                 # 10,000 calls on each router
-#   bench/e2e.sh --calls 3000    # quicker
+#   bench/e2e.sh                      # steps of 4 s, about 3 minutes in all
+#   bench/e2e.sh --step-seconds 2     # quicker, noisier
 #
-# Each run: sipp calls from 127.0.1.10 (the orange-paris trunk) to a DID of acme-paris-hq,
-# ramping from 500 calls/s up by 500 each second, at most 50 calls in flight; a call counts
-# only when answered and hung up (zero failed calls is part of the result). Prints calls/s of
-# each router, the best second, the CPU share of each process, and the ratio routed/fixed;
-# appends one JSON line to bench/results/e2e.jsonl. Uses the private PostgreSQL and Redis of
-# ./c4 (started here if they do not run). Driver: tests/e2e/e2e.py (see tests/e2e/README.md).
+# Each router gets the same stack (Kamailio, one sipp UAS per IPBX and trunk of examples/;
+# c4confd `all` for the routed one) and the same caller: sipp calls from 127.0.1.10 (the
+# orange-paris trunk) to a DID of acme-paris-hq, at a constant rate for each step: 250 calls/s,
+# doubled while sustained, then 4 halvings of the gap between the best rate sustained and the
+# lowest not. A step is sustained when every call was answered and hung up (zero failed) at
+# >= 95 % of the offered rate. Prints each step, each router's best rate, its failed calls and
+# the CPU share of each process, then the ratio routed/fixed; appends one JSON line to
+# bench/results/e2e.jsonl. Uses the private PostgreSQL and Redis of ./c4 (started here if they
+# do not run). Driver: tests/e2e/e2e.py bench; method: docs/e2e.md.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-CALLS=10000 RECORD=1 BUILD=1
+STEP_SECONDS=4 RECORD=1 BUILD=1
 while [ $# -gt 0 ]; do
   case "$1" in
-    --calls) CALLS=$2; shift 2 ;;
+    --step-seconds) STEP_SECONDS=${2:-}; shift $(( $# > 1 ? 2 : 1 )) ;;
     --no-record) RECORD=0; shift ;;
     --no-build) BUILD=0; shift ;;
-    -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench/e2e.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
-[[ "$CALLS" =~ ^[1-9][0-9]*$ ]] || { echo "bench/e2e.sh: --calls needs a number" >&2; exit 2; }
+[[ "$STEP_SECONDS" =~ ^[1-9][0-9]*$ ]] ||
+  { echo "bench/e2e.sh: --step-seconds needs a whole number of seconds above 0" >&2; exit 2; }
 
 cd "$ROOT"
 if (( BUILD )); then
@@ -39,12 +44,16 @@ fi
 OUT=$(mktemp)
 trap 'rm -f "$OUT"' EXIT
 rc=0
-python3 tests/e2e/e2e.py bench --binary "$ROOT/build/c4confd" --calls "$CALLS" \
-  --timeout $(( CALLS / 20 + 60 )) | tee "$OUT" || rc=$?
+LOAD_BEFORE=$(cut -d' ' -f1 /proc/loadavg)
+# as bench/lib/record.py: the results being appended do not make the code dirty
+COMMIT=$(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
+DIRTY=$(git status --porcelain --untracked-files=no -- . ':!bench/results' ':!bench/RESULTS.md' 2>/dev/null | head -c1)
+python3 tests/e2e/e2e.py bench --binary "$ROOT/build/c4confd" --step-seconds "$STEP_SECONDS" \
+  | tee "$OUT" || rc=$?
 
 if (( RECORD )) && grep -q '^result ' "$OUT"; then
   mkdir -p bench/results
-  python3 - "$OUT" "$CALLS" >>bench/results/e2e.jsonl <<'PY'
+  python3 - "$OUT" "$STEP_SECONDS" "$LOAD_BEFORE" "$COMMIT" "$DIRTY" >>bench/results/e2e.jsonl <<'PY'
 import json, platform, os, sys, time
 results = {}
 for line in open(sys.argv[1]):
@@ -52,8 +61,10 @@ for line in open(sys.argv[1]):
         item = json.loads(line[len("result "):])
         results[item.pop("variant", "ratio")] = item
 print(json.dumps({"bench": "e2e", "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-                  "calls": int(sys.argv[2]), "cpus": os.cpu_count(),
-                  "load_average": os.getloadavg()[0], "host": platform.node(),
+                  "method": "highest constant rate sustained with zero failed calls",
+                  "step_seconds": int(sys.argv[2]), "cpus": os.cpu_count(),
+                  "load_average": float(sys.argv[3]), "load_average_after": os.getloadavg()[0],
+                  "host": platform.node(), "commit": sys.argv[4], "dirty": bool(sys.argv[5]),
                   "results": results}, sort_keys=True))
 PY
   echo "recorded in bench/results/e2e.jsonl"

@@ -94,9 +94,23 @@ class ReportTest(unittest.TestCase):
                                "routed": {"calls_per_second": 190.0, "failed": 0},
                                "fixed": {"calls_per_second": 200.0, "failed": 1}}})
         _, text = self.report()
-        self.assertIn("| Kamailio + sipp end to end | routed calls/s (3000 calls) | 190 calls/s | "
+        self.assertIn("| Kamailio + sipp end to end | routed calls/s, 3000 calls | 190 calls/s | "
                       "200 calls/s (fixed destination) | 0.95 | ≥ 0.95× fixed destination | yes |", text)
-        self.assertIn("| Kamailio + sipp end to end | failed calls, routed + fixed | 1 calls | — | — | ≤ 0 calls | **no** |",
+        self.assertIn("| Kamailio + sipp end to end | failed calls, routed | 0 calls | — | — | ≤ 0 calls | yes |",
+                      text)
+        self.assertIn("| Kamailio + sipp end to end | failed calls, fixed | 1 calls | — | — | ≤ 0 calls | **no** |",
+                      text)
+
+    def test_e2e_records_of_the_highest_sustained_rate_name_their_steps(self):
+        self.write("e2e", {"bench": "e2e", "time": "2026-01-02T10:00:00Z", "step_seconds": 4, "cpus": 2,
+                           "load_average": 0.3, "results": {
+                               "routed": {"calls_per_second": 950.0, "failed": 0},
+                               "fixed": {"calls_per_second": 1900.0, "failed": 0}}})
+        _, text = self.report()
+        self.assertIn("| Kamailio + sipp end to end | routed calls/s, highest rate with zero failed calls "
+                      "(steps of 4 s) | 950 calls/s | 1,900 calls/s (fixed destination) | 0.5 | "
+                      "≥ 0.95× fixed destination | **no** |", text)
+        self.assertIn("| Kamailio + sipp end to end | failed calls, fixed | 0 calls | — | — | ≤ 0 calls | yes |",
                       text)
 
     def test_in_process_cdr_records_of_their_own_shape_are_checked_against_10000_per_second(self):

@@ -60,6 +60,8 @@ class C4confd:
         self.base_db_url = base_url
         self.db_name = f"c4confd_e2e_{os.getpid()}_{int(time.time())}"
         self.db_url = create_database(base_url, self.db_name)
+        # dropped when the stack stops, c4confd first (a test that fails leaves none behind)
+        stack.on_stop(lambda: drop_database(base_url, self.db_name))
         self.port = free_port("127.0.0.1", kind=socket.SOCK_STREAM)
         self.url = f"http://127.0.0.1:{self.port}"
         env = dict(os.environ, **SECRETS, C4CONFD_WEBHOOK_SECRET=WEBHOOK_SECRET)
@@ -103,5 +105,6 @@ class C4confd:
             return e.code
 
     def close(self):
+        """Stops c4confd and drops its database now (the stack would at its end)."""
         self.stack.stop_one(self.proc)
         drop_database(self.base_db_url, self.db_name)

@@ -7,7 +7,9 @@
                                       outbound plan, 503 failover, 404, CDRs, a Git change
     e2e.py load --binary C4CONFD [--calls N] [--variant routed|fixed|both]
                                       a bounded load run; prints calls/s, fails on any failed call
-    e2e.py bench --binary C4CONFD     load on both routers, prints calls/s of each and the ratio
+    e2e.py bench --binary C4CONFD [--step-seconds S] [--first-rate R] [--refine N]
+                                      the highest rate each router (fixed, then routed) sustains
+                                      with zero failed calls, and the ratio routed/fixed
 
 routing and load need C4CONFD_DATABASE_URL and C4CONFD_REDIS_URL (the ./c4 services).
 Exit status: 0 passed, 1 failed. --keep keeps the work directory (logs).
@@ -20,14 +22,12 @@ sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 import argparse  # noqa: E402 (after the line above, on purpose)
 import json
 import os
-import resource
 import socket
-import time
 import urllib.parse
 
 from c4confd_service import C4confd
+from capacity import all_answered, max_sustained_rate, uac_load
 from stack import (E2EError, Stack, digest_response, free_port, free_udp_and_tcp_port, http,
-                   read_sipp_periods,
                    run_uac, start_kamailio, start_uas, stat_int, stop_on_signals, uas_calls,
                    wait_until)
 from topology import HOSTS, NOC_TOKEN, SECRETS, make_repository, move_did
@@ -108,6 +108,18 @@ def test_unreachable(args):
 
 # ----------------------------------------------------------------------------- routing
 
+def start_hosts(stack, ports, voxbone_503=True, trace=True):
+    """A sipp UAS for every IPBX and trunk of HOSTS, on ports[name], named uas-<name>
+    (voxbone-fr answers 503 when `voxbone_503`; tim-milano challenges)."""
+    for name, (_, ip) in HOSTS.items():
+        scenario, keys = "uas.xml", None
+        if name == "voxbone-fr" and voxbone_503:
+            scenario = "uas_503.xml"
+        if name == "tim-milano":  # registers with TIM: challenges calls sent to it
+            scenario, keys = "uas_challenge.xml", {"auth_realm": "tim.example"}
+        start_uas(stack, f"uas-{name}", ip, ports[name], scenario, trace=trace, keys=keys)
+
+
 class RoutedSwitch:
     """c4confd all on a loopback copy of examples/, the example router, and a sipp UAS for
     every IPBX and trunk (voxbone-fr answers 503 when `voxbone_503`)."""
@@ -119,14 +131,7 @@ class RoutedSwitch:
         make_repository(self.repo, self.ports)
         self.c4confd = C4confd(stack, binary, self.repo)
         self.c4confd.wait_ready("orange-paris", "0140000123")
-        for name, (_, ip) in HOSTS.items():
-            scenario, keys = "uas.xml", None
-            if name == "voxbone-fr" and voxbone_503:
-                scenario = "uas_503.xml"
-            if name == "tim-milano":  # registers with TIM: challenges calls sent to it
-                scenario, keys = "uas_challenge.xml", {"auth_realm": "tim.example"}
-            start_uas(stack, f"uas-{name}", ip, self.ports[name], scenario, trace=trace,
-                      keys=keys)
+        start_hosts(stack, self.ports, voxbone_503, trace)
         self.kamailio_port = free_udp_and_tcp_port("127.0.0.1")
         start_kamailio(stack, "kamailio", self.kamailio_port, c4confd_url=self.c4confd.url,
                        log_level=log_level)
@@ -286,67 +291,52 @@ def test_routing(args):
 
 # ----------------------------------------------------------------------------- load
 
-# Calls in flight during a load run: enough to keep every process busy, few enough that a
-# slow process delays calls (sipp waits) rather than losing them to full socket buffers.
+# Every load run, on either router: calls from the orange-paris trunk to a DID of
+# acme-paris-hq. The routed router finds acme-paris-hq by asking c4confd; the fixed router is
+# given its address. Both stacks run the same sipp hosts (one UAS per IPBX and trunk), so the
+# two runs differ only by the router's work.
+LOAD_SOURCE, LOAD_CALLED, LOAD_CALLER, LOAD_DESTINATION = \
+    "orange-paris", "0140000123", "0611111111", "acme-paris-hq"
+
+# Calls in flight during a ramped load run: enough to keep every process busy, few enough
+# that a slow process delays calls (sipp waits) rather than losing them to full socket buffers.
 LOAD_CALLS_IN_FLIGHT = int(os.environ.get("C4_E2E_CALLS_IN_FLIGHT", "50"))
 
 
+def routed_router(stack, args):
+    """The example router asking c4confd all; returns its SIP port."""
+    switch = RoutedSwitch(stack, args.binary, voxbone_503=False, trace=False, log_level=1)
+    return switch.kamailio_port
+
+
+def fixed_router(stack, args):
+    """kamailio-fixed.cfg sending every call to acme-paris-hq's UAS; returns its SIP port."""
+    ports = {name: free_port(ip) for name, (_, ip) in HOSTS.items()}
+    start_hosts(stack, ports, voxbone_503=False, trace=False)
+    kamailio_port = free_udp_and_tcp_port("127.0.0.1")
+    start_kamailio(stack, "kamailio-fixed", kamailio_port, log_level=1,
+                   fixed_dst=f"sip:{ip_of(LOAD_DESTINATION)}:{ports[LOAD_DESTINATION]}")
+    return kamailio_port
+
+
+ROUTERS = {"fixed": fixed_router, "routed": routed_router}
+
+
+def caller_run(stack, kamailio_port, name, calls, rate, limit, timeout, extra=None,
+               recv_timeout=20):
+    return uac_load(stack, name, kamailio_port, ip_of(LOAD_SOURCE), LOAD_CALLED, LOAD_CALLER,
+                    calls=calls, rate=rate, limit=limit, timeout=timeout, extra=extra,
+                    recv_timeout=recv_timeout)
+
+
 def load_run(stack, kamailio_port, calls, timeout):
-    """Calls from orange-paris to a DID of acme-paris-hq as fast as the router takes them:
-    sipp ramps from 500 calls/s up by 500 each second, with at most 50 calls in flight, so
-    an overloaded router slows the run down instead of losing calls. Returns a result dict:
-    calls_per_second over the whole run, peak_calls_per_second over the best second."""
-    cpu_before = stack.cpu_seconds()
-    # the caller is waited for inside run_uac: its CPU time shows in our children's usage
-    caller_before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    started = time.monotonic()
-    rc, stats = run_uac(stack, f"load-{kamailio_port}", kamailio_port, ip_of("orange-paris"),
-                        "0140000123", "0611111111", calls=calls, rate=500, limit=LOAD_CALLS_IN_FLIGHT,
-                        timeout=timeout,
-                        extra=["-rate_increase", "500", "-rate_interval", "1s",
-                               "-rate_max", "10000", "-no_rate_quit"])
-    elapsed = time.monotonic() - started
-    cpu_after = stack.cpu_seconds()
-    caller_after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    # CPU share of each process during the run (1.0 = one core busy the whole run)
-    cpu = {name: round((cpu_after[name] - cpu_before[name]) / elapsed, 2)
-           for name in cpu_after if name in cpu_before}
-    caller = (caller_after.ru_utime + caller_after.ru_stime
-              - caller_before.ru_utime - caller_before.ru_stime)
-    cpu["sipp-caller"] = round(caller / elapsed, 2)
-    cpu = {name: share for name, share in cpu.items() if share > 0.0}
-    answered = stat_int(stats, "SuccessfulCall(C)")
-    # the periodic lines (one a second); the last line is the final, partial period
-    periods = read_sipp_periods(stack.path(f"load-{kamailio_port}.csv"))[:-1]
-    peak = max((stat_int(p, "SuccessfulCall(P)") for p in periods), default=0)
-    return {"calls": calls, "answered": answered, "failed": stat_int(stats, "FailedCall(C)"),
-            "sipp_exit": rc, "seconds": round(elapsed, 2),
-            "calls_per_second": round(answered / elapsed, 1) if elapsed > 0 else 0.0,
-            "peak_calls_per_second": peak,
-            "retransmissions": stat_int(stats, "Retransmissions(C)"),
-            "cpu_cores_used": cpu}
-
-
-def load_routed(args):
-    stack = Stack("load-routed", keep_dir=args.keep)
-    try:
-        switch = RoutedSwitch(stack, args.binary, voxbone_503=False, trace=False, log_level=1)
-        return load_run(stack, switch.kamailio_port, args.calls, args.timeout)
-    finally:
-        stack.stop()
-
-
-def load_fixed(args):
-    stack = Stack("load-fixed", keep_dir=args.keep)
-    try:
-        uas_port = free_port(ip_of("acme-paris-hq"))
-        start_uas(stack, "uas-paris-hq", ip_of("acme-paris-hq"), uas_port, trace=False)
-        kamailio_port = free_udp_and_tcp_port("127.0.0.1")
-        start_kamailio(stack, "kamailio-fixed", kamailio_port, log_level=1,
-                       fixed_dst=f"sip:{ip_of('acme-paris-hq')}:{uas_port}")
-        return load_run(stack, kamailio_port, args.calls, args.timeout)
-    finally:
-        stack.stop()
+    """As fast as the router takes them: sipp ramps from 500 calls/s up by 500 each second,
+    with at most LOAD_CALLS_IN_FLIGHT calls in flight, so an overloaded router slows the run
+    down instead of losing calls."""
+    return caller_run(stack, kamailio_port, f"load-{kamailio_port}", calls, rate=500,
+                      limit=LOAD_CALLS_IN_FLIGHT, timeout=timeout,
+                      extra=["-rate_increase", "500", "-rate_interval", "1s",
+                             "-rate_max", "10000", "-no_rate_quit"])
 
 
 def report(variant, result):
@@ -354,34 +344,146 @@ def report(variant, result):
         f"{result['failed']} failed, {result['seconds']} s, "
         f"{result['calls_per_second']} calls/s, best second {result['peak_calls_per_second']} "
         f"({result['retransmissions']} retransmissions)")
-    busiest = sorted(result["cpu_cores_used"].items(), key=lambda kv: -kv[1])
-    say("  CPU during the run (cores): " + ", ".join(f"{n} {v}" for n, v in busiest))
+    say_cpu(result)
     say("result " + json.dumps({"variant": variant, **result}, sort_keys=True))
 
 
-def load_ok(result):
-    return result["failed"] == 0 and result["answered"] == result["calls"] \
-        and result["sipp_exit"] == 0
+def say_cpu(result):
+    busiest = sorted(result["cpu_cores_used"].items(), key=lambda kv: -kv[1])
+    say("  CPU during the run (cores): " + ", ".join(f"{n} {v}" for n, v in busiest))
+    per_call = result.get("cpu_ms_per_call") or {}
+    if per_call:
+        costly = sorted(per_call.items(), key=lambda kv: -kv[1])
+        say("  CPU per call (ms): " + ", ".join(f"{n} {v}" for n, v in costly if n in CALL_PATH)
+            + f"; in all {sum(v for n, v in per_call.items() if n in CALL_PATH):.2f}")
+
+
+# The processes a load call goes through (the idle hosts' CPU is per second, not per call).
+CALL_PATH = ("sipp-caller", "kamailio", "kamailio-fixed", "c4confd", f"uas-{LOAD_DESTINATION}")
+
+
+def say_ratio(results):
+    """The ratio of calls/s routed/fixed and, as the processes on the call's path spent it
+    (not PostgreSQL nor Redis, outside the stack), of CPU per call fixed/routed, which
+    explains the first where CPU is what limits (per-second costs, timers and polling, weigh
+    more per call at a lower rate)."""
+    if len(results) == 2 and results["fixed"]["calls_per_second"] > 0:
+        ratio = results["routed"]["calls_per_second"] / results["fixed"]["calls_per_second"]
+        record = {"ratio_routed_to_fixed": round(ratio, 3)}
+        cost = {v: sum(ms for name, ms in (r.get("cpu_ms_per_call") or {}).items()
+                       if name in CALL_PATH)
+                for v, r in results.items()}
+        if cost["fixed"] > 0 and cost["routed"] > 0:
+            record["cpu_per_call_fixed_to_routed"] = round(cost["fixed"] / cost["routed"], 3)
+        say(f"ratio routed/fixed: {ratio:.3f} (CPU per call fixed/routed: "
+            f"{record.get('cpu_per_call_fixed_to_routed', '?')})")
+        say("result " + json.dumps(record))
 
 
 def test_load(args):
     variants = ["fixed", "routed"] if args.variant == "both" else [args.variant]
     results = {}
     for variant in variants:
-        results[variant] = (load_fixed if variant == "fixed" else load_routed)(args)
+        stack = Stack(f"load-{variant}", keep_dir=args.keep)
+        try:
+            kamailio_port = ROUTERS[variant](stack, args)
+            results[variant] = load_run(stack, kamailio_port, args.calls, args.timeout)
+        finally:
+            stack.stop()
         report(variant, results[variant])
-    if len(results) == 2 and results["fixed"]["calls_per_second"] > 0:
-        ratio = results["routed"]["calls_per_second"] / results["fixed"]["calls_per_second"]
-        say(f"ratio routed/fixed: {ratio:.3f}")
-        say("result " + json.dumps({"ratio_routed_to_fixed": round(ratio, 3)}))
-    bad = [v for v, r in results.items() if not load_ok(r)]
+    say_ratio(results)
+    bad = [v for v, r in results.items() if not all_answered(r)]
     if bad:
         say(f"FAILED: calls failed in the {', '.join(bad)} run(s)")
         return 1
     return 0
 
 
+# ----------------------------------------------------------------------------- bench
+
+# A call of a bench step that waits this long for a reply fails (a lost datagram costs
+# retransmissions of 0.5 + 1 + 2 + 4 s at most before that).
+BENCH_RECV_TIMEOUT = 10
+
+
+def bench_router(variant, args):
+    """The highest rate `variant` sustains with zero failed calls (capacity.max_sustained_rate):
+    each step offers a constant rate for args.step_seconds, at most one second of calls in
+    flight, on one stack started once."""
+    stack = Stack(f"bench-{variant}", keep_dir=args.keep)
+    try:
+        kamailio_port = ROUTERS[variant](stack, args)
+        say(f"{variant}: steps of {args.step_seconds} s at a constant rate")
+
+        def step(rate):
+            seconds = args.step_seconds
+            result = caller_run(stack, kamailio_port, f"step-{rate}", int(rate * seconds),
+                                rate=rate, limit=rate, timeout=int(2 * seconds) + 15,
+                                recv_timeout=BENCH_RECV_TIMEOUT)
+            result["offered_calls_per_second"] = rate
+            return result
+        return max_sustained_rate(step, first_rate=args.first_rate, max_rate=args.max_rate,
+                                  refine=args.refine, say=say)
+    finally:
+        stack.stop()
+
+
+def bench_result(search):
+    """The record of one router: its best step (calls/s, failed calls, CPU), the lowest step
+    not sustained, and every step."""
+    best, failed = search["best"], search["lowest_not_sustained"]
+    if best:
+        result = {key: best[key] for key in ("calls", "answered", "failed", "seconds",
+                                             "calls_per_second", "offered_calls_per_second",
+                                             "peak_calls_per_second", "retransmissions",
+                                             "cpu_cores_used", "cpu_ms_per_call")}
+    else:  # not even the first step: its failed calls are the result
+        result = {"calls_per_second": 0.0, "offered_calls_per_second": 0,
+                  "failed": failed["failed"], "cpu_cores_used": failed["cpu_cores_used"],
+                  "cpu_ms_per_call": failed["cpu_ms_per_call"]}
+    result["not_sustained"] = None if failed is None else {
+        key: failed[key] for key in ("offered_calls_per_second", "calls_per_second", "calls",
+                                     "answered", "failed", "retransmissions", "cpu_cores_used")}
+    result["rate_limit_reached"] = failed is None  # the router took the most the bench offers
+    result["steps"] = search["steps"]
+    return result
+
+
+def test_bench(args):
+    results = {}
+    for variant in ("fixed", "routed"):
+        results[variant] = bench_result(bench_router(variant, args))
+        r = results[variant]
+        say(f"{variant}: sustains {r['calls_per_second']} calls/s "
+            f"(offered {r['offered_calls_per_second']}) with {r['failed']} failed calls")
+        if r["not_sustained"]:
+            n = r["not_sustained"]
+            say(f"  not at {n['offered_calls_per_second']} calls/s: {n['calls_per_second']} "
+                f"calls/s, {n['failed']} failed, {n['retransmissions']} retransmissions")
+        say_cpu(r)
+        say("result " + json.dumps({"variant": variant, **r}, sort_keys=True))
+    say_ratio(results)
+    bad = [v for v, r in results.items() if r["calls_per_second"] <= 0]
+    if bad:
+        say(f"FAILED: no rate sustained without failed calls by the {', '.join(bad)} router")
+        return 1
+    return 0
+
+
 # ----------------------------------------------------------------------------- main
+
+def positive(kind):
+    """An argparse type: a number of `kind` above zero, or a clear error."""
+    def parse(text):
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number")
+        if not value > 0:
+            raise argparse.ArgumentTypeError(f"{text} is not above zero")
+        return value
+    return parse
+
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__,
@@ -392,13 +494,24 @@ def main():
     parser.add_argument("--timeout", type=int, default=150,
                         help="seconds a load run may take at most")
     parser.add_argument("--variant", choices=["routed", "fixed", "both"], default="routed")
+    parser.add_argument("--step-seconds", type=positive(float), default=4.0,
+                        help="bench: seconds each rate is offered")
+    parser.add_argument("--first-rate", type=positive(int), default=250,
+                        help="bench: calls/s of the first step (then doubled)")
+    parser.add_argument("--max-rate", type=positive(int), default=16000,
+                        help="bench: calls/s never offered beyond")
+    parser.add_argument("--refine", type=int, default=4, choices=range(0, 9),
+                        metavar="{0..8}", help="bench: halvings of the gap after a failed step")
     parser.add_argument("--keep", action="store_true", help="keep the work directory")
     args = parser.parse_args()
     stop_on_signals()
     if args.test not in ("fixed", "unreachable") and not args.binary:
         parser.error(f"{args.test} needs --binary")
-    if args.test == "bench":
-        args.variant = "both"
+    if args.binary:
+        # the processes run in their work directory: a relative path would not be found there
+        args.binary = os.path.abspath(args.binary)
+        if not os.access(args.binary, os.X_OK):
+            parser.error(f"--binary {args.binary}: not an executable file")
     try:
         if args.test == "fixed":
             return test_fixed(args)
@@ -406,6 +519,8 @@ def main():
             return test_unreachable(args)
         if args.test == "routing":
             return test_routing(args)
+        if args.test == "bench":
+            return test_bench(args)
         return test_load(args)
     except E2EError as e:
         say(f"FAILED: {e}")

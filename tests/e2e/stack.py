@@ -111,6 +111,7 @@ class Stack:
         self.dir = tempfile.mkdtemp(prefix=f"c4confd-e2e-{name}-")
         self.keep_dir = keep_dir
         self.procs = []  # (name, Popen, log path)
+        self.cleanups = []  # called by stop(), after every process has stopped
 
     def path(self, *parts):
         return os.path.join(self.dir, *parts)
@@ -177,11 +178,22 @@ class Stack:
                 pass
             proc.wait(timeout=grace)
 
+    def on_stop(self, cleanup):
+        """cleanup() runs in stop(), once every process has stopped (e.g. dropping the
+        database a process used)."""
+        self.cleanups.append(cleanup)
+
     def stop(self):
-        """Stops every process started, newest first. Safe to call more than once."""
+        """Stops every process started, newest first, then runs the cleanups. Safe to call
+        more than once."""
         for _, proc, _ in reversed(self.procs):
             try:
                 self.stop_one(proc)
+            except Exception:
+                pass
+        while self.cleanups:
+            try:
+                self.cleanups.pop()()
             except Exception:
                 pass
         if not self.keep_dir:
@@ -246,6 +258,9 @@ def start_uas(stack, name, ip, port, scenario="uas.xml", trace=True, keys=None):
     keys: {name: value} for the scenario's [name] keywords."""
     argv = ["sipp", "-sf", os.path.join(SCENARIOS, scenario), "-i", ip, "-p", str(port),
             "-nostdin", "-buff_size", str(SIPP_SOCKET_BUFFER),
+            # a late ACK or retransmission is no reason to abort a call the host answered
+            # (the router's workers may relay a call's messages out of order; see uas.xml)
+            "-default_behaviors", "all,-abortunexp",
             "-trace_err", "-error_file", stack.path(f"{name}-errors.log")]
     if trace:
         argv += ["-trace_logs", "-log_file", stack.path(f"{name}-calls.log")]
@@ -299,9 +314,11 @@ def uas_calls(stack, name):
 
 
 def run_uac(stack, name, kamailio_port, ip, called, caller, from_domain="e2e.test",
-            scenario="uac.xml", calls=1, rate=10, limit=None, timeout=30, extra=None):
+            scenario="uac.xml", calls=1, rate=10, limit=None, timeout=30, extra=None,
+            recv_timeout=20):
     """Runs a sipp UAC from ip (a random port) to Kamailio until it has placed `calls`
-    calls; returns (exit status, statistics dict of the last line of its CSV)."""
+    calls; returns (exit status, statistics dict of the last line of its CSV). A call
+    waiting recv_timeout seconds for a reply fails."""
     port = free_port(ip)
     stat = stack.path(f"{name}.csv")
     argv = ["sipp", "-sf", os.path.join(SCENARIOS, scenario), f"127.0.0.1:{kamailio_port}",
@@ -311,9 +328,9 @@ def run_uac(stack, name, kamailio_port, ip, called, caller, from_domain="e2e.tes
             # a 180 overtaken by its 200 is not a reason to abort the call (see uac.xml)
             "-default_behaviors", "all,-abortunexp",
             "-timeout", f"{timeout}s", "-timeout_error",
-            # a call waiting 20 s for a reply that will not come fails, instead of holding
-            # the whole run until its global timeout
-            "-recv_timeout", "20s",
+            # a call waiting for a reply that will not come fails, instead of holding the
+            # whole run until its global timeout
+            "-recv_timeout", f"{recv_timeout}s",
             "-trace_stat", "-stf", stat, "-fd", "1",
             "-trace_err", "-error_file", stack.path(f"{name}-errors.log")]
     if limit:
