@@ -29,6 +29,19 @@ uint64_t pow10_u64(unsigned n) {
 }
 
 std::optional<E164> parse_e164(std::string_view text, std::string* why) {
+  // One pass for a well-formed number (routing parses one per call); e164_digits words the
+  // reason otherwise.
+  if (text.size() >= 3 && text.size() <= kE164MaxDigits + 1 && text[0] == '+' && text[1] != '0') {
+    E164 n;
+    bool digits_only = true;
+    for (size_t i = 1; i < text.size(); ++i) {
+      unsigned d = static_cast<unsigned char>(text[i]) - '0';
+      digits_only &= d <= 9;
+      n.value = n.value * 10 + d;
+    }
+    n.length = static_cast<uint8_t>(text.size() - 1);
+    if (digits_only) return n;
+  }
   auto digits = e164_digits(text, 2, "an E.164 number", why);
   if (!digits) return std::nullopt;
   E164 n;

@@ -34,13 +34,4 @@ void FlatU64Map::insert(uint64_t key, uint32_t value) {
   }
 }
 
-std::optional<uint32_t> FlatU64Map::find(uint64_t key) const {
-  if (keys_.empty() || key == 0) return std::nullopt;
-  size_t mask = keys_.size() - 1;
-  for (size_t i = mix(key) & mask;; i = (i + 1) & mask) {
-    if (keys_[i] == key) return values_[i];
-    if (keys_[i] == 0) return std::nullopt;
-  }
-}
-
 }  // namespace c4::routing

@@ -16,7 +16,15 @@ class FlatU64Map {
   void reserve(size_t expected);
   // Inserts or replaces. REQUIRES: key != 0.
   void insert(uint64_t key, uint32_t value);
-  std::optional<uint32_t> find(uint64_t key) const;
+  // Inline: it is the whole of the number lookup step (did_lookup.h).
+  std::optional<uint32_t> find(uint64_t key) const {
+    if (keys_.empty() || key == 0) return std::nullopt;
+    const size_t mask = keys_.size() - 1;
+    for (size_t i = mix(key) & mask;; i = (i + 1) & mask) {
+      if (keys_[i] == key) return values_[i];
+      if (keys_[i] == 0) return std::nullopt;
+    }
+  }
   size_t size() const { return size_; }
 
  private:
