@@ -1,6 +1,8 @@
 // Routing in process: the snapshot build at bench scale (time and peak RSS), then Google
 // Benchmark figures for routing calls against a plain std::unordered_map lookup of the same
-// number (the floor any router pays to find a number).
+// number (the floor any router pays to find a number). The engine's own number step (the
+// E.164 text parsed, then find_did_number over the snapshot's tables: exact, and a number
+// inside a range) is measured alone too, to compare like for like with that floor.
 //
 //   build/bench/c4routing_bench [REPO]      REPO: default bench/.data/big (bench/gen_repo.py)
 //
@@ -15,6 +17,7 @@
 
 #include <benchmark/benchmark.h>
 
+#include "api/routing/did_lookup.h"
 #include "api/routing/engine.h"
 #include "api/routing/kamailio.h"
 #include "model/loader.h"
@@ -50,6 +53,7 @@ struct Fixture {
   SnapshotPtr snapshot;
   CallRequest inbound, outbound;
   std::string inbound_body;
+  std::string range_number;  // a number inside a DID range ("" when the repository has none)
   std::unordered_map<std::string, uint32_t> numbers;  // the baseline
 };
 Fixture* fixture = nullptr;
@@ -96,6 +100,29 @@ void BM_UnorderedMapLookup(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(fixture->numbers.find(number));
 }
 BENCHMARK(BM_UnorderedMapLookup);
+
+// The engine's number step for the same number: the E.164 text parsed, then the snapshot's
+// tables probed in the engine's order (exact number, range, prefixes), as find_did() does.
+void did_lookup(benchmark::State& state, const std::string& number) {
+  const SnapshotData& d = fixture->snapshot->data();
+  auto accept = [](const DidCandidate&) { return true; };
+  if (!find_did_number(d, *parse_e164(number), accept)) state.SkipWithError("the number matches no DID");
+  for (auto _ : state) {
+    auto e164 = parse_e164(number);
+    benchmark::DoNotOptimize(e164 ? find_did_number(d, *e164, accept) : std::nullopt);
+  }
+}
+
+void BM_DidLookupExact(benchmark::State& state) {
+  did_lookup(state, fixture->inbound.to_uri.substr(4, fixture->inbound.to_uri.find('@') - 4));
+}
+BENCHMARK(BM_DidLookupExact);
+
+void BM_DidLookupRange(benchmark::State& state) {
+  if (fixture->range_number.empty()) return state.SkipWithError("no DID range in the repository");
+  did_lookup(state, fixture->range_number);
+}
+BENCHMARK(BM_DidLookupRange);
 
 void BM_RouteInboundDid(benchmark::State& state) {
   RouteEnv env = bench_env();
@@ -187,6 +214,10 @@ int main(int argc, char** argv) {
   }
   for (const auto& d : f.snapshot->catalog().all<DID>())
     for (const auto& n : d.numbers) f.numbers.emplace(n.number.to_string(), 0);
+  if (const auto& ranges = f.snapshot->data().did_ranges; !ranges.empty()) {
+    const DidRangeEntry& r = ranges[ranges.size() / 2];
+    f.range_number = "+" + std::to_string(r.from + (r.to - r.from) / 2);
+  }
   f.inbound_body = nlohmann::json{{"source_ip", f.inbound.source_ip}, {"from_uri", f.inbound.from_uri},
                                   {"to_uri", f.inbound.to_uri}, {"call_id", "bench"}, {"auth", "1"}}
                        .dump();

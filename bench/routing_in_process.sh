@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # Routing in process: the routing engine's Google Benchmark figures (bench/routing_bench.cc,
 # CMake target c4routing_bench) against its floor, a std::unordered_map lookup of the same
-# number in the same binary. Target: route() ≤ 2× the lookup's time.
+# number in the same binary. Target: ≤ 2× the lookup's time, checked for the engine's own
+# number step (BM_DidLookupExact, BM_DidLookupRange: the same number's text parsed and looked
+# up in the snapshot's tables, like for like with the floor) and for the whole route() calls.
 #
 #   bench/routing_in_process.sh                    # full size, 5 repetitions of 0.5 s
 #   bench/routing_in_process.sh --repetitions 3 --min-time 0.2
 #
 # Medians over the repetitions (Google Benchmark's own), single thread, real time:
-# BM_UnorderedMapLookup (floor), BM_RouteInboundDid (a trunk call to a DID),
-# BM_RouteOutboundRule (a PBX call through the routing plan) — both checked against the
-# target — and, for information, BM_RoutingReplyJson (JSON body in, rtjson text out) and the
+# BM_UnorderedMapLookup (floor), BM_DidLookupExact and BM_DidLookupRange (the number step),
+# BM_RouteInboundDid (a trunk call to a DID), BM_RouteOutboundRule (a PBX call through the
+# routing plan) — all checked against the target — and, for information, BM_RoutingReplyJson (JSON body in, rtjson text out) and the
 # two-thread runs. See bench/README.md.
 set -euo pipefail
 BENCH_NAME=routing_in_process
@@ -84,7 +86,9 @@ floor_name, floor = find("BM_UnorderedMapLookup")
 if floor is None:
     sys.exit("bench/routing_in_process.sh: c4routing_bench has no BM_UnorderedMapLookup: %s" % sorted(bench))
 checks, notes = [], []
-for prefix, what, targeted in (("BM_RouteInboundDid", "route(): trunk call to a DID", True),
+for prefix, what, targeted in (("BM_DidLookupExact", "DID lookup step: E.164 text → DID, exact number", True),
+                               ("BM_DidLookupRange", "DID lookup step: E.164 text → DID, number in a range", True),
+                               ("BM_RouteInboundDid", "route(): trunk call to a DID", True),
                                ("BM_RouteOutboundRule", "route(): PBX call through the routing plan", True),
                                ("BM_RoutingReplyJson", "routing_reply(): JSON in, rtjson out (information)", False)):
     name, b = find(prefix)

@@ -1,5 +1,7 @@
 #include "model/e164.h"
 
+#include <cstring>
+
 namespace c4 {
 namespace {
 
@@ -20,6 +22,23 @@ std::optional<std::string_view> e164_digits(std::string_view text, size_t min_di
   return digits;
 }
 
+// Whether p[0..8) are ASCII digits; if so `out` is their value. SWAR: the eight bytes are
+// checked and combined in one 64-bit word (three multiplications instead of eight dependent
+// multiply-adds).
+bool eight_digits(const char* p, uint64_t& out) {
+  uint64_t w;
+  std::memcpy(&w, p, 8);
+  // Every byte 0x30..0x39: high nibble 3, and adding 6 keeps it 3.
+  if (((w & 0xF0F0F0F0F0F0F0F0ULL) | (((w + 0x0606060606060606ULL) & 0xF0F0F0F0F0F0F0F0ULL) >> 4)) !=
+      0x3333333333333333ULL)
+    return false;
+  w &= 0x0F0F0F0F0F0F0F0FULL;                              // digit values, first digit lowest byte
+  w = (w * 10 + (w >> 8)) & 0x00FF00FF00FF00FFULL;         // pairs
+  w = (w * 100 + (w >> 16)) & 0x0000FFFF0000FFFFULL;       // groups of four
+  out = (w * 10000 + (w >> 32)) & 0xFFFFFFFFULL;           // eight
+  return true;
+}
+
 }  // namespace
 
 uint64_t pow10_u64(unsigned n) {
@@ -29,6 +48,25 @@ uint64_t pow10_u64(unsigned n) {
 }
 
 std::optional<E164> parse_e164(std::string_view text, std::string* why) {
+  // A well-formed number (routing parses one per call) in one pass, 8 digits at a time;
+  // e164_digits words the reason otherwise.
+  if (text.size() >= 3 && text.size() <= kE164MaxDigits + 1 && text[0] == '+' && text[1] != '0') {
+    E164 n;
+    bool digits_only = true;
+    size_t i = 1;
+    for (; i + 8 <= text.size(); i += 8) {
+      uint64_t v = 0;
+      digits_only &= eight_digits(text.data() + i, v);
+      n.value = n.value * 100000000u + v;
+    }
+    for (; i < text.size(); ++i) {
+      unsigned d = static_cast<unsigned char>(text[i]) - '0';
+      digits_only &= d <= 9;
+      n.value = n.value * 10 + d;
+    }
+    n.length = static_cast<uint8_t>(text.size() - 1);
+    if (digits_only) return n;
+  }
   auto digits = e164_digits(text, 2, "an E.164 number", why);
   if (!digits) return std::nullopt;
   E164 n;

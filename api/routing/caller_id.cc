@@ -21,7 +21,8 @@ bool ascii_iequal(std::string_view a, std::string_view b) {
 struct Candidate {
   uint32_t index;
   int specificity;  // prefix length of the allowed source; -1 anySource; -2 legacy wildcard
-  std::string via;
+  const char* via_word;  // how it matched: "source 192.0.2.32/29", "anySource", …
+  std::string via() const { return via_word; }
 };
 
 // Who may be calling: owners of the allowed sources that contain the address (most specific
@@ -33,7 +34,7 @@ std::vector<Candidate> candidates(const SourceTable& table, const std::vector<ui
   std::vector<Candidate> out;
   if (address)
     for (const auto& hit : table.lookup(*address))
-      out.push_back({hit.owner, hit.network.prefix_len, "source " + hit.network.to_string()});
+      out.push_back({hit.owner, hit.network.prefix_len, hit.label->c_str()});
   for (uint32_t i : any) out.push_back({i, -1, "anySource"});
   for (uint32_t i : none) {
     if (by_name(i))
@@ -55,7 +56,7 @@ bool verify_password(const IpbxEntry& x, const std::string& username, const std:
 bool ipbx_accepts(const SnapshotData& d, const IpbxEntry& x, const Candidate& c, const CallRequest& request,
                   CallerMatching matching, int& score, std::string& why) {
   const IPBX& ipbx = *x.src;
-  const std::string domain = x.domain != kNone ? d.domains[x.domain].src->domain : "";
+  const std::string_view domain = x.domain != kNone ? std::string_view(d.domains[x.domain].src->domain) : "";
   const bool by_address = c.specificity >= 0;
   score = 0;
   if (!ipbx.username.empty()) {
@@ -77,7 +78,7 @@ bool ipbx_accepts(const SnapshotData& d, const IpbxEntry& x, const Candidate& c,
     if (ascii_iequal(request.domain, domain)) {
       score += 1;
     } else if (!by_address || matching == CallerMatching::legacy) {
-      why = "From domain \"" + request.domain + "\" is not the IPBX's domain " + domain;
+      why = "From domain \"" + request.domain + "\" is not the IPBX's domain " + std::string(domain);
       return false;
     }
   }
@@ -99,13 +100,15 @@ Caller identify_caller(const Snapshot& snapshot, const CallRequest& request, Cal
   Caller best;
   int best_score = -1, best_specificity = -3;
   auto has_username = [&](uint32_t i) { return !d.ipbxs[i].src->username.empty(); };
-  for (const auto& c : candidates(d.ipbx_sources, d.any_source_ipbxs, d.no_source_ipbxs, address, matching,
-                                  has_username)) {
+  const std::vector<Candidate> ipbxs =
+      candidates(d.ipbx_sources, d.any_source_ipbxs, d.no_source_ipbxs, address, matching, has_username);
+  const Candidate* best_via = nullptr;
+  for (const auto& c : ipbxs) {
     const IpbxEntry& x = d.ipbxs[c.index];
     int score = 0;
     std::string why;
     if (!ipbx_accepts(d, x, c, request, matching, score, why)) {
-      if (skipped) skipped->push_back({"ipbx", display(x.src->meta), why + " (" + c.via + ")"});
+      if (skipped) skipped->push_back({"ipbx", display(x.src->meta), why + " (" + c.via() + ")"});
       continue;
     }
     bool better = score > best_score || (score == best_score && c.specificity > best_specificity);
@@ -115,16 +118,20 @@ Caller identify_caller(const Snapshot& snapshot, const CallRequest& request, Cal
       if (skipped) skipped->push_back({"ipbx", display(x.src->meta), "another IPBX fits the caller better"});
       continue;
     }
-    best = {Caller::Kind::ipbx, c.index, c.via, request.password.has_value()};
+    best = {Caller::Kind::ipbx, c.index, "", request.password.has_value()};
+    best_via = &c;
     best_score = score;
     best_specificity = c.specificity;
   }
-  if (best.kind != Caller::Kind::none) return best;
+  if (best.kind != Caller::Kind::none) {
+    best.matched_by = best_via->via();
+    return best;
+  }
   // The old service's order: carrier trunks only when no IPBX accepts the caller; the most
   // specific allowed source wins.
   auto trunks = candidates(d.trunk_sources, d.any_source_trunks, d.no_source_trunks, address, matching,
                            [](uint32_t) { return false; });
-  if (!trunks.empty()) return {Caller::Kind::trunk, trunks.front().index, trunks.front().via, false};
+  if (!trunks.empty()) return {Caller::Kind::trunk, trunks.front().index, trunks.front().via(), false};
   return {};
 }
 

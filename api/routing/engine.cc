@@ -6,6 +6,7 @@
 #include <random>
 #include <unordered_set>
 
+#include "api/routing/did_lookup.h"
 #include "api/routing/sip_uri.h"
 #include "api/routing/snapshot_data.h"
 #include "model/e164.h"
@@ -16,10 +17,6 @@ namespace {
 uint64_t default_random(uint64_t n) {
   thread_local std::mt19937_64 engine{std::random_device{}()};
   return std::uniform_int_distribution<uint64_t>(0, n - 1)(engine);
-}
-
-std::string transport_param(Transport t) {
-  return t == Transport::udp ? "" : ";transport=" + std::string(transport_name(t));
 }
 
 std::string quoted(const std::string& text) {
@@ -112,40 +109,43 @@ class Router {
 
   // ---- DIDs: exact > range > longest prefix > regex, of the caller's tenant ---------------
 
-  // Whether DID `i` may take this call; records why not.
-  bool did_usable(uint32_t i, const std::string& how) {
+  // How a DID candidate matched, for the answer and explain: "exact number +33…", "range …".
+  std::string describe(const DidCandidate& c) const {
+    switch (c.how) {
+      case DidCandidate::How::exact: return "exact number " + out_.callee_number;
+      case DidCandidate::How::range: return "range +" + std::to_string(c.from) + "..+" + std::to_string(c.to);
+      case DidCandidate::How::prefix: return "prefix +" + std::to_string(c.from);
+    }
+    return "";
+  }
+
+  // Whether DID `i` may take this call; records why not. `how` is built only when said.
+  template <class How>
+  bool did_usable(uint32_t i, How&& how) {
     const DidEntry& did = d_.dids[i];
     if (did.tenant != tenant_) {
-      skip("did", "", how + ": the number belongs to another tenant");
+      if (env_.explain) skip("did", "", how() + ": the number belongs to another tenant");
       return false;
     }
     // A trunk-restricted DID only takes calls from that trunk; on-net calls are the tenant's own.
     if (from_trunk_ && did.trunk != kNone && static_cast<uint32_t>(did.trunk) != out_.caller.index) {
-      skip("did", did.src->meta.name, how + ": only calls from trunk " + d_.trunks[did.trunk].src->meta.name + " match");
+      if (env_.explain)
+        skip("did", did.src->meta.name, how() + ": only calls from trunk " + d_.trunks[did.trunk].src->meta.name + " match");
       return false;
     }
-    out_.match.how = how;
+    out_.match.how = how();
     return true;
   }
 
   std::optional<uint32_t> find_did() {
-    const uint64_t value = callee_->value;
-    if (auto i = d_.did_numbers.find(value); i && did_usable(*i, "exact number " + out_.callee_number)) return i;
-    auto it = std::upper_bound(d_.did_ranges.begin(), d_.did_ranges.end(), value,
-                               [](uint64_t v, const DidRangeEntry& r) { return v < r.from; });
-    if (it != d_.did_ranges.begin()) {
-      const DidRangeEntry& r = *std::prev(it);
-      if (value <= r.to &&
-          did_usable(r.did, "range +" + std::to_string(r.from) + "..+" + std::to_string(r.to)))
-        return r.did;
-    }
-    for (int k = std::min<int>(callee_->length, d_.longest_did_prefix); k >= 1; --k) {
-      uint64_t prefix = value / pow10_u64(callee_->length - k);
-      if (auto i = d_.did_prefixes.find(prefix); i && did_usable(*i, "prefix +" + std::to_string(prefix))) return i;
-    }
+    auto did = find_did_number(d_, *callee_, [&](const DidCandidate& c) {
+      return did_usable(c.did, [&] { return describe(c); });
+    });
+    if (did) return did;
     for (const auto& rx : d_.did_regexes) {
       if (d_.dids[rx.did].tenant != tenant_) continue;  // another tenant's patterns are not ours to try
-      if (RE2::FullMatch(out_.callee_number, *rx.pattern) && did_usable(rx.did, "regex " + rx.pattern->pattern()))
+      if (RE2::FullMatch(out_.callee_number, *rx.pattern) &&
+          did_usable(rx.did, [&] { return "regex " + rx.pattern->pattern(); }))
         return rx.did;
     }
     return std::nullopt;
@@ -305,42 +305,43 @@ class Router {
 
   // ---- routes -----------------------------------------------------------------------------
 
-  Route make_route(Route::Target target, uint32_t index, int32_t profile, const std::string& label,
-                   const std::string& to_host, const std::string& from_host, const std::string& dst) {
+  // `who` names the target for explain ("IPBX acme-paris-hq"); built only when explaining.
+  Route make_route(Route::Target target, uint32_t index, int32_t profile, const Preformatted& text,
+                   const char* kind, const std::string& name) {
     Route route;
     route.target = target;
     route.index = index;
-    route.dst_uri = dst;
+    route.dst_uri = text.dst_uri;
+    const std::string who = env_.explain ? kind + (" " + name) : std::string();
     std::string callee = normalize(profile, out_.callee_number, Normalizer::Direction::outbound,
-                                   Normalizer::Role::callee, "callee to " + label);
+                                   Normalizer::Role::callee, env_.explain ? "callee to " + who : who);
     route.to_display = req_.to_name;
-    route.to_uri = "sip:" + callee + "@" + host_port(to_host, 0);
+    route.to_uri.reserve(5 + callee.size() + text.to_host.size());
+    route.to_uri.append("sip:").append(callee).append("@").append(text.to_host);
     route.from_display = req_.from_name;
     if (from_) {
       std::string caller = normalize(profile, out_.caller_number, Normalizer::Direction::outbound,
-                                     Normalizer::Role::caller, "caller to " + label);
+                                     Normalizer::Role::caller, env_.explain ? "caller to " + who : who);
       // A trunk's registration domain replaces the caller's host (and its port) in From.
-      route.from_uri = "sip:" + caller + "@" + (from_host.empty() ? host_port(from_->host, from_->port) : from_host);
+      route.from_uri = "sip:" + caller + "@" + (text.from_host.empty() ? host_port(from_->host, from_->port) : text.from_host);
     } else {
       route.from_uri = req_.from_uri;
     }
-    route.pai = "P-Asserted-Identity: " + (req_.from_name.empty() ? std::string() : quoted(req_.from_name) + " ") + "<" +
-                route.from_uri + ">\r\n";
+    route.pai.reserve(26 + route.from_uri.size() + (req_.from_name.empty() ? 0 : req_.from_name.size() + 3));
+    route.pai.append("P-Asserted-Identity: ");
+    if (!req_.from_name.empty()) route.pai.append(quoted(req_.from_name)).append(" ");
+    route.pai.append("<").append(route.from_uri).append(">\r\n");
     return route;
   }
 
   void add_ipbx_route(uint32_t index) {
-    const IPBX& x = *d_.ipbxs[index].src;
-    out_.routes.push_back(make_route(Route::Target::ipbx, index, d_.ipbxs[index].profile, "IPBX " + x.meta.name, x.host,
-                                     "", "sip:" + host_port(x.host, x.port) + transport_param(x.transport)));
+    const IpbxEntry& x = d_.ipbxs[index];
+    out_.routes.push_back(make_route(Route::Target::ipbx, index, x.profile, x.text, "IPBX", x.src->meta.name));
   }
 
   void add_trunk_route(uint32_t index) {
-    const CarrierTrunk& t = *d_.trunks[index].src;
-    std::string from_host = t.registration && !t.registration->from_domain.empty() ? t.registration->from_domain : "";
-    out_.routes.push_back(make_route(Route::Target::trunk, index, d_.trunks[index].profile, "trunk " + t.meta.name,
-                                     t.sip_proxy, from_host,
-                                     "sip:" + host_port(t.sip_proxy, t.sip_proxy_port) + transport_param(t.transport)));
+    const TrunkEntry& t = d_.trunks[index];
+    out_.routes.push_back(make_route(Route::Target::trunk, index, t.profile, t.text, "trunk", t.src->meta.name));
   }
 
   const Snapshot& s_;

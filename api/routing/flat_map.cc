@@ -10,6 +10,7 @@ void FlatU64Map::reserve(size_t expected) {
   std::vector<uint32_t> old_values = std::move(values_);
   keys_.assign(cap, 0);
   values_.assign(cap, 0);
+  shift_ = 64 - static_cast<unsigned>(__builtin_ctzll(cap));
   size_ = 0;
   for (size_t i = 0; i < old_keys.size(); ++i)
     if (old_keys[i]) insert(old_keys[i], old_values[i]);
@@ -20,7 +21,7 @@ void FlatU64Map::grow() { reserve(keys_.empty() ? 8 : keys_.size()); }
 void FlatU64Map::insert(uint64_t key, uint32_t value) {
   if ((size_ + 1) * 2 > keys_.size()) grow();
   size_t mask = keys_.size() - 1;
-  for (size_t i = mix(key) & mask;; i = (i + 1) & mask) {
+  for (size_t i = slot(key);; i = (i + 1) & mask) {
     if (keys_[i] == key) {
       values_[i] = value;
       return;
@@ -31,15 +32,6 @@ void FlatU64Map::insert(uint64_t key, uint32_t value) {
       ++size_;
       return;
     }
-  }
-}
-
-std::optional<uint32_t> FlatU64Map::find(uint64_t key) const {
-  if (keys_.empty() || key == 0) return std::nullopt;
-  size_t mask = keys_.size() - 1;
-  for (size_t i = mix(key) & mask;; i = (i + 1) & mask) {
-    if (keys_[i] == key) return values_[i];
-    if (keys_[i] == 0) return std::nullopt;
   }
 }
 

@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include "api/routing/reply_writer.h"
+#include "api/routing/request_reader.h"
 #include "api/routing/snapshot_data.h"
 
 namespace c4::routing {
@@ -46,41 +48,34 @@ Status auth_field(const json& body, bool& out) {
     out = it->get<bool>();
     return Status::ok();
   }
-  if (it->is_number_integer() || it->is_number_unsigned()) {
-    auto v = it->get<int64_t>();
-    if (v == 0 || v == 1) {
-      out = v == 1;
-      return Status::ok();
-    }
-    return wrong("auth", "true, false, \"1\", \"0\", \"true\" or \"false\"", it->dump());
-  }
-  if (it->is_string()) {
-    const auto& s = it->get_ref<const std::string&>();
-    if (s == "1" || s == "true") out = true;
-    else if (s == "0" || s == "false" || s.empty()) out = false;
-    else return wrong("auth", "true, false, \"1\", \"0\", \"true\" or \"false\"", "\"" + s + "\"");
-    return Status::ok();
-  }
-  return wrong("auth", "a boolean or \"1\"/\"0\"", type_of(*it));
+  std::optional<bool> v;
+  if (it->is_number_integer() || it->is_number_unsigned()) v = auth_from_integer(it->get<int64_t>());
+  else if (it->is_string()) v = auth_from_text(it->get_ref<const std::string&>());
+  else return wrong("auth", "a boolean or \"1\"/\"0\"", type_of(*it));
+  if (!v) return wrong("auth", "true, false, \"1\", \"0\", \"true\" or \"false\"", it->dump());
+  out = *v;
+  return Status::ok();
 }
 
 Status port_field(const json& body, int& out) {
   auto it = body.find("source_port");
   if (it == body.end() || it->is_null()) return Status::ok();
+  std::optional<int> port;
   int64_t v = -1;
   if (it->is_number_integer() || it->is_number_unsigned()) {
     v = it->get<int64_t>();
+    port = port_from_integer(v);
   } else if (it->is_string()) {
     const auto& s = it->get_ref<const std::string&>();
-    if (s.empty()) return Status::ok();
+    port = port_from_text(s);
     auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-    if (ec != std::errc() || p != s.data() + s.size())
+    if (!port && (ec != std::errc() || p != s.data() + s.size()))
       return wrong("source_port", "an integer or a numeric string", "\"" + s + "\"");
   } else {
     return wrong("source_port", "an integer or a numeric string", type_of(*it));
   }
-  if (v < 0 || v > 65535) return Status::invalid("source_port: " + std::to_string(v) + " is not a port (0-65535)");
-  out = static_cast<int>(v);
+  if (!port) return Status::invalid("source_port: " + std::to_string(v) + " is not a port (0-65535)");
+  out = *port;
   return Status::ok();
 }
 
@@ -121,6 +116,7 @@ Result<CallRequest> parse_call_request(const json& body, RequestKind kind) {
 }
 
 Result<CallRequest> parse_call_request(std::string_view body, RequestKind kind) {
+  if (auto fast = read_call_request_fast(body, kind)) return std::move(*fast);
   json parsed;
   try {
     parsed = json::parse(body);
@@ -140,6 +136,9 @@ api::HttpReply routing_reply(const Snapshot& snapshot, std::string_view body, co
   auto request = parse_call_request(body, RequestKind::routing);
   if (!request) return bad_request_reply(request.status());
   RouteDecision decision = route(snapshot, *request, env);
+  api::HttpReply reply;
+  if (write_routing_reply(snapshot, decision, request->want_auth, reply.body)) return reply;
+  // A string that is not UTF-8: nlohmann's dump replaces the bad bytes.
   json out = {{"auth", request->want_auth ? auth_json(snapshot, decision.caller) : json(nullptr)},
               {"rtjson", rtjson(snapshot, decision)}};
   return api::json_reply(200, out);

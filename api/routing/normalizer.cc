@@ -16,7 +16,8 @@ Result<Normalizer> Normalizer::compile(const NormalizationProfile& profile) {
     if (!pattern->ok())
       return Status::invalid("normalization profile " + profile.meta.tenant + "/" + profile.meta.name + ", rule \"" +
                              r->name + "\": " + pattern->error());
-    Rule rule{r->name, std::move(pattern), r->replace, r->applies_to, r->stop};
+    Rule rule{r->name, std::move(pattern), r->replace, DigitRewrite::compile(r->match, r->replace), r->applies_to,
+              r->stop};
     (r->direction == NormalizationRule::Direction::inbound ? n.inbound_ : n.outbound_).push_back(std::move(rule));
   }
   return n;
@@ -30,9 +31,11 @@ std::string Normalizer::rewrite(const std::string& number, Direction direction, 
                    (rule.applies_to == NormalizationRule::AppliesTo::callee && role == Role::callee) ||
                    (rule.applies_to == NormalizationRule::AppliesTo::caller && role == Role::caller);
     if (!applies) continue;
-    std::string before = value;
-    if (!RE2::Replace(&value, *rule.pattern, rule.replace)) continue;
-    if (steps) steps->push_back({rule.name, before, value});
+    std::string before = steps ? value : std::string();
+    bool fired = rule.digits && value.size() <= DigitRewrite::kMaxLength ? rule.digits->rewrite(value)
+                                                                         : RE2::Replace(&value, *rule.pattern, rule.replace);
+    if (!fired) continue;
+    if (steps) steps->push_back({rule.name, std::move(before), value});
     if (rule.stop) break;
   }
   return value;

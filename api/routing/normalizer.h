@@ -4,15 +4,18 @@
 // A number runs through the rules of one direction that apply to it (callee, caller or both):
 // a rule whose RE2 pattern matches rewrites the first match with its replacement (\1…\9);
 // a matching rule with `stop` ends the pass, one without lets the next rules see the result.
+// Rules of the usual "^0([1-9][0-9]{8})$" shape run without RE2 (digit_rewrite.h).
 // Immutable once compiled; rewrite() is safe from any thread (RE2 objects are thread-safe).
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <re2/re2.h>
 
+#include "api/routing/digit_rewrite.h"
 #include "common/status.h"
 #include "model/objects.h"
 
@@ -42,6 +45,7 @@ class Normalizer {
     std::string name;
     std::shared_ptr<const RE2> pattern;
     std::string replace;
+    std::optional<DigitRewrite> digits;  // the same rule without RE2, when it has that shape
     NormalizationRule::AppliesTo applies_to;
     bool stop;
   };

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "api/routing/reply_writer.h"
 #include "api/routing/snapshot_data.h"
 #include "common/sha.h"
 #include "common/text.h"
@@ -271,8 +272,12 @@ Result<SnapshotPtr> compile_snapshot(Catalog catalog, ObjectIds ids, std::string
   ObjectIds all_ids = assign_ids(data->catalog, ids);
   Compiler compiler(*data, all_ids, options);
   if (auto s = compiler.run(); !s) return s.with_context("compiling the routing snapshot");
-  data->built_at = std::chrono::system_clock::now();
-  return SnapshotPtr(new Snapshot(std::move(data)));
+  SnapshotData& tables = *data;
+  auto snapshot = std::shared_ptr<Snapshot>(new Snapshot(std::move(data)));
+  // Formatted with the snapshot's own auth_json()/rtjson(), before anyone else sees it.
+  preformat_answers(*snapshot, tables);
+  tables.built_at = std::chrono::system_clock::now();
+  return SnapshotPtr(std::move(snapshot));
 }
 
 }  // namespace c4::routing

@@ -35,12 +35,25 @@ struct DomainEntry {
   int32_t ipbx = kNone;  // the first IPBX (catalog order) of this domain
 };
 
+// What every answer that names an IPBX or trunk repeats, formatted once at compile time
+// (engine.cc and reply_writer.cc; filled by preformat_answers, reply_writer.h).
+struct Preformatted {
+  std::string dst_uri;      // "sip:host:port;transport=tcp", the route's next hop
+  std::string to_host;      // host of the rewritten To URI ("[v6]" in brackets)
+  std::string from_host;    // trunks: registration from-domain replacing the caller's host; "" = keep
+  // JSON text, exactly as nlohmann's dump() writes it (json_reply's error handler):
+  std::string auth_object;  // the auth object for this caller (auth_json)
+  std::string route_head;   // {"branch_flags":8,"dst_uri":"…","fr_inv_timer":…,"fr_timer":…,"headers":{"extra":
+  std::string credentials;  // "auth_password":"…","auth_username":"…","realm":"…",  ("" = none to offer)
+};
+
 struct TrunkEntry {
   const CarrierTrunk* src;
   int64_t id;
   uint32_t tenant;
   int32_t profile = kNone;
   std::optional<std::string> registration_password;  // resolved secret
+  Preformatted text = {};
 };
 
 struct IpbxEntry {
@@ -53,6 +66,7 @@ struct IpbxEntry {
   std::optional<std::string> password;  // resolved plain secret
   std::string ha1;                      // stored, or md5(username:realm:password)
   std::string realm;                    // realm, else the domain's SIP domain
+  Preformatted text = {};
 };
 
 struct DidEntry {
@@ -137,6 +151,7 @@ class SnapshotData {
   std::vector<uint32_t> any_source_ipbxs, any_source_trunks;
   std::vector<uint32_t> no_source_ipbxs, no_source_trunks;  // for CallerMatching::legacy
   std::unordered_map<std::string, uint32_t> domain_by_name;  // lower-case SIP domain → domain
+  std::string unknown_caller_auth;  // the auth object of an unidentified caller, as JSON text
 };
 
 }  // namespace c4::routing

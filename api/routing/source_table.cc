@@ -22,7 +22,9 @@ size_t SourceTable::BytesHash::operator()(const std::array<uint8_t, 16>& b) cons
 }
 
 void SourceTable::add(const IpNetwork& network, uint32_t owner) {
-  by_length_[network.prefix_len][mask_address(network.bytes, network.prefix_len)].push_back({owner, network});
+  labels_.push_back("source " + network.to_string());
+  by_length_[network.prefix_len][mask_address(network.bytes, network.prefix_len)].push_back(
+      {owner, network, &labels_.back()});
   ++count_;
 }
 

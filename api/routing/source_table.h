@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <string>
 #include <unordered_map>
@@ -18,8 +19,15 @@ class SourceTable {
  public:
   struct Hit {
     uint32_t owner;
-    IpNetwork network;  // the allowed source that matched
+    IpNetwork network;         // the allowed source that matched
+    const std::string* label;  // "source 192.0.2.32/29", owned by the table
   };
+  SourceTable() = default;
+  SourceTable(SourceTable&&) = default;  // labels_ keeps its strings where they are
+  SourceTable& operator=(SourceTable&&) = default;
+  SourceTable(const SourceTable&) = delete;  // a copy's hits would point into the original
+  SourceTable& operator=(const SourceTable&) = delete;
+
   void add(const IpNetwork& network, uint32_t owner);
   // Every owner whose networks contain `address`, most specific network first (ties in the
   // order they were added). An owner appears once, with its most specific network.
@@ -32,6 +40,7 @@ class SourceTable {
   };
   using Bucket = std::unordered_map<std::array<uint8_t, 16>, std::vector<Hit>, BytesHash>;
   std::map<uint8_t, Bucket, std::greater<>> by_length_;  // longest prefix first
+  std::deque<std::string> labels_;                        // stable addresses for Hit::label
   size_t count_ = 0;
 };
 
