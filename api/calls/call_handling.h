@@ -1,5 +1,6 @@
 // The call-handling side of the API, mounted on an ApiService in one call: the routing snapshot
-// (reloaded off-thread on every revision, swapped atomically), the Kamailio endpoints
+// (reloaded off-thread on every revision, or handed over by the reconcile loop of `c4confd all`,
+// swapped atomically), the Kamailio endpoints
 // (/1.0/kamailio/routing, /auth, /dbtext/uacreg, /cdr), /1.0/routing/explain, and the CDR
 // reads (/1.0/cdrs, /1.0/cdrs/stats, /1.0/cdrs.csv) with their group-commit writer.
 //
