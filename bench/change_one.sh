@@ -24,20 +24,22 @@ Usage: bench/change_one.sh [OPTIONS]
   --changes K           one-file changes to time (default 5)
   --timeout S           seconds to wait for each commit to be live (default 300)
   --status-field PATH   dotted path, in the JSON of GET /1.0/status, of the live snapshot's
-                        commit (default snapshot.snapshots.0.revision, "<id>:<commit>")
+                        commit (default snapshot.snapshots.name=routing.revision, "<id>:<commit>":
+                        the routing snapshot's; snapshots.0 is the access tokens', which load first)
   --dids N --files F --tenants T --routing-prefixes P --seed S
                         the generated repository (default 1000000, 1000, 50, 100000, 1)
   --regen               regenerate the repository even if a cached copy matches
   --no-record           do not append to bench/results/change_one.jsonl
+  --keep-log FILE       copy c4confd's log (JSON lines: the steps of every pass) to FILE
   --build-dir DIR       CMake build directory (default <repo>/build)
   --no-build            use the existing DIR/c4confd as is (no cmake --build)
 PostgreSQL: the server of C4CONFD_DATABASE_URL, else the worktree's ./c4 services.
 EOF
 }
 
-CHANGES=5 TIMEOUT=300 STATUS_FIELD=snapshot.snapshots.0.revision
+CHANGES=5 TIMEOUT=300 STATUS_FIELD=snapshot.snapshots.name=routing.revision
 DIDS=1000000 FILES=1000 TENANTS=50 PREFIXES=100000 SEED=1
-REGEN=0 RECORD=1 BUILD=1 BUILD_DIR="$BENCH_ROOT/build"
+REGEN=0 RECORD=1 BUILD=1 BUILD_DIR="$BENCH_ROOT/build" KEEP_LOG=
 ARGS=("$@")
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -51,6 +53,7 @@ while [ $# -gt 0 ]; do
     --seed) SEED=$2; shift 2 ;;
     --regen) REGEN=1; shift ;;
     --no-record) RECORD=0; shift ;;
+    --keep-log) KEEP_LOG=$2; shift 2 ;;
     --build-dir) BUILD_DIR=$2; shift 2 ;;
     --no-build) BUILD=0; shift ;;
     -h|--help) usage; exit 0 ;;
@@ -120,6 +123,14 @@ timer() {  # timer ARGS...: change_timer.py with the common arguments; exits wit
 }
 COLD=$(timer --cold --since "$STARTED")
 bench_say "cold: $COLD"
+# The changes are timed in steady state: after the first Redis projection (a million keys,
+# seconds of background CPU that would otherwise compete with the first changes' passes).
+COLD_COMMIT=$(git -C "$WORK" rev-parse HEAD)
+for ((i = 0; i < TIMEOUT * 10; i++)); do
+  case "$(redis-cli -u "$REDIS_URL" GET c4:revision 2>/dev/null)" in *":$COLD_COMMIT") break ;; esac
+  sleep 0.1
+done
+bench_say "first Redis projection done $(( i / 10 )) s after the cold start was live"
 
 # --- one-file changes --------------------------------------------------------------------------
 CHANGED=()
@@ -134,6 +145,7 @@ for k in $(seq 1 "$CHANGES"); do
   bench_say "$out"
   CHANGED+=("$out")
 done
+[ -z "$KEEP_LOG" ] || cat "$BENCH_TMP"/*.log >"$KEEP_LOG"
 
 "$PY" - "$COLD" "$BENCH_REPO" "$LOAD_BEFORE" "bench/change_one.sh ${ARGS[*]}" "$STATUS_FIELD" "$MODE" \
   "${CHANGED[@]}" <<'EOF' | bench_record

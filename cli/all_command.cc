@@ -1,6 +1,7 @@
 // c4confd all: the reconcile loop and the API in one process, the default for one machine and
 // for the demo. One listener (the API's) also takes POST /hooks/git; /metrics carries the
-// reconciler's figures beside the API's.
+// reconciler's figures beside the API's. Each revision the loop commits is handed to the API's
+// routing snapshot directly (CallHandling::take_applied_revision).
 #include <iostream>
 #include <thread>
 
@@ -48,6 +49,11 @@ int run_all(const ParsedOptions& parsed) {
     return 1;
   }
   api::mount_reconciler_routes((*service)->server(), loop, setup->webhook);
+  // Each revision the loop commits becomes the routing snapshot at once, compiled from the
+  // catalog it validated (no reload from PostgreSQL); the watcher stays as the fallback.
+  loop.on_applied([calls = calls->get()](const PassOutcome& outcome) {
+    (void)calls->take_applied_revision(*outcome.catalog, outcome.ids, *outcome.revision_id);
+  });
   if (setup->webhook.secret.empty())
     log_event(LogLevel::warn, "reconcile.webhook_disabled", {{"reason", "no --webhook-secret-file or C4CONFD_WEBHOOK_SECRET"}});
 

@@ -9,13 +9,6 @@
 namespace c4 {
 namespace {
 
-// "{1,2,3}": a bigint[] parameter.
-std::string id_array(const std::vector<int64_t>& ids) {
-  std::string s = "{";
-  for (size_t i = 0; i < ids.size(); ++i) s += (i ? "," : "") + std::to_string(ids[i]);
-  return s + "}";
-}
-
 class Applier {
  public:
   Applier(pqxx::transaction_base& txn, const Catalog& desired, IdMap ids)

@@ -28,4 +28,10 @@ Status database_error(const std::exception& e, const std::string& context) {
   return Status::internal(context + ": " + why);
 }
 
+std::string id_array(const std::vector<int64_t>& ids) {
+  std::string s = "{";
+  for (size_t i = 0; i < ids.size(); ++i) s += (i ? "," : "") + std::to_string(ids[i]);
+  return s + "}";
+}
+
 }  // namespace c4

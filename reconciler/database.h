@@ -3,6 +3,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <pqxx/pqxx>
 
@@ -28,6 +29,9 @@ Status with_database(pqxx::connection& conn, const std::string& context, F&& f) 
     return database_error(e, context);
   }
 }
+
+// "{1,2,3}": `ids` as the text of a bigint[] parameter ("= ANY($1::bigint[])").
+std::string id_array(const std::vector<int64_t>& ids);
 
 // The URL with any password replaced by "***", for logs and errors.
 std::string redact_url(const std::string& url);

@@ -1,5 +1,6 @@
 #include "reconciler/live_state.h"
 
+#include <optional>
 #include <set>
 
 #include "model/canonical.h"
@@ -31,14 +32,20 @@ std::string select_content(const KindTable& t) {
   return "SELECT " + cols + " FROM " + t.table + " x" + joins;
 }
 
-// Lists of DIDs by id, as canonical sorted text.
-std::map<int64_t, DidLists> read_did_lists(pqxx::transaction_base& txn) {
+// Lists of DIDs by id, as canonical sorted text: of the DIDs `ids` only, or of every DID when
+// `ids` is nullopt. Filtering in SQL (did_numbers is indexed on did_id) is what keeps a plan
+// that updates one DID from reading the million numbers of all the others.
+std::map<int64_t, DidLists> read_did_lists(pqxx::transaction_base& txn, const std::optional<std::vector<int64_t>>& ids) {
   std::map<int64_t, DidLists> lists;
-  for (const auto& row : txn.exec("SELECT did_id, number FROM did_numbers ORDER BY did_id, number"))
+  std::string where = ids ? " WHERE did_id = ANY($1::bigint[])" : "";
+  auto rows = [&](const std::string& sql) {
+    return ids ? txn.exec_params(sql, id_array(*ids)) : txn.exec_params(sql);
+  };
+  for (const auto& row : rows("SELECT did_id, number FROM did_numbers" + where + " ORDER BY did_id, number"))
     lists[row[0].as<int64_t>()].numbers.push_back(row[1].as<std::string>());
-  for (const auto& row : txn.exec("SELECT did_id, first_number || '..' || last_number FROM did_ranges"))
+  for (const auto& row : rows("SELECT did_id, first_number || '..' || last_number FROM did_ranges" + where))
     lists[row[0].as<int64_t>()].ranges.push_back(row[1].as<std::string>());
-  for (const auto& row : txn.exec("SELECT did_id, prefix FROM did_prefixes"))
+  for (const auto& row : rows("SELECT did_id, prefix FROM did_prefixes" + where))
     lists[row[0].as<int64_t>()].prefixes.push_back(row[1].as<std::string>());
   for (auto& [_, l] : lists) l.sort();
   return lists;
@@ -98,29 +105,39 @@ Result<LiveObjects> read_live_objects(pqxx::transaction_base& txn) {
 
 Result<LiveContents> read_live_contents(pqxx::transaction_base& txn, const std::vector<ObjectKey>& keys) {
   std::set<ObjectKey> wanted(keys.begin(), keys.end());
+  std::set<Kind> wanted_kinds;
+  for (const auto& k : keys) wanted_kinds.insert(k.kind);
   LiveContents out;
   try {
-    std::map<int64_t, DidLists> did_lists_by_id;
-    bool dids_read = false;
     for (const auto& info : all_kinds()) {
+      if (!wanted.empty() && !wanted_kinds.count(info.kind)) continue;  // not one row of it is asked for
       const KindTable& t = kind_table(info.kind);
-      std::map<int64_t, nlohmann::json*> specs;
-      for (const auto& row : txn.exec(select_content(t))) {
+      // The rows asked for, with their keys; DID lists are then read for these DIDs only.
+      std::vector<std::pair<ObjectKey, pqxx::row>> rows;
+      pqxx::result result = txn.exec(select_content(t));
+      for (const auto& row : result) {
         ObjectKey key{info.kind, row[4].as<std::string>(), row[1].as<std::string>()};
         if (!wanted.empty() && !wanted.count(key)) continue;
+        rows.emplace_back(std::move(key), row);
+      }
+      std::map<int64_t, DidLists> did_lists_by_id;
+      if (info.kind == Kind::DID && !rows.empty()) {
+        std::optional<std::vector<int64_t>> ids;
+        if (!wanted.empty()) {
+          ids.emplace();
+          for (const auto& [_, row] : rows) ids->push_back(row[0].as<int64_t>());
+        }
+        did_lists_by_id = read_did_lists(txn, ids);
+      }
+      std::map<int64_t, nlohmann::json*> specs;
+      for (const auto& [key, row] : rows) {
         nlohmann::json spec = nlohmann::json::parse(row[3].as<std::string>());
         for (size_t i = 0; i < t.refs.size(); ++i) {
           const auto& f = row[static_cast<pqxx::row::size_type>(5 + i)];
           if (f.is_null()) spec.erase(t.refs[i].field);
           else spec[t.refs[i].field] = f.as<std::string>();
         }
-        if (info.kind == Kind::DID) {
-          if (!dids_read) {
-            did_lists_by_id = read_did_lists(txn);
-            dids_read = true;
-          }
-          spec = full_did_spec(spec, did_lists_by_id[row[0].as<int64_t>()]);
-        }
+        if (info.kind == Kind::DID) spec = full_did_spec(spec, did_lists_by_id[row[0].as<int64_t>()]);
         auto& slot = out[key];
         slot = {{"labels", nlohmann::json::parse(row[2].as<std::string>())}, {"spec", std::move(spec)}};
         specs[row[0].as<int64_t>()] = &slot["spec"];

@@ -2,6 +2,9 @@
 
 #include <algorithm>
 
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include "common/log.h"
 #include "reconciler/database.h"
 #include "reconciler/migrations.h"
@@ -10,6 +13,11 @@
 #include "reconciler/revision_log.h"
 
 namespace c4 {
+namespace {
+
+constexpr int kProjectorNice = 10;  // nice value of the projector thread
+
+}  // namespace
 
 // How a pass ended, for the stats and for choosing the next sleep.
 struct ReconcileLoop::PassResult {
@@ -85,6 +93,7 @@ void ReconcileLoop::run() {
   }
   log_event(LogLevel::info, "reconcile.started",
             {{"interval_ms", config_.interval.count()}, {"redis", !config_.redis_url.empty()}});
+  if (!config_.redis_url.empty()) projector_ = std::thread([this] { run_projector(); });
   const auto first_backoff = std::min(config_.initial_backoff, config_.interval);
   auto backoff = first_backoff;
   for (;;) {
@@ -119,6 +128,14 @@ void ReconcileLoop::run() {
     if (!sleep_for(jittered_interval())) break;
   }
   log_event(LogLevel::info, "reconcile.stopping", {{"leader", lock_conn_ != nullptr}});
+  if (projector_.joinable()) {
+    {
+      std::lock_guard lock(project_mutex_);
+      projector_stopping_ = true;
+    }
+    project_wake_.notify_all();
+    projector_.join();  // the projection in progress ends; one not started is dropped
+  }
   // Closing the session releases the advisory lock at once: a standby takes over at its next try.
   lock_conn_.reset();
   conn_.reset();
@@ -236,7 +253,7 @@ ReconcileLoop::PassResult ReconcileLoop::run_pass() {
     return checked;
   }
   if (tip == reconciled_commit_ && !drift_due) {
-    if (live_) project(*live_);  // catches Redis up if it failed or lost its keys
+    if (live_) project(live_);  // catches Redis up if it failed or lost its keys
     return {"unchanged", "", Status::ok(), false};
   }
   return reconcile(*revision, drift_due);
@@ -271,6 +288,7 @@ ReconcileLoop::PassResult ReconcileLoop::reconcile(const DesiredRevision& revisi
     for (const auto& key : outcome.drifted) objects.push_back(key.display());
     log_event(LogLevel::warn, "reconcile.drift_corrected", {{"count", outcome.drifted.size()}, {"objects", objects}});
   }
+  int64_t handoff_ms = hand_off(outcome);
   auto counts = plan_counts_json(outcome.plan);
   log_event(outcome.wrote ? LogLevel::info : LogLevel::debug,
             outcome.result == RevisionResult::applied ? "reconcile.applied" : "reconcile.unchanged",
@@ -280,6 +298,8 @@ ReconcileLoop::PassResult ReconcileLoop::reconcile(const DesiredRevision& revisi
              {"fetch_ms", fetch_ms_},
              {"load_ms", load_ms_},
              {"reconcile_ms", ms},
+             {"steps_ms", outcome.step_ms},
+             {"handoff_ms", handoff_ms},
              {"counts", counts}});
   update_stats([&](ReconcileStats& s) {
     s.drift_total += outcome.drifted.size();
@@ -289,16 +309,53 @@ ReconcileLoop::PassResult ReconcileLoop::reconcile(const DesiredRevision& revisi
 
   outcome.plan = Plan{};  // not needed any more, and large for a big first apply
   outcome.problems = Problems{};
-  live_ = std::move(outcome);
-  project(*live_);
-  bool applied = live_->wrote || corrected;
+  bool applied = outcome.wrote || corrected;
+  live_ = std::make_shared<const PassOutcome>(std::move(outcome));
+  project(live_);
   return {applied ? "applied" : "unchanged", "", Status::ok(), false};
+}
+
+int64_t ReconcileLoop::hand_off(const PassOutcome& outcome) {
+  if (!applied_listener_ || !outcome.catalog || !outcome.revision_id) return 0;
+  auto started = std::chrono::steady_clock::now();
+  try {
+    applied_listener_(outcome);
+  } catch (const std::exception& e) {
+    log_event(LogLevel::error, "reconcile.handoff_failed", {{"commit", outcome.commit_id}, {"error", e.what()}});
+  }
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
 }
 
 // ---- Redis ------------------------------------------------------------------------------
 
-void ReconcileLoop::project(const PassOutcome& outcome) {
-  if (config_.redis_url.empty() || !outcome.catalog) return;
+void ReconcileLoop::project(std::shared_ptr<const PassOutcome> outcome) {
+  if (config_.redis_url.empty() || !outcome->catalog) return;
+  {
+    std::lock_guard lock(project_mutex_);
+    project_next_ = std::move(outcome);
+  }
+  project_wake_.notify_all();
+}
+
+void ReconcileLoop::run_projector() {
+  // Background work: the passes, the hand-off and the API's requests come first when the cores
+  // are busy (the first projection of a million numbers takes seconds of CPU). Per-thread on
+  // Linux; failure only leaves the default priority.
+  (void)setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), kProjectorNice);
+  for (;;) {
+    std::shared_ptr<const PassOutcome> next;
+    {
+      std::unique_lock lock(project_mutex_);
+      project_wake_.wait(lock, [this] { return projector_stopping_ || project_next_; });
+      if (projector_stopping_) return;
+      next = std::move(project_next_);
+      project_next_.reset();
+    }
+    project_now(*next);
+  }
+}
+
+void ReconcileLoop::project_now(const PassOutcome& outcome) {
   std::string want = projection_revision_id(outcome);
   auto failed = [&](const Status& s) {
     projected_revision_.clear();  // the next pass re-projects in full

@@ -16,16 +16,24 @@
 //   5. drift    at most once per interval the pass also compares every row with the live
 //               revision (PassOptions::check_drift): hand edits are rewritten, counted in
 //               stats and in the status row, and logged.
-//   6. project  to Redis (when configured) with the previously projected catalog as shortcut.
-//               A Redis failure keeps the database apply; later passes re-project in full
-//               until it succeeds, and a Redis that lost its keys (c4:revision differs) is
-//               re-projected in full.
-//   7. sleep    the interval ±jitter, or until trigger() or stop().
+//   6. hand-off the applied listener (on_applied), if any, gets the outcome at once: in
+//               `c4confd all` the API compiles its routing snapshot from the catalog the pass
+//               validated, without reading PostgreSQL back.
+//   7. project  to Redis (when configured) with the previously projected catalog as shortcut,
+//               on a thread of its own: the pass only posts its outcome, so neither the
+//               hand-off nor the next pass waits for Redis (the first projection of a million
+//               numbers takes seconds). The newest posted outcome is projected next; one that
+//               a newer outcome replaced before its turn is skipped (the diff against the last
+//               projected catalog covers it). A Redis failure keeps the database apply; later
+//               passes re-project in full until it succeeds, and a Redis that lost its keys
+//               (c4:revision differs) is re-projected in full.
+//   8. sleep    the interval ±jitter, or until trigger() or stop().
 // While Git or PostgreSQL fail, the sleep is an exponential backoff instead (initial_backoff
 // doubling, capped at the interval), reset by the next pass that runs.
 //
 // stop() never interrupts a pass: the apply in progress commits or rolls back as a whole (one
-// transaction), then run() returns and the lock is released (its connection is closed).
+// transaction), the projection in progress ends, then run() returns and the lock is released
+// (its connection is closed).
 //
 // Every event is one JSON log line (common/log.h), "reconcile.*".
 //
@@ -35,11 +43,13 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <random>
 #include <string>
+#include <thread>
 
 #include <pqxx/pqxx>
 
@@ -74,6 +84,14 @@ class ReconcileLoop {
   ReconcileLoop(const ReconcileLoop&) = delete;
   ReconcileLoop& operator=(const ReconcileLoop&) = delete;
 
+  // Called on run()'s thread after every pass that validated and found its revision live in
+  // PostgreSQL (committed by this pass, or already live): outcome.catalog, ids, revision_id and
+  // commit_id are set. It runs before the Redis projection, so nothing there delays it; it
+  // should be quick (the loop waits for it) and must not throw (an exception is logged).
+  using AppliedListener = std::function<void(const PassOutcome& outcome)>;
+  // REQUIRES: before run().
+  void on_applied(AppliedListener listener) { applied_listener_ = std::move(listener); }
+
   // Runs rounds until stop() is called, then releases the leader lock and returns. Errors are
   // logged, counted and retried, never thrown. REQUIRES: called at most once.
   void run();
@@ -101,7 +119,12 @@ class ReconcileLoop {
   PassResult run_pass();
   PassResult reconcile(const DesiredRevision& revision, bool check_drift);
   Result<std::string> live_commit_id();
-  void project(const PassOutcome& outcome);
+  // Posts `outcome` to the projector thread (replacing one not yet started).
+  void project(std::shared_ptr<const PassOutcome> outcome);
+  void run_projector();
+  void project_now(const PassOutcome& outcome);
+  // Calls the applied listener (if any); returns the milliseconds it took.
+  int64_t hand_off(const PassOutcome& outcome);
   // Sleeps up to `duration` or until trigger()/stop(); false when stopping.
   bool sleep_for(std::chrono::milliseconds duration);
   std::chrono::milliseconds jittered_interval();
@@ -111,15 +134,23 @@ class ReconcileLoop {
   ReconcileLoopConfig config_;
   std::unique_ptr<RevisionSource> source_;
   std::shared_ptr<const SchemaSet> schemas_;
+  AppliedListener applied_listener_;
 
   // Used by run()'s thread only.
   std::unique_ptr<pqxx::connection> lock_conn_;  // holds the leader lock while leader
   std::unique_ptr<pqxx::connection> conn_;       // migrations and passes
-  std::unique_ptr<RedisClient> redis_;
+  std::unique_ptr<RedisClient> redis_;  // the projector thread's
   FileValidationCache validation_cache_;
   std::string reconciled_commit_;    // the tip last reconciled successfully
   std::string refused_commit_;       // the tip last refused as invalid
-  std::optional<PassOutcome> live_;  // the last successful outcome (catalog, ids) for projecting
+  std::shared_ptr<const PassOutcome> live_;  // the last successful outcome (catalog, ids) for projecting
+
+  // The projector thread (when Redis is configured): redis_, projected_* are its own.
+  std::thread projector_;
+  std::mutex project_mutex_;
+  std::condition_variable project_wake_;
+  std::shared_ptr<const PassOutcome> project_next_;  // posted, not yet started
+  bool projector_stopping_ = false;
   std::shared_ptr<const Catalog> projected_catalog_;
   std::string projected_revision_;   // "" when the last projection failed or none ran
   std::chrono::steady_clock::time_point last_drift_check_{};

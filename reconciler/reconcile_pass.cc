@@ -24,6 +24,21 @@ RevisionRecord record_for(const DesiredRevision& revision, std::chrono::system_c
   return r;
 }
 
+// Times consecutive steps: lap("plan") records the milliseconds since the previous lap.
+class StepClock {
+ public:
+  explicit StepClock(std::map<std::string, int64_t>& out) : out_(out) {}
+  void lap(const std::string& step) {
+    auto now = std::chrono::steady_clock::now();
+    out_[step] += std::chrono::duration_cast<std::chrono::milliseconds>(now - last_).count();
+    last_ = now;
+  }
+
+ private:
+  std::map<std::string, int64_t>& out_;
+  std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
+};
+
 }  // namespace
 
 PassOutcome reconcile_revision(pqxx::connection& conn, const DesiredRevision& revision, const SchemaSet& schemas,
@@ -31,10 +46,12 @@ PassOutcome reconcile_revision(pqxx::connection& conn, const DesiredRevision& re
   auto started = std::chrono::system_clock::now();
   PassOutcome out;
   out.commit_id = revision.commit.id;
+  StepClock clock(out.step_ms);
 
   // validate
   ValidationReport report = validate_sources(revision.files, schemas, options.threads, cache);
   out.problems = report.problems;
+  clock.lap("validate");
   if (!report.ok()) {
     out.failed_step = "validate";
     out.status = Status::invalid(std::to_string(report.problems.error_count()) + " problems in revision " +
@@ -109,6 +126,7 @@ PassOutcome reconcile_revision(pqxx::connection& conn, const DesiredRevision& re
         return;  // nothing to write, not even a revision row
       }
 
+      clock.lap("plan");
       // apply
       auto applied = apply_plan(txn, *catalog, out.plan, *live);
       if (!applied) {
@@ -128,7 +146,9 @@ PassOutcome reconcile_revision(pqxx::connection& conn, const DesiredRevision& re
         out.status = id.status();
         return;
       }
+      clock.lap("apply");
       txn.commit();
+      clock.lap("commit");
       out.revision_id = *id;
       out.result = r.result;
       out.wrote = !out.plan.empty();

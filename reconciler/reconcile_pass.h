@@ -3,6 +3,7 @@
 // Each failure names its step; `unavailable` failures are worth retrying, the others are not.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 
@@ -30,6 +31,9 @@ struct PassOutcome {
   std::vector<ObjectKey> drifted;  // objects found edited by hand (check_drift)
   IdMap ids;                     // database ids of every desired object (after a successful pass)
   std::shared_ptr<const Catalog> catalog;  // the desired catalog (when it validated)
+  // Milliseconds spent in each step that ran, for the pass's log line: "validate", "plan"
+  // (live rows read and compared), "apply" (rows written, revision row), "commit".
+  std::map<std::string, int64_t> step_ms;
 };
 
 struct PassOptions {

@@ -5,6 +5,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string_view>
 #include <unordered_map>
 #include <unordered_set>
@@ -46,6 +47,7 @@ struct Projection {
   std::vector<Fields> payloads;
   std::unordered_map<uint64_t, Entry> dids;     // "c4:did:+<value>"
   std::unordered_map<std::string, Entry> keys;  // every other key
+  size_t skipped_dids = 0;  // c4:did:* keys of DIDs left out (DidFilter): desired, not built
 
   size_t size() const { return dids.size() + keys.size(); }
 
@@ -101,9 +103,14 @@ struct Lookups {
   std::function<std::string(const std::string&)> tenant_uuid_of;
 };
 
+// Keys ("<tenant>\0<name>") of the DIDs whose c4:did:* keys are built; nullptr: every DID.
+using DidFilter = std::unordered_set<std::string>;
+
+std::string did_key(const DID& d) { return d.meta.tenant + '\0' + d.meta.name; }
+
 class ProjectionBuilder {
  public:
-  explicit ProjectionBuilder(Lookups lookups) : lookups_(std::move(lookups)) {}
+  ProjectionBuilder(Lookups lookups, const DidFilter* only) : lookups_(std::move(lookups)), only_(only) {}
 
   Projection build(const Catalog& catalog) {
     for (const auto& t : catalog.all<CarrierTrunk>())
@@ -148,11 +155,20 @@ class ProjectionBuilder {
                      {"tenant", tenant},
                      {"tenant_uuid", tenant_uuid(tenant)}};
     std::string json = json_text(fields, {"ipbx_id"});
-    uint32_t payload = out_.add_payload(std::move(fields));
-    for (const auto& n : d.numbers) out_.dids.try_emplace(n.number.value, Entry{payload});
+    // The shared hashes need every DID; the per-number keys only those the filter names.
+    bool expand = !only_ || only_->count(did_key(d));
+    uint32_t payload = expand ? out_.add_payload(std::move(fields)) : 0;
+    if (expand)
+      for (const auto& n : d.numbers) out_.dids.try_emplace(n.number.value, Entry{payload});
+    else
+      out_.skipped_dids += d.numbers.size();
     for (const auto& r : d.ranges) {
       didrange_.try_emplace(r.from.to_string() + ".." + r.to.to_string(), json);
       if (r.to.value < r.from.value || r.to.value - r.from.value >= kMaxExpandedDidRange) continue;
+      if (!expand) {
+        out_.skipped_dids += r.to.value - r.from.value + 1;
+        continue;
+      }
       for (uint64_t v = r.from.value; v <= r.to.value; ++v) out_.dids.try_emplace(v, Entry{payload});
     }
     for (const auto& p : d.prefixes) didprefix_.try_emplace("+" + p.digits, json);
@@ -166,6 +182,7 @@ class ProjectionBuilder {
   }
 
   Lookups lookups_;
+  const DidFilter* only_;
   Projection out_;
   std::unordered_map<std::string, std::string> uuids_;
   std::map<std::string, std::string> srcnet_, didrange_, didprefix_;
@@ -402,10 +419,29 @@ Result<bool> holds_previous(RedisClient& redis, const ProjectionInput& input) {
          projecting.type == RedisReply::Type::integer && projecting.integer == 0;
 }
 
-// Builds the projection of `catalog`; the callers' lookups may throw, which ends here.
-Result<Projection> build_projection(const Catalog& catalog, Lookups lookups) {
+// The DIDs whose projection may differ between two catalogs: added, removed or changed (their
+// hash covers the name, IPBX and trunk references and every number). A number's key depends
+// on its DID alone (validation refuses numbers claimed twice, and tenant uuids are the same
+// when the shortcut runs; IPBX ids never change), so the c4:did:* keys of the other DIDs are
+// equal in both projections and need not be built: a one-file change costs that file's keys.
+DidFilter changed_dids(const Catalog& before, const Catalog& after) {
+  std::unordered_map<std::string, const std::string*> hashes;
+  for (const auto& d : before.all<DID>()) hashes.emplace(did_key(d), &d.meta.hash);
+  DidFilter changed;
+  for (const auto& d : after.all<DID>()) {
+    auto it = hashes.find(did_key(d));
+    if (it == hashes.end() || *it->second != d.meta.hash) changed.insert(did_key(d));
+    if (it != hashes.end()) hashes.erase(it);
+  }
+  for (const auto& [key, _] : hashes) changed.insert(key);  // removed
+  return changed;
+}
+
+// Builds the projection of `catalog` (c4:did:* keys of the DIDs `only` names, when given); the
+// callers' lookups may throw, which ends here.
+Result<Projection> build_projection(const Catalog& catalog, Lookups lookups, const DidFilter* only = nullptr) {
   try {
-    return ProjectionBuilder(std::move(lookups)).build(catalog);
+    return ProjectionBuilder(std::move(lookups), only).build(catalog);
   } catch (const std::exception& e) {
     return Status::internal(std::string("computing the Redis projection: ") + e.what());
   }
@@ -413,15 +449,18 @@ Result<Projection> build_projection(const Catalog& catalog, Lookups lookups) {
 
 Result<ProjectionStats> project(RedisClient& redis, const ProjectionInput& input) {
   ProjectionStats stats;
-  auto built = build_projection(*input.catalog, {input.id_of, input.tenant_uuid_of});
+  auto shortcut = holds_previous(redis, input);
+  if (!shortcut) return shortcut.status();
+  std::optional<DidFilter> changed;
+  if (*shortcut) changed = changed_dids(*input.previous, *input.catalog);
+  const DidFilter* only = changed ? &*changed : nullptr;
+
+  auto built = build_projection(*input.catalog, {input.id_of, input.tenant_uuid_of}, only);
   if (!built) return built.status();
   Projection& want = *built;
   std::vector<std::string> stale;
-
-  auto shortcut = holds_previous(redis, input);
-  if (!shortcut) return shortcut.status();
   if (*shortcut) {
-    auto before = build_projection(*input.previous, previous_lookups(input));
+    auto before = build_projection(*input.previous, previous_lookups(input), only);
     if (!before) return before.status();
     diff_projections(*before, want, stale);
   } else {
@@ -429,7 +468,7 @@ Result<ProjectionStats> project(RedisClient& redis, const ProjectionInput& input
     if (Status s = read_live(redis, want, stale); !s) return s;
   }
 
-  size_t total = want.size();
+  size_t total = want.size() + want.skipped_dids;
   size_t to_write = 0;
   for (const auto& [value, e] : want.dids) to_write += e.state != KeyState::same;
   for (const auto& [key, e] : want.keys) to_write += e.state != KeyState::same;

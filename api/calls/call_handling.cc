@@ -1,5 +1,7 @@
 #include "api/calls/call_handling.h"
 
+#include <charconv>
+
 #include "api/cdr/cdr_csv.h"
 #include "api/cdr/cdr_ingest.h"
 #include "api/cdr/cdr_search.h"
@@ -43,6 +45,15 @@ HttpReply scoped_explain(const routing::Snapshot& snapshot, const ApiRequest& re
   return reply;
 }
 
+// The revision id of a snapshot's revision() ("42"), or of a watcher revision ("42:<commit>");
+// -1 for "" (nothing applied yet).
+int64_t revision_number(std::string_view revision) {
+  revision = revision.substr(0, revision.find(':'));
+  int64_t n = -1;
+  std::from_chars(revision.data(), revision.data() + revision.size(), n);
+  return n;
+}
+
 }  // namespace
 
 CallHandlingOptions call_handling_options(std::string database_url) {
@@ -60,15 +71,18 @@ Result<std::unique_ptr<CallHandling>> CallHandling::mount(ApiService& service, C
   self->cdr_pool_ = std::make_unique<cdr::ConnectionPool>(self->options_.database_url);
   CallHandling* calls = self.get();
 
+  self->watcher_ = &service.watcher();
   service.watcher().add_reload("routing", [calls](pqxx::connection& conn, const std::string& revision) -> Status {
+    // Already served (handed off by the reconcile loop of `c4confd all`): nothing to reload.
+    auto current = calls->snapshot_.get();
+    if (current && !revision.empty() && revision_number(current->revision()) == revision_number(revision)) {
+      log_event(LogLevel::debug, "routing.snapshot_current", {{"revision", revision}});
+      return Status::ok();
+    }
     auto started = std::chrono::steady_clock::now();
     auto snapshot = routing::load_snapshot(conn);
     if (!snapshot) return snapshot.status().with_context("loading the routing snapshot");
-    for (const auto& w : (*snapshot)->warnings()) log_event(LogLevel::warn, "routing.snapshot_warning", {{"warning", w}});
-    calls->snapshot_.store(*snapshot);
-    // A revision may add tenants: CDRs of the new tenant must be accepted at once.
-    Status refreshed = calls->writer_->refresh_tenants();
-    if (!refreshed) log_event(LogLevel::warn, "cdr.tenant_refresh_failed", {{"error", refreshed.message()}});
+    calls->install(*snapshot, false);
     auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
     log_event(LogLevel::info, "routing.snapshot_loaded",
               {{"revision", (*snapshot)->revision()}, {"announced", revision}, {"ms", ms.count()}});
@@ -119,6 +133,46 @@ Result<std::unique_ptr<CallHandling>> CallHandling::mount(ApiService& service, C
                [calls](const ApiRequest& r) { return cdr::cdr_csv_reply(*calls->cdr_pool_, r); });
   server.metrics().add_text_source([calls] { return calls->writer_->metrics_text(); });
   return self;
+}
+
+void CallHandling::install(routing::SnapshotPtr snapshot, bool handed_off) {
+  {
+    std::lock_guard lock(install_mutex_);
+    int64_t revision = revision_number(snapshot->revision());
+    if (!handed_off && revision < handed_off_revision_) {
+      // Loaded from PostgreSQL while a newer revision was handed off: keep the newer one.
+      log_event(LogLevel::info, "routing.snapshot_superseded",
+                {{"revision", snapshot->revision()}, {"serving", handed_off_revision_}});
+      return;
+    }
+    if (handed_off) handed_off_revision_ = revision;
+    for (const auto& w : snapshot->warnings()) log_event(LogLevel::warn, "routing.snapshot_warning", {{"warning", w}});
+    snapshot_.store(std::move(snapshot));
+  }
+  // A revision may add tenants: CDRs of the new tenant must be accepted at once.
+  Status refreshed = writer_->refresh_tenants();
+  if (!refreshed) log_event(LogLevel::warn, "cdr.tenant_refresh_failed", {{"error", refreshed.message()}});
+}
+
+Status CallHandling::take_applied_revision(const Catalog& catalog, const routing::ObjectIds& ids, int64_t revision_id) {
+  auto current = snapshot_.get();
+  if (current && revision_number(current->revision()) == revision_id) return Status::ok();  // already served
+  auto started = std::chrono::steady_clock::now();
+  auto snapshot = routing::compile_applied_snapshot(catalog, ids, revision_id);
+  if (!snapshot) {
+    Status failed = snapshot.status().with_context("handing revision " + std::to_string(revision_id) + " to the API");
+    log_event(LogLevel::error, "routing.snapshot_handoff_failed", {{"revision", revision_id}, {"error", failed.message()}});
+    watcher_->check_soon();  // the reload from PostgreSQL takes over
+    return failed;
+  }
+  auto built = std::chrono::steady_clock::now();
+  install(*snapshot, true);
+  auto ms = [](auto from, auto to) { return std::chrono::duration_cast<std::chrono::milliseconds>(to - from).count(); };
+  auto done = std::chrono::steady_clock::now();
+  log_event(LogLevel::info, "routing.snapshot_handed_off",
+            {{"revision", revision_id}, {"build_ms", ms(started, built)}, {"swap_ms", ms(built, done)}});
+  watcher_->check_soon();  // the watcher's state (GET /1.0/status) and the other snapshots follow
+  return Status::ok();
 }
 
 CallHandling::~CallHandling() { stop(); }

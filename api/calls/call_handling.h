@@ -1,5 +1,6 @@
 // The call-handling side of the API, mounted on an ApiService in one call: the routing snapshot
-// (reloaded off-thread on every revision, swapped atomically), the Kamailio endpoints
+// (reloaded off-thread on every revision, or handed over by the reconcile loop of `c4confd all`,
+// swapped atomically), the Kamailio endpoints
 // (/1.0/kamailio/routing, /auth, /dbtext/uacreg, /cdr), /1.0/routing/explain, and the CDR
 // reads (/1.0/cdrs, /1.0/cdrs/stats, /1.0/cdrs.csv) with their group-commit writer.
 //
@@ -12,6 +13,7 @@
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "api/cdr/connection_pool.h"
@@ -42,6 +44,16 @@ class CallHandling {
   static Result<std::unique_ptr<CallHandling>> mount(ApiService& service, CallHandlingOptions options);
   ~CallHandling();
 
+  // The hand-off of `c4confd all`: makes the revision the reconciler has just committed
+  // (`revision_id`, its validated `catalog` and the database `ids` of its objects) the routing
+  // snapshot at once, compiled from the catalog (routing::compile_applied_snapshot) instead of
+  // reloaded from PostgreSQL, then asks the watcher to check, which finds the routing snapshot
+  // current (no reload) and brings the others (access tokens) up. A revision already served is
+  // not compiled again. On failure the snapshot is left as it was and the watcher's reload
+  // from PostgreSQL takes over. A watcher reload that finishes later never replaces a handed-off
+  // snapshot with an older revision. Thread-safe.
+  Status take_applied_revision(const Catalog& catalog, const routing::ObjectIds& ids, int64_t revision_id);
+
   // Writes the queued CDRs and stops the writer. Idempotent.
   void stop();
 
@@ -50,7 +62,14 @@ class CallHandling {
 
  private:
   CallHandling() = default;
+  // Stores `snapshot` (handed off, or loaded by the watcher) unless it is a watcher load older
+  // than the last hand-off; refreshes the CDR writer's tenants.
+  void install(routing::SnapshotPtr snapshot, bool handed_off);
+
   CallHandlingOptions options_;
+  RevisionWatcher* watcher_ = nullptr;
+  std::mutex install_mutex_;         // orders hand-offs and watcher reloads
+  int64_t handed_off_revision_ = -1;  // the last revision id handed off, -1 before any
   SnapshotHolder<routing::Snapshot> snapshot_;
   routing::CapacityTracker capacity_;
   std::unique_ptr<cdr::CdrWriter> writer_;

@@ -60,11 +60,16 @@ class Psql:
 
 
 def field(doc, path):
+    """The value at a dotted path; in a list, a part is an index ("0") or KEY=VALUE, the first
+    element whose KEY is VALUE ("name=routing")."""
     for part in path.split("."):
         if isinstance(doc, dict):
             doc = doc.get(part)
         elif isinstance(doc, list) and part.isdigit() and int(part) < len(doc):
             doc = doc[int(part)]
+        elif isinstance(doc, list) and "=" in part:
+            key, _, value = part.partition("=")
+            doc = next((e for e in doc if isinstance(e, dict) and str(e.get(key)) == value), None)
         else:
             return None
     return doc

@@ -251,3 +251,71 @@ TEST_CASE("routing keeps answering from the last snapshot when PostgreSQL is sto
 }
 
 }  // namespace c4::test
+
+namespace c4::test {
+namespace {
+
+// Applies `dir` and returns the pass's outcome (what the reconcile loop hands off).
+PassOutcome apply_for_handoff(pqxx::connection& conn, const std::filesystem::path& dir) {
+  auto revision = RevisionSource::open_directory(dir)->load();
+  REQUIRE(revision.is_ok());
+  auto outcome = reconcile_revision(conn, *revision, **SchemaSet::builtin(), {});
+  REQUIRE_MESSAGE(outcome.status.is_ok(), outcome.status.message());
+  REQUIRE(outcome.revision_id);
+  return outcome;
+}
+
+// The revision the watcher says its "routing" snapshot is at ("" before it loaded).
+std::string watcher_routing_revision(api::ApiService& service) {
+  for (const auto& s : service.watcher().snapshots())
+    if (s.name == "routing") return s.revision;
+  return "";
+}
+
+void move_paris_did_to_lyon(const std::filesystem::path& dir) {
+  auto file = dir / "tenants/acme/dids/paris-hq.yaml";
+  std::ifstream in(file);
+  std::string text(std::istreambuf_iterator<char>(in), {});
+  text.replace(text.find("ipbx: acme-paris-hq"), 19, "ipbx: acme-lyon    ");
+  std::ofstream(file, std::ios::trunc) << text;
+}
+
+}  // namespace
+
+TEST_CASE("a handed-off revision routes at once and the watcher does not reload it from PostgreSQL") {
+  CallService s("c4test_calls_handoff");
+  move_paris_did_to_lyon(s.dir);
+  PassOutcome outcome = apply_for_handoff(s.db.conn(), s.dir);
+  REQUIRE(s.calls->take_applied_revision(*outcome.catalog, outcome.ids, *outcome.revision_id).is_ok());
+  // Swapped before take_applied_revision returned: no wait for a watcher.
+  auto handed = s.calls->snapshot().get();
+  REQUIRE(handed->revision() == std::to_string(*outcome.revision_id));
+  auto r = http_send(s.port, "POST", "/1.0/kamailio/routing", inbound_call("0611223344").dump());
+  REQUIRE(r.status == 200);
+  CHECK(host_of(r.json()["rtjson"]["routes"][0]["dst_uri"]) != "192.0.2.10");  // no longer acme-paris-hq
+  // The watcher catches up with the revision, and finds nothing to reload: the snapshot served
+  // is still the one handed off, not a second copy read from PostgreSQL.
+  std::string live = std::to_string(*outcome.revision_id) + ":" + outcome.commit_id;
+  REQUIRE(eventually([&] { return watcher_routing_revision(*s.service) == live; }));
+  CHECK(s.calls->snapshot().get() == handed);
+  // Handing off the same revision again compiles nothing.
+  REQUIRE(s.calls->take_applied_revision(*outcome.catalog, outcome.ids, *outcome.revision_id).is_ok());
+  CHECK(s.calls->snapshot().get() == handed);
+}
+
+TEST_CASE("a reload from PostgreSQL never replaces a newer handed-off revision") {
+  CallService s("c4test_calls_handoff_order");
+  PassOutcome current = apply_for_handoff(s.db.conn(), s.dir);
+  // A hand-off ahead of the database (as when the watcher reads just before the commit)...
+  int64_t ahead = *current.revision_id + 100;
+  REQUIRE(s.calls->take_applied_revision(*current.catalog, current.ids, ahead).is_ok());
+  // ... then PostgreSQL moves to a revision the watcher loads: it is older than the hand-off.
+  move_paris_did_to_lyon(s.dir);
+  PassOutcome next = apply_for_handoff(s.db.conn(), s.dir);
+  s.service->watcher().check_soon();
+  std::string live = std::to_string(*next.revision_id) + ":" + next.commit_id;
+  REQUIRE(eventually([&] { return watcher_routing_revision(*s.service) == live; }));
+  CHECK(s.calls->snapshot().get()->revision() == std::to_string(ahead));
+}
+
+}  // namespace c4::test

@@ -84,6 +84,29 @@ TEST_CASE("live contents rebuilt from rows hash like the manifests they were wri
   }
 }
 
+TEST_CASE("live contents of chosen objects hold their own DID numbers and no other object") {
+  TestDatabase db("c4test_live_some");
+  auto revision = load_dir(fs::path(C4_SOURCE_DIR) / "examples");
+  auto outcome = reconcile_revision(db.conn(), revision, schemas(), {});
+  REQUIRE(outcome.status.is_ok());
+  // A DID with listed numbers, not the first one (so another DID's numbers come before it).
+  const DID* did = nullptr;
+  for (const auto& d : outcome.catalog->all<DID>())
+    if (&d != &outcome.catalog->all<DID>().front() && !d.numbers.empty() && !did) did = &d;
+  REQUIRE(did);
+  // One DID and one trunk: what a plan asks for when those two files changed.
+  std::vector<ObjectKey> keys = {key_of(did->meta), key_of(outcome.catalog->all<CarrierTrunk>().front().meta)};
+  pqxx::read_transaction txn(db.conn());
+  auto contents = read_live_contents(txn, keys);
+  REQUIRE(contents.is_ok());
+  REQUIRE(contents->size() == 2);
+  CHECK(content_hash(Kind::DID, contents->at(keys[0])) == did->meta.hash);
+  CHECK(content_hash(Kind::CarrierTrunk, contents->at(keys[1])) == outcome.catalog->all<CarrierTrunk>().front().meta.hash);
+  // Exactly this DID's numbers: none of another DID's lists leaked in.
+  size_t listed = contents->at(keys[0])["spec"].value("numbers", nlohmann::json::array()).size();
+  CHECK(listed == did->numbers.size());
+}
+
 TEST_CASE("an edit updates in place keeping ids and a removed file is pruned") {
   TestDatabase db("c4test_update_prune");
   fs::path dir = copy_examples("update");
