@@ -216,7 +216,7 @@ TEST_CASE("a handler sleeping on a worker does not stall inline routes on the sa
     REQUIRE(r->status == 200);
   }
   auto inline_time = Clock::now() - started;
-  CHECK(inline_time < 300ms);
+  CHECK(inline_time < 450ms);  // well before the sleeper wakes (500 ms), even on a loaded machine
   CHECK(sleeping.wait_for(0s) == std::future_status::timeout);  // the sleeper is still asleep
   auto slept = sleeping.get();
   REQUIRE(slept);
