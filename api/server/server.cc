@@ -23,6 +23,8 @@ using error_code = boost::system::error_code;
 // How often each loop looks for connections past their deadline. Timeouts are in seconds, so a
 // tenth of one is precise enough, and one timer per loop costs less than one per read or write.
 constexpr auto kSweepInterval = std::chrono::milliseconds(100);
+// How long accepting pauses after a failed accept (see accept()).
+constexpr auto kAcceptPause = std::chrono::milliseconds(50);
 
 std::string joined(const std::vector<std::string>& items) {
   std::string out;
@@ -85,6 +87,7 @@ class Server::Engine final : public ConnectionHost {
   Server& server_;
   std::vector<std::unique_ptr<Loop>> loops_;
   net::ip::tcp::acceptor acceptor_;  // on loops_[0]
+  net::steady_timer accept_pause_;   // on loops_[0]
   net::thread_pool workers_;
   std::atomic<bool> stopping_{false};
   size_t next_loop_ = 0;  // round-robin; the acceptor's loop only
@@ -101,6 +104,7 @@ Server::Engine::Engine(Server& server)
         return loops;
       }()),
       acceptor_(loops_[0]->context),
+      accept_pause_(loops_[0]->context),
       workers_(server.options_.workers) {
   for (auto& loop : loops_) loop->keep_running.emplace(loop->context.get_executor());
 }
@@ -136,9 +140,14 @@ void Server::Engine::accept() {
   acceptor_.async_accept(loop.context, [this, &loop](error_code ec, HttpConnection::Socket socket) {
     if (!ec && !stopping()) net::post(loop.context, [this, &loop, s = std::move(socket)]() mutable { adopt(loop, std::move(s)); });
     if (stopping() || !acceptor_.is_open()) return;
-    // Out of descriptors (EMFILE) or another transient error: go on accepting; the sweeper frees
-    // descriptors of expired connections.
-    accept();
+    if (!ec) return accept();
+    // Out of descriptors (EMFILE) or another error that the next accept would meet at once: a
+    // pause instead of a busy loop, while the sweeper frees descriptors of expired connections.
+    log_event(LogLevel::warn, "http.accept_failed", {{"error", ec.message()}});
+    accept_pause_.expires_after(kAcceptPause);
+    accept_pause_.async_wait([this](error_code) {
+      if (!stopping() && acceptor_.is_open()) accept();
+    });
   });
 }
 
@@ -197,6 +206,7 @@ void Server::Engine::stop() {
   net::post(loops_[0]->context, [this] {
     error_code ignored;
     acceptor_.close(ignored);
+    accept_pause_.cancel();
   });
   for (auto& loop : loops_) {
     Loop* l = loop.get();
