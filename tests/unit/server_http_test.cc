@@ -116,6 +116,16 @@ TEST_CASE("expect 100-continue gets an interim answer before the body is sent") 
   CHECK(json_of(r)["body"] == body);
 }
 
+TEST_CASE("expect 100-continue with a body over the limit gets 413 before the body is sent") {
+  BareServer s([](api::ServerOptions& o) { o.max_body_bytes = 1000; });
+  RawHttpClient client(s.port());
+  client.send("POST /echo HTTP/1.1\r\nHost: test\r\nExpect: 100-continue\r\nContent-Length: 5000\r\n\r\n");
+  auto r = client.read_response();
+  REQUIRE(r);
+  CHECK(r->status == 413);
+  CHECK(error_code_of(r) == "body_too_large");
+}
+
 TEST_CASE("a chunked request body reaches the handler whole") {
   BareServer s;
   RawHttpClient client(s.port());
