@@ -70,8 +70,8 @@ IFS=, read -ra CONN_LIST <<<"$CONNECTIONS"
 BIN=$(bench_private_copy "$BUILD_DIR/c4confd")
 bench_repo "$DIDS" "$FILES" "$TENANTS" "$PREFIXES" "$SEED" "$REGEN"
 bench_database_server
-# A keep-alive connection holds a cpp-httplib worker while open; with fewer workers than
-# connections (the default is 32) the rest wait, and fewer CDRs share each commit.
+# A CDR request holds a worker while it waits for its group commit; with fewer workers than
+# connections (the default is max(32, 2 x cores)) the rest wait, and fewer CDRs share each commit.
 if [[ " $SERVE_ARGS " != *" --workers "* ]]; then
   SERVE_ARGS="$SERVE_ARGS --workers $(( $(printf '%s\n' "${CONN_LIST[@]}" | sort -n | tail -n 1) + 8 ))"
 fi

@@ -38,8 +38,7 @@ Usage: bench/http_routing.sh [OPTIONS]
   --nginx-workers W     nginx worker_processes (default auto: one per core)
   --floors LIST         informational trivial servers, comma-separated: httplib, asio, or none
                         (default httplib,asio)
-  --serve-args "ARGS"   extra arguments for `c4confd serve` (default: --workers, the largest
-                        connection count + 8: a keep-alive connection holds a worker)
+  --serve-args "ARGS"   extra arguments for `c4confd serve` (default: none)
   --dids N --files F --tenants T --routing-prefixes P --seed S
                         the generated repository (default 1000000, 1000, 50, 100000, 1)
   --regen               regenerate the repository even if a cached copy matches
@@ -109,12 +108,8 @@ if [ "$WANT_C4" -eq 1 ]; then
   [ "$BUILD" -eq 0 ] || bench_build "$BUILD_DIR" c4confd
   BIN=$(bench_private_copy "$BUILD_DIR/c4confd")
   bench_database_server
-  # cpp-httplib holds a worker thread per keep-alive connection for as long as it stays open:
-  # with fewer workers (the default is max(32, 2 × cores)) the extra connections wait, and their
-  # requests time out. An operator sizes --workers to the routers' connections; so does this.
-  if [[ " $SERVE_ARGS " != *" --workers "* ]]; then
-    SERVE_ARGS="$SERVE_ARGS --workers $(( $(printf '%s\n' "${CONN_LIST[@]}" | sort -n | tail -n 1) + 8 ))"
-  fi
+  # The server's defaults: the routing route runs on the I/O threads (one per core), which hold
+  # every connection; --workers only sizes the pool of the blocking routes, unused here.
   # shellcheck disable=SC2086  # SERVE_ARGS is a list of words
   c4_serve_start "$BIN" "$BENCH_REPO" c4bench_http $SERVE_ARGS
   CHECK=$("$PY" "$BENCH_ROOT/bench/lib/check_answers.py" --url "$C4_URL/1.0/kamailio/routing" --bodies "$BODIES" \

@@ -26,8 +26,10 @@ Result<int64_t> positive(const ParsedOptions& options, const std::string& flag, 
 std::vector<OptionSpec> serve_options() {
   return {
       {"listen", "HOST:PORT", "address and port of the HTTP API ([::1]:9600 for IPv6).", "127.0.0.1:9600"},
-      {"workers", "N", "HTTP worker threads; each keep-alive connection holds one while open (0: the default, "
-                       "max(32, 2 x cores)).", "0"},
+      {"workers", "N", "threads for the API requests that may block (PostgreSQL reads, CDR ingest): how many are "
+                       "served at once (0: the default, max(32, 2 x cores)).", "0"},
+      {"io-threads", "N", "HTTP event-loop threads; they hold the connections and answer the Kamailio routing, "
+                          "auth and uacreg requests (0: one per core).", "0"},
       {"database-url", "URL", "PostgreSQL URL (postgresql://user@host:port/db).", ""},
       {"redis-url", "URL", "Redis URL whose channel c4:revisions announces new revisions (empty: PostgreSQL poll only).", ""},
       {"admin-token-file", "PATH", "file holding the admin bearer token (sees every tenant); else C4CONFD_ADMIN_TOKEN.", ""},
@@ -53,6 +55,11 @@ Result<api::ApiServiceOptions> read_serve_options(const ParsedOptions& options) 
     auto workers = positive(options, "workers", 4096);
     if (!workers) return workers.status();
     o.server.workers = static_cast<unsigned>(*workers);
+  }
+  if (options.get("io-threads") != "0") {
+    auto io_threads = positive(options, "io-threads", 1024);
+    if (!io_threads) return io_threads.status();
+    o.server.io_threads = static_cast<unsigned>(*io_threads);
   }
   auto body = positive(options, "max-body-bytes", int64_t{1} << 34);
   if (!body) return body.status();

@@ -99,21 +99,25 @@ Result<std::unique_ptr<CallHandling>> CallHandling::mount(ApiService& service, C
   };
 
   Server& server = service.server();
+  // routing, auth and uacreg answer from the in-memory snapshot (the capacity counters take a
+  // mutex for a few map operations): pure CPU, so they run on the I/O threads (runs_inline).
+  // The CDR ingest waits for the writer's group commit, and explain/cdrs read or may read
+  // PostgreSQL: they run on the workers.
   server.mount("POST", "/1.0/kamailio/routing", Access::kamailio, [calls, env_for](const ApiRequest& r) {
     auto snapshot = calls->snapshot_.get();
     if (!snapshot) return not_ready_reply();
     return routing::routing_reply(*snapshot, r.body, env_for(true));
-  }, kHotRoute);
+  }, kInlineHotRoute);
   server.mount("POST", "/1.0/kamailio/auth", Access::kamailio, [calls](const ApiRequest& r) {
     auto snapshot = calls->snapshot_.get();
     if (!snapshot) return not_ready_reply();
     return routing::auth_reply(*snapshot, r.body, calls->options_.matching);
-  }, kHotRoute);
+  }, kInlineHotRoute);
   server.mount("GET", "/1.0/kamailio/dbtext/uacreg", Access::kamailio, [calls](const ApiRequest&) {
     auto snapshot = calls->snapshot_.get();
     if (!snapshot) return not_ready_reply();
     return routing::uacreg_reply(*snapshot);
-  });
+  }, kInlineRoute);
   server.mount("POST", "/1.0/kamailio/cdr", Access::kamailio, [calls](const ApiRequest& r) {
     // The call is over: its channel on the trunk is free again.
     return cdr::cdr_ingest_reply(*calls->writer_, r, [calls](const cdr::StoredCdr& stored) {

@@ -5,7 +5,7 @@
 //
 //   auto service = ApiService::create(options).value();
 //   service->watcher().add_reload("routing", reload_routing_snapshot);     // before start()
-//   service->server().mount("POST", "/1.0/kamailio/routing", Access::kamailio, route, kHotRoute);
+//   service->server().mount("POST", "/1.0/kamailio/routing", Access::kamailio, route, kInlineHotRoute);
 //   service->server().metrics().add_text_source(cdr_queue_metrics);
 //   service->start();
 //

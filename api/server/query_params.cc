@@ -23,11 +23,12 @@ int hex_value(char c) {
   return -1;
 }
 
-std::string percent_decode(std::string_view text) {
+std::string percent_decode(std::string_view text, bool plus_is_space) {
   std::string out;
+  out.reserve(text.size());
   for (size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
-    if (c == '+') {
+    if (c == '+' && plus_is_space) {
       out += ' ';
     } else if (c == '%' && i + 2 < text.size() && hex_value(text[i + 1]) >= 0 && hex_value(text[i + 2]) >= 0) {
       out += static_cast<char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2]));
@@ -41,6 +42,8 @@ std::string percent_decode(std::string_view text) {
 
 }  // namespace
 
+std::string percent_decode_path(std::string_view path) { return percent_decode(path, false); }
+
 std::multimap<std::string, std::string> parse_query_string(std::string_view target) {
   std::multimap<std::string, std::string> out;
   auto q = target.find('?');
@@ -53,8 +56,8 @@ std::multimap<std::string, std::string> parse_query_string(std::string_view targ
     query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
     if (pair.empty()) continue;
     auto eq = pair.find('=');
-    if (eq == std::string_view::npos) out.emplace(percent_decode(pair), "");
-    else out.emplace(percent_decode(pair.substr(0, eq)), percent_decode(pair.substr(eq + 1)));
+    if (eq == std::string_view::npos) out.emplace(percent_decode(pair, true), "");
+    else out.emplace(percent_decode(pair.substr(0, eq), true), percent_decode(pair.substr(eq + 1), true));
   }
   return out;
 }

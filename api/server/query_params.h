@@ -39,6 +39,10 @@ bool parse_labels(const ApiRequest& request, std::vector<std::pair<std::string, 
 // space. A parameter without '=' has an empty value.
 std::multimap<std::string, std::string> parse_query_string(std::string_view target);
 
+// The path of a request target with its %XX escapes decoded ("/a%2Fb" → "/a/b"); '+' stays a
+// '+' (it means a space only in a query). A stray '%' is kept as typed.
+std::string percent_decode_path(std::string_view path);
+
 // True when `text` is well-formed UTF-8 without NUL (what PostgreSQL text accepts).
 bool is_clean_utf8(std::string_view text);
 

@@ -1,18 +1,30 @@
 #include "api/server/server.h"
 
+#include <atomic>
 #include <stdexcept>
 
-#include <sys/socket.h>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
 
-#include <httplib.h>
-
+#include "api/server/http_connection.h"
 #include "api/server/query_params.h"
 #include "common/log.h"
 
 namespace c4::api {
 namespace {
 
+namespace net = boost::asio;
 using Clock = std::chrono::steady_clock;
+using error_code = boost::system::error_code;
+
+// How often each loop looks for connections past their deadline. Timeouts are in seconds, so a
+// tenth of one is precise enough, and one timer per loop costs less than one per read or write.
+constexpr auto kSweepInterval = std::chrono::milliseconds(100);
+// How long accepting pauses after a failed accept (see accept()).
+constexpr auto kAcceptPause = std::chrono::milliseconds(50);
 
 std::string joined(const std::vector<std::string>& items) {
   std::string out;
@@ -20,10 +32,8 @@ std::string joined(const std::vector<std::string>& items) {
   return out;
 }
 
-void write_reply(httplib::Response& res, const HttpReply& reply) {
-  res.status = reply.status;
-  if (reply.status == 204 || reply.status == 304) return;
-  res.set_content(reply.body, reply.content_type.c_str());
+HttpReply internal_error(std::string_view what) {
+  return error_reply(500, "internal", "internal error while answering " + std::string(what));
 }
 
 }  // namespace
@@ -33,22 +43,237 @@ unsigned default_workers() {
   return std::max(32u, cores * 2);
 }
 
-struct Server::Outcome {
+// A request on its way through the server: either answered already (no route, no access,
+// unreadable text) or waiting for its handler.
+struct Server::Prepared {
+  bool answered = false;
   HttpReply reply;
-  std::vector<std::pair<std::string, std::string>> headers;
-  std::string route = "unmatched";
-  std::optional<Metrics::SlotId> slot;  // nullopt: unmatched
-  bool hot = false;
+  HeaderList headers;
+  const Route* route = nullptr;                 // when matched
+  std::string_view route_name = "unmatched";    // the pattern: lives as long as the table
+  ApiRequest request;                           // when !answered
 };
 
-Server::Server(ServerOptions options, std::shared_ptr<Metrics> metrics, std::shared_ptr<const AccessControl> access)
-    : options_(std::move(options)), metrics_(std::move(metrics)), access_(std::move(access)),
-      http_(std::make_unique<httplib::Server>()) {
-  if (options_.workers == 0) options_.workers = default_workers();
-  install_httplib_handlers();
+// The sockets, event loops and threads of a bound server. It is the ConnectionHost of every
+// connection: it hands their requests to the Server's route table and handlers.
+class Server::Engine final : public ConnectionHost {
+ public:
+  explicit Engine(Server& server);
+  Status bind();
+  void run();
+  void stop();
+  int port() const { return port_; }
+
+  void serve(const std::shared_ptr<HttpConnection>& connection, IncomingRequest request) override;
+  HttpReply refuse(int status, std::string_view method) override;
+  const ServerOptions& options() const override { return server_.options_; }
+  bool stopping() const override { return stopping_.load(std::memory_order_relaxed); }
+
+ private:
+  struct Loop {
+    net::io_context context{1};
+    net::steady_timer sweeper{context};
+    std::vector<std::weak_ptr<HttpConnection>> connections;  // touched on this loop's thread only
+    std::optional<net::executor_work_guard<net::io_context::executor_type>> keep_running;  // until stop()
+  };
+  void run_loop(Loop& loop);
+  void accept();
+  void adopt(Loop& loop, HttpConnection::Socket socket);
+  void sweep(Loop& loop);
+  void close_idle(Loop& loop);
+  void finish(const std::shared_ptr<HttpConnection>& connection, Prepared& prepared, std::string_view method,
+              Clock::time_point started);
+
+  Server& server_;
+  std::vector<std::unique_ptr<Loop>> loops_;
+  net::ip::tcp::acceptor acceptor_;  // on loops_[0]
+  net::steady_timer accept_pause_;   // on loops_[0]
+  net::thread_pool workers_;
+  std::atomic<bool> stopping_{false};
+  size_t next_loop_ = 0;  // round-robin; the acceptor's loop only
+  int port_ = 0;
+};
+
+Server::Engine::Engine(Server& server)
+    : server_(server),
+      loops_([&] {
+        unsigned n = server.options_.io_threads;
+        if (n == 0) n = std::max(1u, std::thread::hardware_concurrency());
+        std::vector<std::unique_ptr<Loop>> loops;
+        for (unsigned i = 0; i < n; ++i) loops.push_back(std::make_unique<Loop>());
+        return loops;
+      }()),
+      acceptor_(loops_[0]->context),
+      accept_pause_(loops_[0]->context),
+      workers_(server.options_.workers) {
+  for (auto& loop : loops_) loop->keep_running.emplace(loop->context.get_executor());
 }
 
-Server::~Server() { stop(); }
+Status Server::Engine::bind() {
+  const ServerOptions& o = server_.options_;
+  std::string where = o.host + ":" + std::to_string(o.port);
+  error_code ec;
+  net::ip::tcp::resolver resolver(loops_[0]->context);
+  auto endpoints = resolver.resolve(o.host, std::to_string(o.port), net::ip::tcp::resolver::passive, ec);
+  if (ec || endpoints.empty()) return Status::unavailable("cannot listen on " + where + ": " + ec.message());
+  net::ip::tcp::endpoint endpoint = endpoints.begin()->endpoint();
+  acceptor_.open(endpoint.protocol(), ec);
+  if (!ec) acceptor_.set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor_.bind(endpoint, ec);
+  // SOMAXCONN: Kamailio's workers, or a load generator, open dozens of connections at once; a
+  // short accept queue makes their first request fail.
+  if (!ec) acceptor_.listen(SOMAXCONN, ec);
+  if (ec)
+    return Status::unavailable("cannot listen on " + where + " (address in use, or not an address of this machine): " +
+                               ec.message());
+  port_ = acceptor_.local_endpoint().port();
+  accept();
+  for (auto& loop : loops_) sweep(*loop);
+  return Status::ok();
+}
+
+// One acceptor hands connections round-robin to the loops: no SO_REUSEPORT (which would let a
+// second server bind the same port without an error), and an even spread however few
+// connections there are.
+void Server::Engine::accept() {
+  Loop& loop = *loops_[next_loop_++ % loops_.size()];
+  acceptor_.async_accept(loop.context, [this, &loop](error_code ec, HttpConnection::Socket socket) {
+    if (!ec && !stopping()) net::post(loop.context, [this, &loop, s = std::move(socket)]() mutable { adopt(loop, std::move(s)); });
+    if (stopping() || !acceptor_.is_open()) return;
+    if (!ec) return accept();
+    // Out of descriptors (EMFILE) or another error that the next accept would meet at once: a
+    // pause instead of a busy loop, while the sweeper frees descriptors of expired connections.
+    log_event(LogLevel::warn, "http.accept_failed", {{"error", ec.message()}});
+    accept_pause_.expires_after(kAcceptPause);
+    accept_pause_.async_wait([this](error_code) {
+      if (!stopping() && acceptor_.is_open()) accept();
+    });
+  });
+}
+
+void Server::Engine::adopt(Loop& loop, HttpConnection::Socket socket) {
+  if (stopping()) return;  // the socket closes with it
+  auto connection = std::make_shared<HttpConnection>(std::move(socket), *this);
+  loop.connections.push_back(connection);
+  connection->start();
+}
+
+void Server::Engine::sweep(Loop& loop) {
+  auto now = Clock::now();
+  std::erase_if(loop.connections, [now](const std::weak_ptr<HttpConnection>& weak) {
+    auto connection = weak.lock();
+    if (connection) connection->expire_if_late(now);
+    return !connection;
+  });
+  if (stopping()) {
+    close_idle(loop);
+    if (loop.connections.empty()) return;  // nothing left to time out: let the loop end
+  }
+  loop.sweeper.expires_after(kSweepInterval);
+  loop.sweeper.async_wait([this, &loop](error_code ec) {
+    if (!ec || !loop.connections.empty()) sweep(loop);
+  });
+}
+
+void Server::Engine::close_idle(Loop& loop) {
+  for (auto& weak : loop.connections)
+    if (auto connection = weak.lock()) connection->close_if_idle();
+}
+
+// Runs one loop until it has no more work. Handlers catch what they expect; anything else (say
+// std::bad_alloc while writing an answer) is logged and the loop goes on: it holds every other
+// connection of its thread.
+void Server::Engine::run_loop(Loop& loop) {
+  for (;;) {
+    try {
+      loop.context.run();
+      return;
+    } catch (const std::exception& e) {
+      log_event(LogLevel::error, "http.loop_exception", {{"what", e.what()}});
+    }
+  }
+}
+
+void Server::Engine::run() {
+  std::vector<std::thread> threads;
+  for (size_t i = 1; i < loops_.size(); ++i) threads.emplace_back([this, i] { run_loop(*loops_[i]); });
+  run_loop(*loops_[0]);
+  for (auto& t : threads) t.join();
+}
+
+void Server::Engine::stop() {
+  if (stopping_.exchange(true)) return;
+  net::post(loops_[0]->context, [this] {
+    error_code ignored;
+    acceptor_.close(ignored);
+    accept_pause_.cancel();
+  });
+  for (auto& loop : loops_) {
+    Loop* l = loop.get();
+    net::post(l->context, [this, l] {
+      close_idle(*l);
+      l->sweeper.cancel();  // it ends once the last connection is gone
+    });
+    l->keep_running.reset();
+  }
+}
+
+void Server::Engine::serve(const std::shared_ptr<HttpConnection>& connection, IncomingRequest in) {
+  Prepared prepared;
+  try {
+    const auto* fields = in.fields;
+    prepared = server_.prepare(in.method, in.target, std::move(in.body), in.authorization, *in.peer,
+                               [fields](std::string_view name) {
+                                 auto it = fields->find(boost::beast::string_view(name.data(), name.size()));
+                                 return it == fields->end() ? std::string() : std::string(it->value().data(), it->value().size());
+                               });
+  } catch (const std::exception& e) {  // e.g. std::bad_alloc building the request
+    log_event(LogLevel::error, "http.dispatch_exception", {{"method", in.method}, {"target", in.target}, {"what", e.what()}});
+    prepared.answered = true;
+    prepared.reply = internal_error(in.method);
+  }
+  if (prepared.answered || prepared.route->flags.runs_inline) {
+    if (!prepared.answered) server_.invoke(prepared);
+    return finish(connection, prepared, in.method, in.started);
+  }
+  // The loop must not end while the reply is on its way back to it.
+  auto guard = net::make_work_guard(connection->executor());
+  net::post(workers_, [this, connection, prepared = std::move(prepared), method = in.method, started = in.started,
+                       guard = std::move(guard)]() mutable {
+    server_.invoke(prepared);
+    finish(connection, prepared, method, started);
+  });
+}
+
+void Server::Engine::finish(const std::shared_ptr<HttpConnection>& connection, Prepared& prepared,
+                            std::string_view method, Clock::time_point started) {
+  server_.record(prepared, method, Clock::now() - started);
+  connection->answer(Answer{std::move(prepared.reply), std::move(prepared.headers)});
+}
+
+HttpReply Server::Engine::refuse(int status, std::string_view method) {
+  const ServerOptions& o = server_.options_;
+  Prepared refused;
+  refused.reply = status == 413 ? error_reply(413, "body_too_large",
+                                              "the request body is larger than the limit of " +
+                                                  std::to_string(o.max_body_bytes) + " bytes (--max-body-bytes)",
+                                              {{"limit", o.max_body_bytes}})
+                                : error_reply(status, "bad_request",
+                                              "the request could not be read as HTTP (status " + std::to_string(status) + ")");
+  server_.record(refused, method.empty() ? "OTHER" : method, std::chrono::nanoseconds(0));
+  return std::move(refused.reply);
+}
+
+Server::Server(ServerOptions options, std::shared_ptr<Metrics> metrics, std::shared_ptr<const AccessControl> access)
+    : options_(std::move(options)), metrics_(std::move(metrics)), access_(std::move(access)) {
+  if (options_.workers == 0) options_.workers = default_workers();
+  if (options_.io_threads == 0) options_.io_threads = std::max(1u, std::thread::hardware_concurrency());
+}
+
+Server::~Server() {
+  stop();
+  engine_.reset();  // before the routes its connections may still reference
+}
 
 void Server::mount(std::string method, std::string pattern, Access access, Handler handler, RouteFlags flags) {
   bool ok = false;
@@ -59,11 +284,12 @@ void Server::mount(std::string method, std::string pattern, Access access, Handl
   mounted_.push_back(MountedRoute{std::move(method), std::move(pattern), access, flags});
 }
 
-Server::Outcome Server::handle(const std::string& method, const std::string& path,
-                               const std::multimap<std::string, std::string>& query, const std::string& body,
-                               const std::string& authorization, const std::string& peer,
-                               std::function<std::string(std::string_view)> header) {
-  Outcome out;
+Server::Prepared Server::prepare(std::string_view method, std::string_view target, std::string body,
+                                 std::string_view authorization, const std::string& peer,
+                                 std::function<std::string(std::string_view)> header) const {
+  Prepared out;
+  out.answered = true;
+  std::string path = percent_decode_path(target.substr(0, target.find('?')));
   RouteMatch match = table_.match(method, path);
   if (match.kind == RouteMatch::Kind::not_found) {
     out.reply = error_reply(404, "not_found", "no such path: " + path + " (GET /openapi.json lists every path)");
@@ -71,28 +297,27 @@ Server::Outcome Server::handle(const std::string& method, const std::string& pat
   }
   if (match.kind == RouteMatch::Kind::method_not_allowed) {
     std::string message = options_.method_not_allowed_message ? options_.method_not_allowed_message(path) : "";
-    if (message.empty()) message = method + " is not allowed on " + path + "; allowed: " + joined(match.allowed_methods);
+    if (message.empty())
+      message = std::string(method) + " is not allowed on " + path + "; allowed: " + joined(match.allowed_methods);
     out.reply = error_reply(405, "method_not_allowed", message, {{"allowed", match.allowed_methods}});
     out.headers.emplace_back("Allow", joined(match.allowed_methods));
     return out;
   }
-  const Route& route = handlers_[match.index];
-  out.route = table_.routes()[match.index].pattern;
-  out.slot = route.slot;
-  out.hot = route.flags.hot;
+  out.route = &handlers_[match.index];
+  out.route_name = table_.routes()[match.index].pattern;
 
-  AccessDecision decision = access_->decide(route.access, authorization, peer);
+  AccessDecision decision = access_->decide(out.route->access, authorization, peer);
   if (!decision.allowed) {
     out.reply = std::move(decision.denial);
     if (out.reply.status == 401) out.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"c4confd\"");
     return out;
   }
-  ApiRequest request;
+  ApiRequest& request = out.request;
   request.method = method;
-  request.path = path;
-  request.query = query;
+  request.path = std::move(path);
+  if (target.find('?') != std::string_view::npos) request.query = parse_query_string(target);
   request.path_params = std::move(match.path_params);
-  request.body = body;
+  request.body = std::move(body);
   request.remote_addr = peer;
   request.header = std::move(header);
   request.scope = std::move(decision.scope);
@@ -100,130 +325,58 @@ Server::Outcome Server::handle(const std::string& method, const std::string& pat
     out.reply = std::move(*unreadable);
     return out;
   }
-  try {
-    out.reply = route.handler(request);
-  } catch (const std::exception& e) {
-    log_event(LogLevel::error, "http.handler_exception", {{"method", method}, {"route", out.route}, {"what", e.what()}});
-    out.reply = error_reply(500, "internal", "internal error while answering " + method + " " + out.route);
-  } catch (...) {
-    log_event(LogLevel::error, "http.handler_exception", {{"method", method}, {"route", out.route}, {"what", "unknown"}});
-    out.reply = error_reply(500, "internal", "internal error while answering " + method + " " + out.route);
-  }
+  out.answered = false;
   return out;
 }
 
-void Server::install_httplib_handlers() {
-  auto serve = [this](const httplib::Request& req, httplib::Response& res) {
-    auto started = Clock::now();
-    Outcome out;
-    try {
-      out = handle(req.method, req.path, parse_query_string(req.target), req.body, req.get_header_value("Authorization"), req.remote_addr,
-                   [&req](std::string_view name) { return req.get_header_value(std::string(name).c_str()); });
-    } catch (const std::exception& e) {  // e.g. std::bad_alloc building the request
-      log_event(LogLevel::error, "http.dispatch_exception", {{"method", req.method}, {"path", req.path}, {"what", e.what()}});
-      out.reply = error_reply(500, "internal", "internal error");
-    }
-    write_reply(res, out.reply);
-    for (const auto& [name, value] : out.headers) res.set_header(name.c_str(), value);
-    auto elapsed = Clock::now() - started;
-    metrics_->record(out.slot ? *out.slot : metrics_->unmatched(req.method), out.reply.status, elapsed);
-    LogLevel level = out.hot ? LogLevel::debug : LogLevel::info;
-    if (log_enabled(level))  // the Kamailio routes are not worth a JSON object each when unlogged
-      log_event(level, "http.request",
-                {{"method", req.method}, {"route", out.route}, {"status", out.reply.status},
-                 {"us", std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count()}});
-  };
-  const std::string any = ".*";
-  http_->Get(any, serve);
-  http_->Post(any, serve);
-  http_->Put(any, serve);
-  http_->Patch(any, serve);
-  http_->Delete(any, serve);
-  http_->Options(any, serve);
-
-  // Errors httplib answers by itself (bad request line, body over the limit): JSON like ours.
-  // Replies our handlers made already have a body and are left alone.
-  httplib::Server::HandlerWithResponse on_error = [this](const httplib::Request& req, httplib::Response& res) {
-    if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-    HttpReply reply;
-    if (res.status == 413) {
-      reply = error_reply(413, "body_too_large",
-                          "the request body is larger than the limit of " + std::to_string(options_.max_body_bytes) +
-                              " bytes (--max-body-bytes)",
-                          {{"limit", options_.max_body_bytes}});
-    } else {
-      bool not_found = res.status == 404;  // a method no route table entry can have (TRACE, CONNECT)
-      reply = error_reply(res.status, not_found ? "not_found" : "bad_request",
-                          not_found ? req.method + " " + req.path + " is not served here"
-                                    : "the request could not be read as HTTP (status " + std::to_string(res.status) + ")");
-    }
-    write_reply(res, reply);
-    metrics_->record(metrics_->unmatched(req.method), res.status, std::chrono::nanoseconds(0));
-    log_event(LogLevel::info, "http.request", {{"method", req.method}, {"route", "unmatched"}, {"status", res.status}, {"us", 0}});
-    return httplib::Server::HandlerResponse::Handled;
-  };
-  http_->set_error_handler(std::move(on_error));
-  http_->set_exception_handler([](const httplib::Request& req, httplib::Response& res, std::exception_ptr) {
-    log_event(LogLevel::error, "http.exception", {{"method", req.method}, {"path", req.path}});
-    write_reply(res, error_reply(500, "internal", "internal error"));
-  });
-
-  http_->set_tcp_nodelay(options_.tcp_nodelay);
-  http_->set_keep_alive_max_count(options_.keep_alive_max_count);
-  http_->set_keep_alive_timeout(options_.keep_alive_timeout.count());
-  http_->set_read_timeout(options_.read_timeout.count(), 0);
-  http_->set_write_timeout(options_.write_timeout.count(), 0);
-  http_->set_payload_max_length(options_.max_body_bytes);
-  unsigned workers = options_.workers;
-  http_->new_task_queue = [workers] { return new httplib::ThreadPool(workers); };
-  // Remember the listening socket (this callback sees it before bind) to widen its backlog.
-  http_->set_socket_options([this](socket_t sock) {
-    httplib::default_socket_options(sock);
-    listen_socket_ = sock;
-  });
+void Server::invoke(Prepared& prepared) const {
+  const std::string& method = prepared.request.method;
+  try {
+    prepared.reply = prepared.route->handler(prepared.request);
+  } catch (const std::exception& e) {
+    log_event(LogLevel::error, "http.handler_exception", {{"method", method}, {"route", prepared.route_name}, {"what", e.what()}});
+    prepared.reply = internal_error(method + " " + std::string(prepared.route_name));
+  } catch (...) {
+    log_event(LogLevel::error, "http.handler_exception", {{"method", method}, {"route", prepared.route_name}, {"what", "unknown"}});
+    prepared.reply = internal_error(method + " " + std::string(prepared.route_name));
+  }
+  prepared.answered = true;
 }
 
-// Debian's compiled cpp-httplib listens with a backlog of 5 (CPPHTTPLIB_LISTEN_BACKLOG is baked
-// into the library). When Kamailio's workers, or a load generator, open dozens of connections at
-// once, the kernel's accept queue overflows and those connections see their first request fail
-// ("Read" errors, measured with 64 concurrent callers). Linux lets listen() be called again on
-// a listening socket to change its backlog, so it is raised to the system maximum after bind.
-void Server::widen_listen_backlog() {
-  if (listen_socket_ >= 0) ::listen(listen_socket_, SOMAXCONN);
+void Server::record(const Prepared& prepared, std::string_view method, std::chrono::nanoseconds elapsed) const {
+  int status = prepared.reply.status;
+  metrics_->record(prepared.route ? prepared.route->slot : metrics_->unmatched(method), status, elapsed);
+  LogLevel level = prepared.route && prepared.route->flags.hot ? LogLevel::debug : LogLevel::info;
+  if (log_enabled(level))  // the Kamailio routes are not worth a JSON object each when unlogged
+    log_event(level, "http.request",
+              {{"method", method}, {"route", prepared.route_name}, {"status", status},
+               {"us", std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count()}});
 }
 
 Status Server::bind() {
-  if (bound_) return Status::ok();
-  if (options_.port == 0) {
-    port_ = http_->bind_to_any_port(options_.host);
-    if (port_ <= 0) return Status::unavailable("cannot listen on " + options_.host + ": no port could be bound");
-  } else {
-    if (!http_->bind_to_port(options_.host, options_.port))
-      return Status::unavailable("cannot listen on " + options_.host + ":" + std::to_string(options_.port) +
-                                 " (address in use, or not an address of this machine)");
-    port_ = options_.port;
-  }
-  widen_listen_backlog();
-  bound_ = true;
+  if (engine_) return Status::ok();
+  auto engine = std::make_unique<Engine>(*this);
+  if (auto s = engine->bind(); !s) return s;
+  engine_ = std::move(engine);
+  port_ = engine_->port();
   return Status::ok();
 }
 
 void Server::run() {
-  log_event(LogLevel::info, "http.listening", {{"host", options_.host}, {"port", port_}, {"workers", options_.workers}});
-  http_->listen_after_bind();
+  log_event(LogLevel::info, "http.listening",
+            {{"host", options_.host}, {"port", port_}, {"io_threads", options_.io_threads}, {"workers", options_.workers}});
+  engine_->run();
   log_event(LogLevel::info, "http.stopped", {{"host", options_.host}, {"port", port_}});
 }
 
 Status Server::start() {
   if (auto s = bind(); !s) return s;
   thread_ = std::thread([this] { run(); });
-  // listen_after_bind() sets is_running only once it loops; wait so stop() cannot come first.
-  for (int i = 0; i < 2000 && !http_->is_running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   return Status::ok();
 }
 
 void Server::stop() {
-  if (http_) http_->stop();
+  if (engine_) engine_->stop();
   if (thread_.joinable()) thread_.join();
 }
 

@@ -1,19 +1,37 @@
-// The HTTP server of the API: cpp-httplib underneath, our route table, access control,
-// metrics and access logs on top. Handlers are plain functions HttpReply(const ApiRequest&):
-// mounting one is one line, and they never see httplib types.
+// The HTTP server of the API: an event-driven HTTP/1.1 server (Boost.Beast parsing on
+// Boost.Asio event loops) with our route table, access control, metrics and access logs on top.
+// Handlers are plain functions HttpReply(const ApiRequest&): mounting one is one line, and they
+// never see socket or parser types.
 //
 //   server.mount("GET", "/1.0/carriers/{id}", Access::reader, get_carrier);
-//   server.mount("POST", "/1.0/kamailio/routing", Access::kamailio, route_call, kHotRoute);
+//   server.mount("POST", "/1.0/kamailio/routing", Access::kamailio, route_call, kInlineHotRoute);
 //
-// For every request the server: matches the route (404/405 JSON otherwise), checks access
-// (401/403 JSON), builds the ApiRequest (decoded query, path parameters, body, peer address,
-// tenant scope), calls the handler, catches any exception (500 JSON and an error log line —
-// a bug of ours: no input may reach it), writes the reply, counts it in Metrics and writes one
-// JSON access log line (method, route pattern, status, µs; debug level for hot routes).
-// Bodies over max_body_bytes are refused with 413 JSON before any handler runs.
+// For every request the server: matches the route (404/405 JSON otherwise, 405 with Allow),
+// checks access (401 with WWW-Authenticate / 403, JSON), builds the ApiRequest (decoded path and
+// query, path parameters, body, peer address, tenant scope), refuses text a database would
+// refuse (unreadable_text: 400), calls the handler, catches any exception (500 JSON and an error
+// log line — a bug of ours: no input may reach it), writes the reply, counts it in Metrics and
+// writes one JSON access log line (method, route pattern, status, µs; debug level for hot
+// routes). Bodies over max_body_bytes are refused with 413 JSON before any handler runs;
+// unreadable HTTP gets 400 JSON. HEAD is answered like GET, without the body.
+//
+// Threads. `io_threads` event loops own the connections: a connection never holds a thread
+// while it waits for a request, so thousands of keep-alive connections cost no threads. A
+// route mounted with RouteFlags::runs_inline is answered on the I/O thread that read the
+// request (the Kamailio routing, auth and uacreg answers: microseconds of CPU, no I/O). Every
+// other handler may block (PostgreSQL, a CDR group commit), so it runs on a pool of `workers`
+// threads and its reply is posted back to the connection's loop; `workers` therefore bounds
+// the blocking requests served at once, not the connections.
+//
+// Connections: HTTP/1.1 keep-alive (up to keep_alive_max_count requests, closed after
+// keep_alive_timeout idle), pipelining (answers in request order), chunked request bodies,
+// "Expect: 100-continue" (sent by libcurl for POST bodies over 1 KiB), read and write timeouts,
+// TCP_NODELAY, a listen backlog of SOMAXCONN.
 //
 // Thread-safety: mount() only before start()/run(); stop() from any thread (or a signal
-// watcher); handlers run concurrently on the worker threads and must be thread-safe.
+// watcher); handlers run concurrently (on the I/O threads and the workers) and must be
+// thread-safe. A runs_inline handler must never block: it would stall every connection of its
+// I/O thread.
 #pragma once
 
 #include <chrono>
@@ -31,24 +49,28 @@
 #include "api/server/route_table.h"
 #include "common/status.h"
 
-namespace httplib {
-class Server;
-}
-
 namespace c4::api {
 
 using Handler = std::function<HttpReply(const ApiRequest&)>;
 
 struct RouteFlags {
   bool hot = false;  // a Kamailio per-call route: access log at debug level
+  // Pure CPU, never blocks (no database, no lock held for long, no waiting on another thread):
+  // answered on the I/O thread, without the hop to a worker and back. Default false: safe.
+  bool runs_inline = false;
 };
-inline constexpr RouteFlags kHotRoute{true};
+inline constexpr RouteFlags kHotRoute{.hot = true};
+inline constexpr RouteFlags kInlineRoute{.runs_inline = true};
+inline constexpr RouteFlags kInlineHotRoute{.hot = true, .runs_inline = true};
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
   int port = 9600;                  // 0: any free port (see Server::port())
-  // Worker threads. cpp-httplib gives each keep-alive connection a worker for its lifetime, so
-  // this is also the number of connections served at once. 0: default_workers().
+  // Event loops (I/O threads) that own the connections and run the runs_inline handlers.
+  // 0: one per core (std::thread::hardware_concurrency()).
+  unsigned io_threads = 0;
+  // Threads of the pool that runs the handlers that may block (every route not runs_inline):
+  // the number of such requests served at once. Connections do not hold one. 0: default_workers().
   unsigned workers = 0;
   size_t max_body_bytes = 1 << 20;  // larger bodies: 413
   // Keep-alive: Kamailio's http_client keeps connections open; each new connection costs a
@@ -64,9 +86,8 @@ struct ServerOptions {
   std::function<std::string(std::string_view path)> method_not_allowed_message;
 };
 
-// The default worker count: enough for the keep-alive connections of a few Kamailio routers
-// (each holds one per worker process) on top of twice the cores (see docs/api.md for the
-// measurements behind it).
+// The default worker count: twice the cores, and at least 32, so that requests waiting on
+// PostgreSQL (REST reads, CDR group commits) overlap (see docs/api.md).
 unsigned default_workers();
 
 struct MountedRoute {
@@ -109,23 +130,22 @@ class Server {
     RouteFlags flags;
     Metrics::SlotId slot;
   };
-  struct Outcome;
-  Outcome handle(const std::string& method, const std::string& path, const std::multimap<std::string, std::string>& query,
-                 const std::string& body, const std::string& authorization, const std::string& peer,
-                 std::function<std::string(std::string_view)> header);
-  void install_httplib_handlers();
-  void widen_listen_backlog();
+  struct Prepared;
+  class Engine;
+  friend class Engine;
+  Prepared prepare(std::string_view method, std::string_view target, std::string body, std::string_view authorization,
+                   const std::string& peer, std::function<std::string(std::string_view)> header) const;
+  void invoke(Prepared& prepared) const;
+  void record(const Prepared& prepared, std::string_view method, std::chrono::nanoseconds elapsed) const;
 
-  int listen_socket_ = -1;  // set while binding (see widen_listen_backlog)
   ServerOptions options_;
   std::shared_ptr<Metrics> metrics_;
   std::shared_ptr<const AccessControl> access_;
   RouteTable table_;
   std::vector<Route> handlers_;  // parallel to table_.routes()
   std::vector<MountedRoute> mounted_;
-  std::unique_ptr<httplib::Server> http_;
+  std::unique_ptr<Engine> engine_;  // sockets, loops and threads; made by bind()
   int port_ = 0;
-  bool bound_ = false;
   std::thread thread_;
 };
 

@@ -34,4 +34,10 @@ TEST_CASE("clean utf8 accepts text PostgreSQL can store and refuses the rest") {
   CHECK_FALSE(is_clean_utf8("\xf4\x90\x80\x80"));  // past U+10FFFF
 }
 
+TEST_CASE("a request path is percent decoded with plus kept as typed") {
+  CHECK(percent_decode_path("/1.0/carriers/by-name/acme/a%2Fb+c") == "/1.0/carriers/by-name/acme/a/b+c");
+  CHECK(percent_decode_path("/x/%ff") == "/x/\xff");
+  CHECK(percent_decode_path("/x/%zz%4") == "/x/%zz%4");
+}
+
 }  // namespace c4::api
