@@ -246,7 +246,16 @@ def check_cdrs(switch, call_ids):
         wait_until("the CDRs of the answered calls", lambda: not missing(), 15, interval=0.5)
     except E2EError:
         raise E2EError(f"CDRs missing from /1.0/cdrs: {missing()}")
-    say(f"ok: the {len(call_ids)} answered calls have their CDR in /1.0/cdrs")
+    # every caller of the scenarios is a trunk or an IPBX: its CDR is charged to it, and
+    # carries the caller's port (numbers the router copies from the answer and $sp)
+    for call_id in call_ids:
+        for cdr in switch.cdrs_of_call(call_id):
+            expect(cdr.get("carrier_trunk_id") or cdr.get("ipbx_id"),
+                   f"the CDR of {call_id} names neither a trunk nor an IPBX: {cdr}")
+            expect(isinstance(cdr.get("source_port"), int) and cdr["source_port"] > 0,
+                   f"the CDR of {call_id} has no source port: {cdr}")
+    say(f"ok: the {len(call_ids)} answered calls have their CDR in /1.0/cdrs, "
+        "each charged to its trunk or IPBX")
 
 
 def check_git_change(switch):
