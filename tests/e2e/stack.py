@@ -244,7 +244,7 @@ def start_kamailio(stack, name, listen_port, c4confd_url=None, fixed_dst=None,
     else:
         argv += ["-f", KAMAILIO_CFG]
     if c4confd_url:
-        argv += ["-A", f'C4CONFD_URL="{c4confd_url}"']
+        argv += ["-A", f'C4CONFD_HTTPCON="c4confd=>{c4confd_url}"']
     for define, value in (defines or {}).items():
         argv += ["-A", define if value is None else f"{define}={value}"]
     # runtime files (ctl sockets, none loaded today) stay in the work directory
