@@ -113,6 +113,20 @@ class ReportTest(unittest.TestCase):
         self.assertIn("| Kamailio + sipp end to end | failed calls, fixed | 0 calls | — | — | ≤ 0 calls | yes |",
                       text)
 
+    def test_e2e_records_with_a_bare_floor_check_the_cdr_floor_and_show_the_bare_one(self):
+        self.write("e2e", {"bench": "e2e", "time": "2026-01-03T10:00:00Z", "step_seconds": 4, "cpus": 2,
+                           "load_average": 0.3, "results": {
+                               "routed": {"calls_per_second": 600.0, "failed": 0},
+                               "fixed": {"calls_per_second": 800.0, "failed": 0},
+                               "fixed-bare": {"calls_per_second": 1500.0, "failed": 2}}})
+        _, text = self.report()
+        self.assertIn("| 600 calls/s | 800 calls/s (fixed destination, CDRs) | 0.75 | "
+                      "≥ 0.95× fixed destination, CDRs | **no** |", text)
+        self.assertIn("| Kamailio + sipp end to end | routed calls/s against the bare floor (no CDR) | "
+                      "600 calls/s | 1,500 calls/s (fixed destination, no CDR) | 0.4 | — |", text)
+        self.assertIn("| Kamailio + sipp end to end | failed calls, fixed-bare | 2 calls | — | — | ≤ 0 calls | **no** |",
+                      text)
+
     def test_in_process_cdr_records_of_their_own_shape_are_checked_against_10000_per_second(self):
         self.write("cdr_ingest", {"bench": "cdr_ingest", "rows": 20000, "threads": 64, "writer_cdrs_per_s": 6042,
                                   "copy_cdrs_per_s": 27164, "date": "2026-01-01T10:00:00Z", "nproc": 2})

@@ -5,11 +5,12 @@
     e2e.py unreachable                the example router answers 500 when c4confd is down
     e2e.py routing --binary C4CONFD   the example router asking c4confd `all`: inbound DID,
                                       outbound plan, 503 failover, 404, CDRs, a Git change
-    e2e.py load --binary C4CONFD [--calls N] [--variant routed|fixed|both]
+    e2e.py load --binary C4CONFD [--calls N] [--variant routed|fixed|fixed-bare|both|all]
                                       a bounded load run; prints calls/s, fails on any failed call
     e2e.py bench --binary C4CONFD [--step-seconds S] [--first-rate R] [--refine N]
-                                      the highest rate each router (fixed, then routed) sustains
-                                      with zero failed calls, and the ratio routed/fixed
+                                      the highest rate each router (fixed, fixed-bare, routed) sustains
+                                      with zero failed calls, and the ratios routed/fixed (target)
+                                      and routed/fixed-bare (information)
 
 routing and load need C4CONFD_DATABASE_URL and C4CONFD_REDIS_URL (the ./c4 services).
 Exit status: 0 passed, 1 failed. --keep keeps the work directory (logs).
@@ -70,7 +71,8 @@ def test_fixed(args):
         uas_port = free_port(ip_of("acme-paris-hq"))
         start_uas(stack, "uas-paris-hq", ip_of("acme-paris-hq"), uas_port)
         start_kamailio(stack, "kamailio-fixed", kamailio_port,
-                       fixed_dst=f"sip:{ip_of('acme-paris-hq')}:{uas_port}", workers=4)
+                       fixed_dst=f"sip:{ip_of('acme-paris-hq')}:{uas_port}", workers=4,
+                       defines={"NO_CDR": None})
         rc, stats = run_uac(stack, "uac", kamailio_port, ip_of("orange-paris"), "0140000123",
                             "0611111111", calls=20, rate=20, timeout=30)
         expect(rc == 0 and stat_int(stats, "SuccessfulCall(C)") == 20,
@@ -244,7 +246,16 @@ def check_cdrs(switch, call_ids):
         wait_until("the CDRs of the answered calls", lambda: not missing(), 15, interval=0.5)
     except E2EError:
         raise E2EError(f"CDRs missing from /1.0/cdrs: {missing()}")
-    say(f"ok: the {len(call_ids)} answered calls have their CDR in /1.0/cdrs")
+    # every caller of the scenarios is a trunk or an IPBX: its CDR is charged to it, and
+    # carries the caller's port (numbers the router copies from the answer and $sp)
+    for call_id in call_ids:
+        for cdr in switch.cdrs_of_call(call_id):
+            expect(cdr.get("carrier_trunk_id") or cdr.get("ipbx_id"),
+                   f"the CDR of {call_id} names neither a trunk nor an IPBX: {cdr}")
+            expect(isinstance(cdr.get("source_port"), int) and cdr["source_port"] > 0,
+                   f"the CDR of {call_id} has no source port: {cdr}")
+    say(f"ok: the {len(call_ids)} answered calls have their CDR in /1.0/cdrs, "
+        "each charged to its trunk or IPBX")
 
 
 def check_git_change(switch):
@@ -309,17 +320,48 @@ def routed_router(stack, args):
     return switch.kamailio_port
 
 
-def fixed_router(stack, args):
-    """kamailio-fixed.cfg sending every call to acme-paris-hq's UAS; returns its SIP port."""
+def fixed_router(stack, args, cdrs=True):
+    """kamailio-fixed.cfg sending every call to acme-paris-hq's UAS; returns its SIP port.
+    With cdrs (the floor the target is measured against), c4confd all runs as for the routed
+    router and the fixed router posts each call's CDR to it, charged to the tenant and trunk
+    c4confd names for the load call (asked once, here): only the lookup differs. Without
+    (the bare floor, for information), no c4confd and no CDR."""
     ports = {name: free_port(ip) for name, (_, ip) in HOSTS.items()}
+    c4confd_url, defines = None, {"NO_CDR": None}
+    if cdrs:
+        repo = stack.path("repo")
+        make_repository(repo, ports)
+        c4confd = C4confd(stack, args.binary, repo)
+        c4confd.wait_ready(LOAD_SOURCE, LOAD_CALLED)
+        c4confd_url, defines = c4confd.url, cdr_charge_defines(
+            c4confd.route(LOAD_SOURCE, LOAD_CALLED, LOAD_CALLER))
     start_hosts(stack, ports, voxbone_503=False, trace=False)
     kamailio_port = free_udp_and_tcp_port("127.0.0.1")
     start_kamailio(stack, "kamailio-fixed", kamailio_port, log_level=1,
-                   fixed_dst=f"sip:{ip_of(LOAD_DESTINATION)}:{ports[LOAD_DESTINATION]}")
+                   fixed_dst=f"sip:{ip_of(LOAD_DESTINATION)}:{ports[LOAD_DESTINATION]}",
+                   c4confd_url=c4confd_url, defines=defines)
     return kamailio_port
 
 
-ROUTERS = {"fixed": fixed_router, "routed": routed_router}
+def cdr_charge_defines(answer):
+    """kamailio-fixed.cfg's FIXED_TENANT_ID, FIXED_CARRIER_TRUNK_ID and FIXED_IPBX_ID from
+    c4confd's routing answer: the CDRs of the floor are charged as the routed router's are."""
+    auth = answer.get("auth") or {}
+    expect(auth.get("success") and auth.get("tenant_id"),
+           f"c4confd does not recognise the load call's caller: {answer}")
+    defines = {"FIXED_TENANT_ID": f'"{auth["tenant_id"]}"'}
+    for key in ("carrier_trunk_id", "ipbx_id"):
+        if isinstance(auth.get(key), int):
+            defines[f"FIXED_{key.upper()}"] = str(auth[key])
+    return defines
+
+
+def bare_fixed_router(stack, args):
+    return fixed_router(stack, args, cdrs=False)
+
+
+# The target is routed/fixed; routed/fixed-bare is reported for information.
+ROUTERS = {"fixed": fixed_router, "fixed-bare": bare_fixed_router, "routed": routed_router}
 
 
 def caller_run(stack, kamailio_port, name, calls, rate, limit, timeout, extra=None,
@@ -363,25 +405,33 @@ CALL_PATH = ("sipp-caller", "kamailio", "kamailio-fixed", "c4confd", f"uas-{LOAD
 
 
 def say_ratio(results):
-    """The ratio of calls/s routed/fixed and, as the processes on the call's path spent it
-    (not PostgreSQL nor Redis, outside the stack), of CPU per call fixed/routed, which
-    explains the first where CPU is what limits (per-second costs, timers and polling, weigh
-    more per call at a lower rate)."""
-    if len(results) == 2 and results["fixed"]["calls_per_second"] > 0:
-        ratio = results["routed"]["calls_per_second"] / results["fixed"]["calls_per_second"]
-        record = {"ratio_routed_to_fixed": round(ratio, 3)}
-        cost = {v: sum(ms for name, ms in (r.get("cpu_ms_per_call") or {}).items()
+    """The ratios of calls/s routed/fixed (the target: the floor posts CDRs as the routed
+    router does) and routed/fixed-bare (for information: no CDR at all), each with, as the
+    processes on the call's path spent it (not PostgreSQL nor Redis, outside the stack), the
+    ratio of CPU per call floor/routed, which explains the first where CPU is what limits
+    (per-second costs, timers and polling, weigh more per call at a lower rate)."""
+    if "routed" not in results:
+        return
+    record = {}
+    for floor, suffix in (("fixed", ""), ("fixed-bare", "_bare")):
+        if floor not in results or results[floor]["calls_per_second"] <= 0:
+            continue
+        ratio = results["routed"]["calls_per_second"] / results[floor]["calls_per_second"]
+        record[f"ratio_routed_to_fixed{suffix}"] = round(ratio, 3)
+        cost = {v: sum(ms for name, ms in (results[v].get("cpu_ms_per_call") or {}).items()
                        if name in CALL_PATH)
-                for v, r in results.items()}
-        if cost["fixed"] > 0 and cost["routed"] > 0:
-            record["cpu_per_call_fixed_to_routed"] = round(cost["fixed"] / cost["routed"], 3)
-        say(f"ratio routed/fixed: {ratio:.3f} (CPU per call fixed/routed: "
-            f"{record.get('cpu_per_call_fixed_to_routed', '?')})")
+                for v in (floor, "routed")}
+        if cost[floor] > 0 and cost["routed"] > 0:
+            record[f"cpu_per_call_fixed{suffix}_to_routed"] = round(cost[floor] / cost["routed"], 3)
+        say(f"ratio routed/{floor}: {ratio:.3f} (CPU per call {floor}/routed: "
+            f"{record.get(f'cpu_per_call_fixed{suffix}_to_routed', '?')})")
+    if record:
         say("result " + json.dumps(record))
 
 
 def test_load(args):
-    variants = ["fixed", "routed"] if args.variant == "both" else [args.variant]
+    variants = {"both": ["fixed", "routed"],
+                "all": ["fixed", "fixed-bare", "routed"]}.get(args.variant, [args.variant])
     results = {}
     for variant in variants:
         stack = Stack(f"load-{variant}", keep_dir=args.keep)
@@ -451,7 +501,7 @@ def bench_result(search):
 
 def test_bench(args):
     results = {}
-    for variant in ("fixed", "routed"):
+    for variant in ("fixed", "fixed-bare", "routed"):
         results[variant] = bench_result(bench_router(variant, args))
         r = results[variant]
         say(f"{variant}: sustains {r['calls_per_second']} calls/s "
@@ -493,7 +543,8 @@ def main():
     parser.add_argument("--calls", type=int, default=10000, help="calls of a load run")
     parser.add_argument("--timeout", type=int, default=150,
                         help="seconds a load run may take at most")
-    parser.add_argument("--variant", choices=["routed", "fixed", "both"], default="routed")
+    parser.add_argument("--variant", choices=["routed", "fixed", "fixed-bare", "both", "all"],
+                        default="routed", help="load: both = fixed and routed; all = the three")
     parser.add_argument("--step-seconds", type=positive(float), default=4.0,
                         help="bench: seconds each rate is offered")
     parser.add_argument("--first-rate", type=positive(int), default=250,
