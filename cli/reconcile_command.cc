@@ -6,9 +6,9 @@
 #include <iostream>
 #include <thread>
 
-#include <httplib.h>
-
+#include "api/calls/reconciler_routes.h"
 #include "api/http_reply.h"
+#include "api/server/server.h"
 #include "cli/commands.h"
 #include "cli/reconcile_options.h"
 #include "cli/source_options.h"
@@ -26,19 +26,18 @@ int usage_error(const std::string& message) {
   return kExitUsage;
 }
 
-void mount_routes(httplib::Server& server, ReconcileLoop& loop, const WebhookConfig& webhook) {
-  register_webhook_route(server, webhook, [&loop] { loop.trigger(); });
-  server.Get("/status", [&loop](const httplib::Request&, httplib::Response& res) {
-    if (loop.running()) {
-      res.status = 204;
-      return;
-    }
-    auto reply = api::error_reply(503, "not_running", "the reconcile loop is not running");
-    res.status = reply.status;
-    res.set_content(reply.body, reply.content_type.c_str());
+// The loop's own small API, on the same server as `serve` (api/server/server.h): the signed
+// webhook (api/calls/reconciler_routes.h, which also adds the loop's figures to /metrics),
+// /status and /metrics. Every route is open: the webhook checks its own signature.
+void mount_routes(api::Server& server, ReconcileLoop& loop, const WebhookConfig& webhook) {
+  api::mount_reconciler_routes(server, loop, webhook);
+  server.mount("GET", "/status", api::Access::open, [&loop](const api::ApiRequest&) {
+    if (loop.running()) return api::HttpReply{204, "", ""};
+    return api::error_reply(503, "not_running", "the reconcile loop is not running");
   });
-  server.Get("/metrics", [&loop](const httplib::Request&, httplib::Response& res) {
-    res.set_content(render_prometheus(loop.stats()), "text/plain; version=0.0.4");
+  api::Metrics* metrics = &server.metrics();  // owned by the server for its whole life
+  server.mount("GET", "/metrics", api::Access::open, [metrics](const api::ApiRequest&) {
+    return api::HttpReply{200, "text/plain; version=0.0.4", metrics->render()};
   });
 }
 
@@ -67,36 +66,31 @@ int run_reconcile(const ParsedOptions& options) {
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
   ReconcileLoop loop(setup->loop, std::move(setup->source), setup->schemas);
-  httplib::Server server;
-  server.set_tcp_nodelay(true);
-  // httplib reads a whole body before the handler runs: bound it (413 above, 400 from the
-  // webhook between its own limit and this one).
-  server.set_payload_max_length(2 * webhook.max_body_bytes);
-  // What httplib refuses by itself (413, unknown paths…) still answers in the one error shape.
-  server.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
-    if (!res.body.empty()) return;
-    std::string message = res.status == 413 ? "the request body is too large (form-encoded bodies: 8 KiB; send JSON)"
-                          : res.status == 404 ? "no such path: " + req.path + " (POST /hooks/git, GET /status, GET /metrics)"
-                                              : "the request was refused";
-    auto reply = api::error_reply(res.status, res.status == 413 ? "body_too_large" : res.status == 404 ? "not_found"
-                                                                                                         : "bad_request",
-                                  message);
-    res.set_content(reply.body, reply.content_type.c_str());
-  });
-  mount_routes(server, loop, webhook);
   auto [host, port] = *listen;  // port 0: any free port
-  if (port == 0) port = server.bind_to_any_port(host);
-  else if (!server.bind_to_port(host, port)) port = -1;
-  if (port <= 0) {
-    std::cerr << "c4confd reconcile: cannot listen on " << options.get("listen") << "\n";
+  api::ServerOptions server_options;
+  server_options.host = host;
+  server_options.port = port;
+  server_options.workers = 4;  // a webhook now and then, scrapes and probes
+  // Bodies between the webhook's own limit and this one get its 413 with the limit named.
+  server_options.max_body_bytes = 2 * webhook.max_body_bytes;
+  auto no_tokens = std::make_shared<api::SnapshotHolder<api::AccessSnapshot>>();
+  api::Server server(server_options, std::make_shared<api::Metrics>(C4CONFD_VERSION),
+                     std::make_shared<api::AccessControl>(api::AccessConfig{}, no_tokens));
+  mount_routes(server, loop, webhook);
+  if (Status bound = server.bind(); !bound) {
+    std::cerr << "c4confd reconcile: " << bound.message() << "\n";
     return kExitError;
   }
+  port = server.port();
   log_event(LogLevel::info, "reconcile.listening",
             {{"address", host + ":" + std::to_string(port)}, {"webhook", webhook.secret.empty() ? "disabled" : "enabled"}});
   if (webhook.secret.empty())
     log_event(LogLevel::warn, "reconcile.webhook_disabled", {{"reason", "no --webhook-secret-file or C4CONFD_WEBHOOK_SECRET"}});
 
-  std::thread http([&server] { server.listen_after_bind(); });
+  if (Status started = server.start(); !started) {  // already bound: serves on a thread of its own
+    std::cerr << "c4confd reconcile: " << started.message() << "\n";
+    return kExitError;
+  }
   std::thread signals([&] {
     int signal = 0;
     sigwait(&stop_signals, &signal);
@@ -105,7 +99,6 @@ int run_reconcile(const ParsedOptions& options) {
   });
   loop.run();  // returns only after stop(), i.e. after a signal
   server.stop();
-  http.join();
   signals.join();
   return kExitOk;
 }

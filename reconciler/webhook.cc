@@ -1,6 +1,5 @@
 #include "reconciler/webhook.h"
 
-#include <httplib.h>
 #include <openssl/crypto.h>
 
 #include "common/log.h"
@@ -56,15 +55,6 @@ api::HttpReply handle_git_webhook(const WebhookConfig& config, const std::functi
   log_event(LogLevel::info, "webhook.accepted", {{"via", signature.empty() ? "gitlab" : "github"}});
   trigger();
   return api::json_reply(202, {{"accepted", true}, {"message", "a fetch of the Git source is scheduled"}});
-}
-
-void register_webhook_route(httplib::Server& server, const WebhookConfig& config, std::function<void()> trigger) {
-  server.Post("/hooks/git", [config, trigger = std::move(trigger)](const httplib::Request& req, httplib::Response& res) {
-    auto header = [&req](std::string_view name) { return req.get_header_value(std::string(name).c_str()); };
-    api::HttpReply reply = handle_git_webhook(config, header, req.body, trigger);
-    res.status = reply.status;
-    res.set_content(reply.body, reply.content_type.c_str());
-  });
 }
 
 }  // namespace c4

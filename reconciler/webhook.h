@@ -13,10 +13,6 @@
 
 #include "api/http_reply.h"
 
-namespace httplib {
-class Server;
-}
-
 namespace c4 {
 
 struct WebhookConfig {
@@ -45,9 +41,5 @@ bool verify_gitlab_token(std::string_view secret, std::string_view header_value)
 // Thread-safe when `trigger` is.
 api::HttpReply handle_git_webhook(const WebhookConfig& config, const std::function<std::string(std::string_view)>& header,
                                   std::string_view body, const std::function<void()>& trigger);
-
-// Mounts POST /hooks/git on `server` (handle_git_webhook on each request). `trigger` must be
-// thread-safe: httplib calls handlers from its worker threads.
-void register_webhook_route(httplib::Server& server, const WebhookConfig& config, std::function<void()> trigger);
 
 }  // namespace c4

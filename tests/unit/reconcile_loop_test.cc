@@ -10,6 +10,9 @@
 
 #include <httplib.h>
 
+#include "api/calls/reconciler_routes.h"
+#include "api/server/server.h"
+
 #include "common/sha.h"
 #include "reconciler/outcome_projection.h"
 #include "reconciler/redis_projection.h"
@@ -51,6 +54,7 @@ class RunningLoop {
     if (thread_.joinable()) thread_.join();
   }
   ReconcileLoop* operator->() { return loop_.get(); }
+  ReconcileLoop& operator*() { return *loop_; }
 
  private:
   std::unique_ptr<ReconcileLoop> loop_;
@@ -74,25 +78,21 @@ std::string query_text(TestDatabase& db, const std::string& sql) {
 
 int revision_rows(TestDatabase& db) { return std::stoi(query_text(db, "SELECT count(*) FROM revisions")); }
 
-// An httplib server on 127.0.0.1 (a free port) with the webhook route, stopped at scope end.
+// The API's server (api/server/server.h) on 127.0.0.1, a free port, with POST /hooks/git
+// mounted as `c4confd all` and `c4confd reconcile` mount it; stopped at scope end.
 class WebhookServer {
  public:
-  WebhookServer(const WebhookConfig& config, std::function<void()> trigger) {
-    register_webhook_route(server_, config, std::move(trigger));
-    port_ = server_.bind_to_any_port("127.0.0.1");
-    REQUIRE(port_ > 0);
-    thread_ = std::thread([this] { server_.listen_after_bind(); });
+  WebhookServer(const WebhookConfig& config, ReconcileLoop& loop)
+      : server_(api::ServerOptions{.port = 0}, std::make_shared<api::Metrics>("test"),
+                std::make_shared<api::AccessControl>(api::AccessConfig{},
+                                                     std::make_shared<api::SnapshotHolder<api::AccessSnapshot>>())) {
+    api::mount_reconciler_routes(server_, loop, config);
+    REQUIRE(server_.start().is_ok());
   }
-  ~WebhookServer() {
-    server_.stop();
-    thread_.join();
-  }
-  int port() const { return port_; }
+  int port() const { return server_.port(); }
 
  private:
-  httplib::Server server_;
-  std::thread thread_;
-  int port_ = 0;
+  api::Server server_;
 };
 
 }  // namespace
@@ -126,7 +126,7 @@ TEST_CASE("The loop applies new commits after trigger and after a signed webhook
         lyon_dids);
 
   const std::string secret = "It's a Secret to Everybody";
-  WebhookServer server({secret}, [&] { loop->trigger(); });
+  WebhookServer server({secret}, *loop);
   httplib::Client client("127.0.0.1", server.port());
   const std::string body = R"({"ref":"refs/heads/main"})";
 

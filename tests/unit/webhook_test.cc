@@ -1,12 +1,15 @@
 // Webhook authentication (GitHub HMAC signature, GitLab token) and the answers of
-// POST /hooks/git, as pure functions and through a real httplib server.
+// POST /hooks/git, as pure functions and through the API's own server (api/server/server.h).
 #include "reconciler/webhook.h"
 
-#include <thread>
+#include <atomic>
+#include <memory>
 
 #include <doctest/doctest.h>
 #include <httplib.h>
 #include <nlohmann/json.hpp>
+
+#include "api/server/server.h"
 
 namespace c4 {
 namespace {
@@ -104,17 +107,21 @@ TEST_CASE("A hook body over the limit gets 413 and triggers nothing") {
 }
 
 TEST_CASE("The webhook route answers over HTTP with JSON") {
-  httplib::Server server;
+  api::ServerOptions options;
+  options.port = 0;
+  auto no_tokens = std::make_shared<api::SnapshotHolder<api::AccessSnapshot>>();
+  api::Server server(options, std::make_shared<api::Metrics>("test"),
+                     std::make_shared<api::AccessControl>(api::AccessConfig{}, no_tokens));
   std::atomic<int> triggers{0};
-  register_webhook_route(server, WebhookConfig{kGithubSecret}, [&] { ++triggers; });
-  int port = server.bind_to_any_port("127.0.0.1");
-  REQUIRE(port > 0);
-  std::thread listener([&] { server.listen_after_bind(); });
-  httplib::Client client("127.0.0.1", port);
+  WebhookConfig config{kGithubSecret};
+  server.mount("POST", "/hooks/git", api::Access::open, [&](const api::ApiRequest& r) {
+    return handle_git_webhook(config, r.header, r.body, [&] { ++triggers; });
+  });
+  REQUIRE(server.start().is_ok());
+  httplib::Client client("127.0.0.1", server.port());
   auto ok = client.Post("/hooks/git", {{"X-Hub-Signature-256", kGithubSignature}}, kGithubBody, "application/json");
   auto bad = client.Post("/hooks/git", {{"X-Hub-Signature-256", kGithubSignature}}, "tampered", "application/json");
   server.stop();
-  listener.join();
   REQUIRE(ok);
   REQUIRE(bad);
   CHECK(ok->status == 202);
