@@ -73,9 +73,8 @@ int run_reconcile(const ParsedOptions& options) {
   server_options.workers = 4;  // a webhook now and then, scrapes and probes
   // Bodies between the webhook's own limit and this one get its 413 with the limit named.
   server_options.max_body_bytes = 2 * webhook.max_body_bytes;
-  auto no_tokens = std::make_shared<api::SnapshotHolder<api::AccessSnapshot>>();
   api::Server server(server_options, std::make_shared<api::Metrics>(C4CONFD_VERSION),
-                     std::make_shared<api::AccessControl>(api::AccessConfig{}, no_tokens));
+                     api::open_routes_only());
   mount_routes(server, loop, webhook);
   if (Status bound = server.bind(); !bound) {
     std::cerr << "c4confd reconcile: " << bound.message() << "\n";

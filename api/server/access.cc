@@ -36,6 +36,10 @@ std::string_view access_name(Access access) {
   return "?";
 }
 
+std::shared_ptr<const AccessControl> open_routes_only() {
+  return std::make_shared<AccessControl>(AccessConfig{}, std::make_shared<SnapshotHolder<AccessSnapshot>>());
+}
+
 bool constant_time_equal(std::string_view a, std::string_view b) {
   return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }

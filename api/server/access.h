@@ -82,6 +82,10 @@ class AccessControl {
   std::shared_ptr<const SnapshotHolder<AccessSnapshot>> tokens_;
 };
 
+// An AccessControl for a server whose routes are all `open` (the reconciler's webhook, status
+// and metrics): no tokens, no trusted network; any other policy is refused.
+std::shared_ptr<const AccessControl> open_routes_only();
+
 // True when a and b are equal, in time that depends only on their lengths.
 bool constant_time_equal(std::string_view a, std::string_view b);
 

@@ -84,8 +84,7 @@ class WebhookServer {
  public:
   WebhookServer(const WebhookConfig& config, ReconcileLoop& loop)
       : server_(api::ServerOptions{.port = 0}, std::make_shared<api::Metrics>("test"),
-                std::make_shared<api::AccessControl>(api::AccessConfig{},
-                                                     std::make_shared<api::SnapshotHolder<api::AccessSnapshot>>())) {
+                api::open_routes_only()) {
     api::mount_reconciler_routes(server_, loop, config);
     REQUIRE(server_.start().is_ok());
   }
