@@ -1,8 +1,6 @@
 // c4confd reconcile: the watching loop (reconciler/reconcile_loop.h) and its small HTTP
 // server: POST /hooks/git (webhook), GET /status (204 while the loop runs), GET /metrics.
 // SIGTERM or SIGINT stops it after the pass in progress; the process then exits 0.
-#include <signal.h>
-
 #include <iostream>
 #include <thread>
 
@@ -11,6 +9,7 @@
 #include "api/server/server.h"
 #include "cli/commands.h"
 #include "cli/reconcile_options.h"
+#include "cli/serve_options.h"
 #include "cli/source_options.h"
 #include "common/log.h"
 #include "reconciler/reconcile_loop.h"
@@ -59,11 +58,7 @@ int run_reconcile(const ParsedOptions& options) {
 
   // Signals are taken by one thread with sigwait: blocked here, before any thread starts, so
   // every thread inherits the mask and none is interrupted in the middle of a pass.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGTERM);
-  sigaddset(&stop_signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  block_shutdown_signals();
 
   ReconcileLoop loop(setup->loop, std::move(setup->source), setup->schemas);
   auto [host, port] = *listen;  // port 0: any free port
@@ -91,9 +86,7 @@ int run_reconcile(const ParsedOptions& options) {
     return kExitError;
   }
   std::thread signals([&] {
-    int signal = 0;
-    sigwait(&stop_signals, &signal);
-    log_event(LogLevel::info, "reconcile.signal", {{"signal", signal == SIGTERM ? "SIGTERM" : "SIGINT"}});
+    log_event(LogLevel::info, "reconcile.signal", {{"signal", wait_for_shutdown_signal()}});
     loop.stop();
   });
   loop.run();  // returns only after stop(), i.e. after a signal

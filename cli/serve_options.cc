@@ -93,12 +93,28 @@ Result<api::ApiServiceOptions> read_serve_options(const ParsedOptions& options) 
   return o;
 }
 
-void block_shutdown_signals() {
+namespace {
+
+sigset_t shutdown_signals() {
   sigset_t set;
   sigemptyset(&set);
   sigaddset(&set, SIGTERM);
   sigaddset(&set, SIGINT);
+  return set;
+}
+
+}  // namespace
+
+void block_shutdown_signals() {
+  sigset_t set = shutdown_signals();
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
+std::string_view wait_for_shutdown_signal() {
+  sigset_t set = shutdown_signals();
+  int signal = 0;
+  sigwait(&set, &signal);
+  return signal == SIGTERM ? "SIGTERM" : "SIGINT";
 }
 
 int run_until_signal(api::ApiService& service) {
@@ -106,13 +122,7 @@ int run_until_signal(api::ApiService& service) {
     std::cerr << "c4confd: " << s.message() << "\n";
     return 1;
   }
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGTERM);
-  sigaddset(&set, SIGINT);
-  int signal = 0;
-  sigwait(&set, &signal);
-  log_event(LogLevel::info, "shutdown", {{"signal", signal == SIGTERM ? "SIGTERM" : "SIGINT"}});
+  log_event(LogLevel::info, "shutdown", {{"signal", wait_for_shutdown_signal()}});
   service.stop();
   return 0;
 }

@@ -2,6 +2,7 @@
 // their environment twins, and their translation into api::ApiServiceOptions.
 #pragma once
 
+#include <string_view>
 #include <vector>
 
 #include "api/server/api_service.h"
@@ -27,5 +28,9 @@ int run_until_signal(api::ApiService& service);
 // Blocks SIGTERM and SIGINT in the calling thread and the threads it creates later, so
 // run_until_signal() receives them with sigwait().
 void block_shutdown_signals();
+
+// Waits, with sigwait(), for SIGTERM or SIGINT (blocked beforehand by block_shutdown_signals())
+// and returns its name.
+std::string_view wait_for_shutdown_signal();
 
 }  // namespace c4::cli

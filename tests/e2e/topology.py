@@ -71,8 +71,9 @@ def _rewrite_document(doc, ports):
     return doc
 
 
-def rewrite_manifests(repo_dir, ports):
-    """Rewrites every .yaml of repo_dir in place (see _rewrite_document)."""
+def _manifest_files(repo_dir):
+    """Yields (path, documents) for every .yaml/.yml file below repo_dir, its YAML documents
+    split on '---' lines (join them with "---" to write the file back)."""
     for root, _, files in os.walk(repo_dir):
         for f in files:
             if not f.endswith((".yaml", ".yml")):
@@ -80,10 +81,15 @@ def rewrite_manifests(repo_dir, ports):
             path = os.path.join(root, f)
             with open(path) as fh:
                 text = fh.read()
-            docs = re.split(r"(?m)^---\s*$", text)
-            new = "---".join(_rewrite_document(d, ports) for d in docs)
-            with open(path, "w") as fh:
-                fh.write(new)
+            yield path, re.split(r"(?m)^---\s*$", text)
+
+
+def rewrite_manifests(repo_dir, ports):
+    """Rewrites every .yaml of repo_dir in place (see _rewrite_document)."""
+    for path, docs in _manifest_files(repo_dir):
+        new = "---".join(_rewrite_document(d, ports) for d in docs)
+        with open(path, "w") as fh:
+            fh.write(new)
 
 
 def git(repo_dir, *args):
@@ -109,24 +115,17 @@ def make_repository(repo_dir, ports):
 
 def move_did(repo_dir, did_name, new_ipbx):
     """Commits a change that gives DID did_name to IPBX new_ipbx; returns the commit id."""
-    for root, _, files in os.walk(repo_dir):
-        for f in files:
-            if not f.endswith((".yaml", ".yml")):
-                continue
-            path = os.path.join(root, f)
-            with open(path) as fh:
-                text = fh.read()
-            docs = re.split(r"(?m)^---\s*$", text)
-            changed = False
-            for i, doc in enumerate(docs):
-                if re.search(r"(?m)^kind:\s*DID\s*$", doc) and \
-                        re.search(rf"(?m)^\s+name:\s*{re.escape(did_name)}\s*$", doc):
-                    docs[i], count = re.subn(r"(?m)^(  ipbx:)\s*\S+\s*$",
-                                             rf"\g<1> {new_ipbx}", doc)
-                    changed = count == 1
-            if changed:
-                with open(path, "w") as fh:
-                    fh.write("---".join(docs))
-                git(repo_dir, "commit", "-q", "-am", f"move DID {did_name} to {new_ipbx}")
-                return git(repo_dir, "rev-parse", "HEAD")
+    for path, docs in _manifest_files(repo_dir):
+        changed = False
+        for i, doc in enumerate(docs):
+            if re.search(r"(?m)^kind:\s*DID\s*$", doc) and \
+                    re.search(rf"(?m)^\s+name:\s*{re.escape(did_name)}\s*$", doc):
+                docs[i], count = re.subn(r"(?m)^(  ipbx:)\s*\S+\s*$",
+                                         rf"\g<1> {new_ipbx}", doc)
+                changed = count == 1
+        if changed:
+            with open(path, "w") as fh:
+                fh.write("---".join(docs))
+            git(repo_dir, "commit", "-q", "-am", f"move DID {did_name} to {new_ipbx}")
+            return git(repo_dir, "rev-parse", "HEAD")
     raise E2EError(f"DID {did_name} not found in {repo_dir}")
