@@ -24,18 +24,23 @@ BENCH_NAME=http_routing
 . "$BENCH_ROOT/bench/lib/wrk.sh"
 . "$BENCH_ROOT/bench/lib/http_floors.sh"
 . "$BENCH_ROOT/bench/lib/serve.sh"
+. "$BENCH_ROOT/bench/lib/cores.sh"
 
 usage() {
   cat <<'EOF'
 Usage: bench/http_routing.sh [OPTIONS]
   --connections LIST    comma-separated keep-alive connection counts (default 16,64)
+  --cores MODE          split (default): every server on CPU 0 with one event loop (nginx one
+                        worker, c4confd --io-threads 1, the trivial Asio server one thread), wrk
+                        on CPU 1 with one thread, as a separate client machine would be; shared:
+                        servers and wrk share all cores (one loop per core, --threads wrk threads)
   --duration D          wrk duration per run, wrk syntax (default 10s)
-  --threads N           wrk threads (default 2)
+  --threads N           wrk threads with --cores shared (default 2)
   --requests N          distinct callees, i.e. request bodies (default 100000)
   --only WHAT           nginx (the floors alone: nginx and trivial cpp-httplib), c4confd, or both
                         (default both)
   --body-bytes N        nginx's body size when c4confd is not measured (default 700)
-  --nginx-workers W     nginx worker_processes (default auto: one per core)
+  --nginx-workers W     nginx worker_processes with --cores shared (default auto: one per core)
   --floors LIST         informational trivial servers, comma-separated: httplib, asio, or none
                         (default httplib,asio)
   --serve-args "ARGS"   extra arguments for `c4confd serve` (default: none)
@@ -51,11 +56,12 @@ EOF
 
 CONNECTIONS=16,64 DURATION=10s THREADS=2 REQUESTS=100000 ONLY=both BODY_BYTES=700 NGINX_WORKERS=auto
 FLOORS=httplib,asio SERVE_ARGS="" DIDS=1000000 FILES=1000 TENANTS=50 PREFIXES=100000 SEED=1
-REGEN=0 RECORD=1 BUILD=1 BUILD_DIR="$BENCH_ROOT/build"
+REGEN=0 RECORD=1 BUILD=1 BUILD_DIR="$BENCH_ROOT/build" CORES=split
 ARGS=("$@")
 while [ $# -gt 0 ]; do
   case "$1" in
     --connections) CONNECTIONS=$2; shift 2 ;;
+    --cores) CORES=$2; shift 2 ;;
     --duration) DURATION=$2; shift 2 ;;
     --threads) THREADS=$2; shift 2 ;;
     --requests) REQUESTS=$2; shift 2 ;;
@@ -82,6 +88,13 @@ for v in THREADS REQUESTS BODY_BYTES DIDS FILES TENANTS PREFIXES; do bench_requi
 [[ "$DURATION" =~ ^[0-9]+[smh]?$ ]] || bench_usage_error "--duration expects a wrk duration like 10s, got \"$DURATION\""
 [[ "$NGINX_WORKERS" =~ ^([0-9]+|auto)$ ]] || bench_usage_error "--nginx-workers expects a number or auto"
 case "$ONLY" in nginx|c4confd|both) ;; *) bench_usage_error "--only expects nginx, c4confd or both, got \"$ONLY\"" ;; esac
+case "$CORES" in split|shared) ;; *) bench_usage_error "--cores expects split or shared, got \"$CORES\"" ;; esac
+# split: the servers on CPU 0, wrk on CPU 1 (bench/lib/cores.sh); one loop per server
+SERVER_THREADS=$(nproc)
+if [ "$CORES" = split ]; then
+  [ "$(nproc)" -ge 2 ] || bench_usage_error "--cores split needs 2 CPUs, this machine has $(nproc)"
+  SERVER_THREADS=1 THREADS=1 NGINX_WORKERS=1 SERVE_ARGS="--io-threads 1 $SERVE_ARGS" WRK_COMMAND=(taskset -c 1 wrk)
+fi
 IFS=, read -ra CONN_LIST <<<"$CONNECTIONS"
 [ "$FLOORS" != none ] || FLOORS=""
 IFS=, read -ra FLOOR_LIST <<<"$FLOORS"
@@ -123,8 +136,11 @@ MAX_CONN=$(printf '%s\n' "${CONN_LIST[@]}" | sort -n | tail -n 1)
 for f in "${FLOOR_LIST[@]}"; do
   # cpp-httplib holds a thread per keep-alive connection; Asio needs one per core.
   if [ "$f" = httplib ]; then floor_server_start httplib "$BODY_BYTES" $((MAX_CONN + 8));
-  else floor_server_start "$f" "$BODY_BYTES" "$(nproc)"; fi
+  else floor_server_start "$f" "$BODY_BYTES" "$SERVER_THREADS"; fi
 done
+if [ "$CORES" = split ]; then
+  for pid in ${C4_SERVE_PID:-} ${NGINX_PID:-} "${FLOOR_PID[@]}"; do pin_process_tree "$pid" 0; done
+fi
 
 # --- load ----------------------------------------------------------------------------------
 LOAD_BEFORE=$(bench_loadavg)
@@ -151,10 +167,10 @@ for c in "${CONN_LIST[@]}"; do
 done
 
 "$PY" - "$RUNS" "$CHECK" "$BENCH_REPO" "$LOAD_BEFORE" "bench/http_routing.sh ${ARGS[*]}" "$CONNECTIONS" \
-  "$DURATION" "$THREADS" "$REQUESTS" "$BODY_BYTES" "$NGINX_WORKERS" "$SERVE_ARGS" <<'EOF' | bench_record
+  "$DURATION" "$THREADS" "$REQUESTS" "$BODY_BYTES" "$NGINX_WORKERS" "$SERVE_ARGS" "$CORES" <<'EOF' | bench_record
 import json, sys
 runs, check = json.loads(sys.argv[1]), json.loads(sys.argv[2])
-repo, load, command, conns, duration, threads, requests, body_bytes, workers, serve_args = sys.argv[3:13]
+repo, load, command, conns, duration, threads, requests, body_bytes, workers, serve_args, cores = sys.argv[3:14]
 marker = json.load(open(repo + "/.bench-gen.json"))
 FLOOR_NAMES = {"httplib": "trivial cpp-httplib", "asio": "trivial Asio"}
 checks, notes = [], []
@@ -192,7 +208,7 @@ print(json.dumps({
     "loadavg_before": float(load),
     "params": dict(marker["params"], connections=[int(c) for c in conns.split(",")], duration=duration,
                    wrk_threads=int(threads), distinct_callees=int(requests), body_bytes=int(body_bytes),
-                   nginx_workers=workers, serve_args=serve_args),
+                   nginx_workers=workers, serve_args=serve_args, cores=cores),
     "figures": {k: v for k, v in runs.items() if k.startswith("c4confd")} | {"answers_checked": check},
     "floor": {k: v for k, v in runs.items() if not k.startswith("c4confd")},
     "checks": checks,
