@@ -223,23 +223,29 @@ def sip_ping(ip, port, timeout=0.5):
         return data.startswith(b"SIP/2.0 200")
 
 
-# Kamailio's allocator for private memory (-X). Its default, qm_malloc, came first in perf
-# profiles of the routed router (7 % of its samples); TLSF allocates and frees in constant
-# time. Shared memory (-x) keeps qm_malloc: under TLSF, the load test (ramp to ~1,600
-# calls/s) ran out of its 256 MB now and then. The same on every router.
-KAMAILIO_MEMORY_MANAGER = "tlsf"
+# Kamailio's allocators (-X private, -x shared memory). Its default, qm_malloc, came first in
+# perf profiles of the routed router: 7 % of its samples in private memory, then, with TLSF
+# there, 9 % in shared memory (xavps, transactions and dialogs live there; a first-fit search
+# under a lock). TLSF allocates and frees in constant time. Under TLSF, 256 MB of shared
+# memory ran out now and then in the load test (ramp to ~1,600 calls/s: t_newtran,
+# xavp_new_value); 1 GB leaves room. The same on every router. C4_E2E_SHM_MANAGER,
+# C4_E2E_SHM_MB and C4_E2E_WORKERS override them (A/B runs, docs/e2e.md).
+KAMAILIO_PRIVATE_MEMORY_MANAGER = "tlsf"
+KAMAILIO_SHARED_MEMORY_MANAGER = os.environ.get("C4_E2E_SHM_MANAGER", "tlsf")
+KAMAILIO_SHARED_MEMORY_MB = int(os.environ.get("C4_E2E_SHM_MB", "1024"))
+KAMAILIO_WORKERS = os.environ.get("C4_E2E_WORKERS")
 
 
 def start_kamailio(stack, name, listen_port, c4confd_url=None, fixed_dst=None,
-                   workers=8, log_level=2, shm_mb=256, defines=None):
+                   workers=8, log_level=2, defines=None):
     """Kamailio in the foreground (-DD -E) on udp:127.0.0.1:listen_port, with the example
     router (fixed_dst None) or its fixed-destination variant (fixed_dst); c4confd_url is
     where either posts its CDRs (and the example router asks for routes). defines: more
     -A NAME=VALUE (VALUE None: -A NAME). Waits until it listens (it answers OPTIONS)."""
-    argv = ["kamailio", "-DD", "-E", "-m", str(shm_mb), "-M", "16",
-            "-X", KAMAILIO_MEMORY_MANAGER,
+    argv = ["kamailio", "-DD", "-E", "-m", str(KAMAILIO_SHARED_MEMORY_MB), "-M", "16",
+            "-x", KAMAILIO_SHARED_MEMORY_MANAGER, "-X", KAMAILIO_PRIVATE_MEMORY_MANAGER,
             "-A", f"SIP_LISTEN=udp:127.0.0.1:{listen_port}",
-            "-A", f"WORKERS={workers}", "-A", f"LOG_LEVEL={log_level}"]
+            "-A", f"WORKERS={KAMAILIO_WORKERS or workers}", "-A", f"LOG_LEVEL={log_level}"]
     if fixed_dst:
         argv += ["-f", KAMAILIO_FIXED_CFG, "-A", f'FIXED_DST="{fixed_dst}"']
     else:
