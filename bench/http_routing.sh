@@ -2,7 +2,7 @@
 # Routing over HTTP: wrk POSTing Kamailio routing requests to `c4confd serve`, against its
 # floor, a private nginx answering a static 200 with a body of the same size.
 #
-#   bench/http_routing.sh                          # 1M-DID repository, 16 and 64 connections, 10 s each
+#   bench/http_routing.sh                          # 1M-DID repository, 16 and 64 connections, 3 rounds of 5 s
 #   bench/http_routing.sh --only nginx             # the floors alone (no c4confd, no database)
 #   bench/http_routing.sh --duration 5s --connections 16
 #
@@ -11,7 +11,8 @@
 # (bench/lib/routing_requests.py); c4confd: a fresh database, `c4confd apply` of the
 # repository (untimed), `c4confd serve` on a free port, 200 answers checked to be routed
 # (bench/lib/check_answers.py) and their median size taken as nginx's body size; nginx
-# (bench/lib/nginx.sh); then for each connection count, wrk on nginx and on c4confd in turn
+# (bench/lib/nginx.sh); the servers on CPU 0, wrk on CPU 1 (--cores); then, in each of 3
+# rounds, for each connection count, wrk on nginx and on c4confd in turn (medians kept)
 # (keep-alive, bench/lib/post_bodies.lua, --latency); and, for information, two trivial
 # servers with the same body (bench/lib/http_floors.sh): cpp-httplib, what the HTTP library
 # c4confd uses reaches alone (so a miss can be put on the HTTP layer or on routing), and an
@@ -34,7 +35,9 @@ Usage: bench/http_routing.sh [OPTIONS]
                         worker, c4confd --io-threads 1, the trivial Asio server one thread), wrk
                         on CPU 1 with one thread, as a separate client machine would be; shared:
                         servers and wrk share all cores (one loop per core, --threads wrk threads)
-  --duration D          wrk duration per run, wrk syntax (default 10s)
+  --duration D          wrk duration per run, wrk syntax (default 5s)
+  --rounds N            rounds of runs (default 3): each server is measured N times at each
+                        connection count, in turn with the others, and its median figures kept
   --threads N           wrk threads with --cores shared (default 2)
   --requests N          distinct callees, i.e. request bodies (default 100000)
   --only WHAT           nginx (the floors alone: nginx and trivial cpp-httplib), c4confd, or both
@@ -54,7 +57,7 @@ PostgreSQL (for c4confd): the server of C4CONFD_DATABASE_URL, else the worktree'
 EOF
 }
 
-CONNECTIONS=16,64 DURATION=10s THREADS=2 REQUESTS=100000 ONLY=both BODY_BYTES=700 NGINX_WORKERS=auto
+CONNECTIONS=16,64 DURATION=5s ROUNDS=3 THREADS=2 REQUESTS=100000 ONLY=both BODY_BYTES=700 NGINX_WORKERS=auto
 FLOORS=httplib,asio SERVE_ARGS="" DIDS=1000000 FILES=1000 TENANTS=50 PREFIXES=100000 SEED=1
 REGEN=0 RECORD=1 BUILD=1 BUILD_DIR="$BENCH_ROOT/build" CORES=split
 ARGS=("$@")
@@ -63,6 +66,7 @@ while [ $# -gt 0 ]; do
     --connections) CONNECTIONS=$2; shift 2 ;;
     --cores) CORES=$2; shift 2 ;;
     --duration) DURATION=$2; shift 2 ;;
+    --rounds) ROUNDS=$2; shift 2 ;;
     --threads) THREADS=$2; shift 2 ;;
     --requests) REQUESTS=$2; shift 2 ;;
     --only) ONLY=$2; shift 2 ;;
@@ -83,7 +87,7 @@ while [ $# -gt 0 ]; do
     *) usage >&2; bench_usage_error "unknown option $1" ;;
   esac
 done
-for v in THREADS REQUESTS BODY_BYTES DIDS FILES TENANTS PREFIXES; do bench_require_number "--${v,,}" "${!v}"; done
+for v in ROUNDS THREADS REQUESTS BODY_BYTES DIDS FILES TENANTS PREFIXES; do bench_require_number "--${v,,}" "${!v}"; done
 [[ "$CONNECTIONS" =~ ^[0-9]+(,[0-9]+)*$ ]] || bench_usage_error "--connections expects a list like 16,64, got \"$CONNECTIONS\""
 [[ "$DURATION" =~ ^[0-9]+[smh]?$ ]] || bench_usage_error "--duration expects a wrk duration like 10s, got \"$DURATION\""
 [[ "$NGINX_WORKERS" =~ ^([0-9]+|auto)$ ]] || bench_usage_error "--nginx-workers expects a number or auto"
@@ -145,32 +149,47 @@ fi
 # --- load ----------------------------------------------------------------------------------
 LOAD_BEFORE=$(bench_loadavg)
 RUNS="{}"
-add_run() {  # add_run KEY JSON: RUNS[KEY] = JSON
-  RUNS=$("$PY" -c 'import json,sys; d=json.loads(sys.argv[1]); d[sys.argv[2]]=json.loads(sys.argv[3]); print(json.dumps(d))' \
+add_run() {  # add_run KEY JSON: appends JSON to the list RUNS[KEY]
+  RUNS=$("$PY" -c 'import json,sys; d=json.loads(sys.argv[1]); d.setdefault(sys.argv[2], []).append(json.loads(sys.argv[3])); print(json.dumps(d))' \
     "$RUNS" "$1" "$2")
 }
-for c in "${CONN_LIST[@]}"; do
-  # The servers take turns at each connection count, so a change of load on the machine
-  # touches all of them alike.
-  if [ "$WANT_NGINX" -eq 1 ]; then
-    bench_say "nginx, $c connections, $DURATION"
-    add_run "nginx-$c" "$(wrk_run "nginx-$c" "$NGINX_URL/1.0/kamailio/routing" "$c" "$DURATION" "$THREADS" "$BODIES")"
-  fi
-  for f in "${FLOOR_LIST[@]}"; do
-    bench_say "trivial $f server, $c connections, $DURATION"
-    add_run "$f-$c" "$(wrk_run "$f-$c" "${FLOOR_URL[$f]}/1.0/kamailio/routing" "$c" "$DURATION" "$THREADS" "$BODIES")"
+# RUNS["SERVER-CONNECTIONS"] is the list of that server's runs, one per round.
+for round in $(seq "$ROUNDS"); do
+  for c in "${CONN_LIST[@]}"; do
+    # The servers take turns at each connection count, and the rounds repeat the turns, so a
+    # change of load on the machine touches all of them alike.
+    if [ "$WANT_NGINX" -eq 1 ]; then
+      bench_say "round $round/$ROUNDS: nginx, $c connections, $DURATION"
+      add_run "nginx-$c" "$(wrk_run "nginx-$c" "$NGINX_URL/1.0/kamailio/routing" "$c" "$DURATION" "$THREADS" "$BODIES")"
+    fi
+    for f in "${FLOOR_LIST[@]}"; do
+      bench_say "round $round/$ROUNDS: trivial $f server, $c connections, $DURATION"
+      add_run "$f-$c" "$(wrk_run "$f-$c" "${FLOOR_URL[$f]}/1.0/kamailio/routing" "$c" "$DURATION" "$THREADS" "$BODIES")"
+    done
+    if [ "$WANT_C4" -eq 1 ]; then
+      bench_say "round $round/$ROUNDS: c4confd, $c connections, $DURATION"
+      add_run "c4confd-$c" "$(wrk_run "c4confd-$c" "$C4_URL/1.0/kamailio/routing" "$c" "$DURATION" "$THREADS" "$BODIES")"
+    fi
   done
-  if [ "$WANT_C4" -eq 1 ]; then
-    bench_say "c4confd, $c connections, $DURATION"
-    add_run "c4confd-$c" "$(wrk_run "c4confd-$c" "$C4_URL/1.0/kamailio/routing" "$c" "$DURATION" "$THREADS" "$BODIES")"
-  fi
 done
 
 "$PY" - "$RUNS" "$CHECK" "$BENCH_REPO" "$LOAD_BEFORE" "bench/http_routing.sh ${ARGS[*]}" "$CONNECTIONS" \
-  "$DURATION" "$THREADS" "$REQUESTS" "$BODY_BYTES" "$NGINX_WORKERS" "$SERVE_ARGS" "$CORES" <<'EOF' | bench_record
-import json, sys
-runs, check = json.loads(sys.argv[1]), json.loads(sys.argv[2])
-repo, load, command, conns, duration, threads, requests, body_bytes, workers, serve_args, cores = sys.argv[3:14]
+  "$DURATION" "$THREADS" "$REQUESTS" "$BODY_BYTES" "$NGINX_WORKERS" "$SERVE_ARGS" "$CORES" "$ROUNDS" <<'EOF' | bench_record
+import json, statistics, sys
+rounds, check = json.loads(sys.argv[1]), json.loads(sys.argv[2])
+
+def median_run(runs):
+    """One run of the medians: requests/s and each latency percentile, each the median over
+    the rounds (separately); errors summed."""
+    merged = {"requests_per_s": statistics.median(r["requests_per_s"] for r in runs),
+              "latency_us": {k: statistics.median(r["latency_us"][k] for r in runs)
+                             for k in runs[0]["latency_us"]},
+              "errors": {k: sum(r["errors"][k] for r in runs) for k in runs[0]["errors"]},
+              "requests": sum(r["requests"] for r in runs), "rounds": len(runs)}
+    return merged
+
+runs = {key: median_run(values) for key, values in rounds.items()}
+repo, load, command, conns, duration, threads, requests, body_bytes, workers, serve_args, cores, rounds_wanted = sys.argv[3:15]
 marker = json.load(open(repo + "/.bench-gen.json"))
 FLOOR_NAMES = {"httplib": "trivial cpp-httplib", "asio": "trivial Asio"}
 checks, notes = [], []
@@ -197,8 +216,9 @@ for c in conns.split(","):
                        "floor": n["requests_per_s"] if n else None, "floor_name": "nginx"})
     for run, name in [(n, "nginx")] + floors + [(s, "c4confd")]:
         if run:
-            notes.append("%s at %s connections: %.0f req/s, p50 %.3f ms, p99 %.3f ms" % (
-                name, c, run["requests_per_s"], run["latency_us"]["p50"] / 1000, run["latency_us"]["p99"] / 1000))
+            notes.append("%s at %s connections: %.0f req/s, p50 %.3f ms, p99 %.3f ms (medians of %d rounds)" % (
+                name, c, run["requests_per_s"], run["latency_us"]["p50"] / 1000, run["latency_us"]["p99"] / 1000,
+                run["rounds"]))
 if not any(k.startswith("c4confd") for k in runs):
     notes.append("c4confd not measured (--only nginx): the checks have no figure")
 print(json.dumps({
@@ -208,9 +228,11 @@ print(json.dumps({
     "loadavg_before": float(load),
     "params": dict(marker["params"], connections=[int(c) for c in conns.split(",")], duration=duration,
                    wrk_threads=int(threads), distinct_callees=int(requests), body_bytes=int(body_bytes),
-                   nginx_workers=workers, serve_args=serve_args, cores=cores),
-    "figures": {k: v for k, v in runs.items() if k.startswith("c4confd")} | {"answers_checked": check},
-    "floor": {k: v for k, v in runs.items() if not k.startswith("c4confd")},
+                   nginx_workers=workers, serve_args=serve_args, cores=cores, rounds=int(rounds_wanted)),
+    "figures": {k: v for k, v in runs.items() if k.startswith("c4confd")} | {"answers_checked": check,
+               "rounds": {k: v for k, v in rounds.items() if k.startswith("c4confd")}},
+    "floor": {k: v for k, v in runs.items() if not k.startswith("c4confd")} | {
+        "rounds": {k: v for k, v in rounds.items() if not k.startswith("c4confd")}},
     "checks": checks,
     "notes": notes,
 }))
