@@ -60,12 +60,28 @@ size_t RouteTable::add(std::string method, std::string pattern, bool& ok) {
   for (const auto& r : routes_)
     if (r.method == route.method && r.pattern == route.pattern) ok = false;
   if (!ok) return 0;
+  bool literal = std::none_of(route.segments.begin(), route.segments.end(), is_param);
   routes_.push_back(std::move(route));
-  return routes_.size() - 1;
+  size_t index = routes_.size() - 1;
+  if (literal) literal_[routes_[index].pattern].emplace_back(routes_[index].method, index);
+  return index;
 }
 
 RouteMatch RouteTable::match(std::string_view method, std::string_view path) const {
   RouteMatch result;
+  // A literal pattern equal to the path is more specific than any other pattern matching it
+  // (a parameter loses to a literal), so its route is the scan's answer too. HEAD, which may
+  // be answered by GET, takes the scan.
+  if (method != "HEAD") {
+    if (auto it = literal_.find(path); it != literal_.end()) {
+      for (const auto& [route_method, index] : it->second) {
+        if (route_method != method) continue;
+        result.kind = RouteMatch::Kind::found;
+        result.index = index;
+        return result;
+      }
+    }
+  }
   auto segments = split_path(path);
   if (segments.empty()) return result;
   const RoutePattern* best = nullptr;

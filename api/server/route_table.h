@@ -6,12 +6,18 @@
 // A path that some pattern matches, but not with this method, is a 405 (with the methods that
 // would work); a path no pattern matches is a 404.
 //
+// A path that is exactly a pattern with no parameter ("/1.0/kamailio/routing": every request
+// of the hot routes) is found by one hash lookup; anything else by a scan of every pattern.
+//
 // Thread-safety: add() is for start-up only; match() may then be called from any thread.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace c4::api {
@@ -41,7 +47,13 @@ class RouteTable {
   const std::vector<RoutePattern>& routes() const { return routes_; }
 
  private:
+  struct PathHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
   std::vector<RoutePattern> routes_;
+  // pattern without parameters → (method, index) of each of its routes
+  std::unordered_map<std::string, std::vector<std::pair<std::string, size_t>>, PathHash, std::equal_to<>> literal_;
 };
 
 // Splits "/a/b/c" into {"a", "b", "c"} (a trailing slash gives an empty last segment).

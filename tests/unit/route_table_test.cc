@@ -30,6 +30,31 @@ TEST_CASE("a literal segment beats a parameter whatever the mount order") {
   CHECK(t.match("GET", "/1.0/cdrs/7").index != stats);
 }
 
+TEST_CASE("an exact literal path finds its route by method, and other methods still reach parameter routes") {
+  RouteTable t;
+  bool ok = false;
+  size_t by_id = t.add("POST", "/1.0/x/{id}", ok);
+  size_t get_static = t.add("GET", "/1.0/x/static", ok);
+  size_t put_static = t.add("PUT", "/1.0/x/static", ok);
+  REQUIRE(ok);
+  auto get = t.match("GET", "/1.0/x/static");
+  REQUIRE(get.kind == RouteMatch::Kind::found);
+  CHECK(get.index == get_static);
+  CHECK(t.match("PUT", "/1.0/x/static").index == put_static);
+  CHECK(t.match("HEAD", "/1.0/x/static").index == get_static);
+  // no literal POST route for the path: the parameter route takes it, with its parameter
+  auto post = t.match("POST", "/1.0/x/static");
+  REQUIRE(post.kind == RouteMatch::Kind::found);
+  CHECK(post.index == by_id);
+  CHECK(post.path_params.at("id") == "static");
+  auto del = t.match("DELETE", "/1.0/x/static");
+  CHECK(del.kind == RouteMatch::Kind::method_not_allowed);
+  CHECK(del.allowed_methods == std::vector<std::string>{"GET", "POST", "PUT"});
+  // not the exact pattern (trailing slash, doubled slash): the scan decides, as before
+  CHECK(t.match("GET", "/1.0/x/static/").kind == RouteMatch::Kind::not_found);
+  CHECK(t.match("GET", "/1.0//x/static").kind == RouteMatch::Kind::not_found);
+}
+
 TEST_CASE("a known path with another method is a 405 listing the allowed methods") {
   RouteTable t;
   bool ok = false;
