@@ -183,9 +183,12 @@ int main(int argc, char** argv) {
       "{\"bench\": \"routing_snapshot_build\", \"repo\": \"%s\", \"did_numbers\": %zu, \"did_ranges\": %zu, "
       "\"rule_prefixes\": %zu, \"rules\": %zu, \"load_validate_s\": %.3f, \"compile_s\": %.3f, "
       "\"rss_before_compile_mib\": %ld, \"rss_after_compile_mib\": %ld, \"peak_rss_mib\": %ld, "
-      "\"peak_rss_before_compile_mib\": %ld}\n",
+      "\"peak_rss_before_compile_mib\": %ld, \"did_range_directory_kib\": %.1f, \"did_range_largest_slice\": %zu, "
+      "\"did_range_mean_slice\": %.2f}\n",
       repo.c_str(), counts["did_numbers"], counts["did_ranges"], counts["rule_prefixes"], counts["rules"], load_s,
-      compile_s, rss_before, rss_mib(), peak_rss_mib(), peak_before);
+      compile_s, rss_before, rss_mib(), peak_rss_mib(), peak_before,
+      static_cast<double>(f.snapshot->data().did_ranges.directory_bytes()) / 1024,
+      f.snapshot->data().did_ranges.largest_slice(), f.snapshot->data().did_ranges.mean_slice());
   std::fflush(stdout);
 
   // With C4_BENCH_DATABASE_URL (a database where REPO was applied): load_snapshot's time too.

@@ -1,7 +1,6 @@
 // Step 1 of routing: who is calling (identify_caller, declared in engine.h).
 #include <algorithm>
 #include <cctype>
-#include <functional>
 
 #include "api/routing/engine.h"
 #include "api/routing/snapshot_data.h"
@@ -25,24 +24,27 @@ struct Candidate {
   std::string via() const { return via_word; }
 };
 
-// Who may be calling: owners of the allowed sources that contain the address (most specific
-// first), then the explicit wildcards (anySource), then the source-less ones: named by
-// username only (`by_name`), or, for CallerMatching::legacy, anyone.
-std::vector<Candidate> candidates(const SourceTable& table, const std::vector<uint32_t>& any,
-                                  const std::vector<uint32_t>& none, const std::optional<IpNetwork>& address,
-                                  CallerMatching matching, const std::function<bool(uint32_t)>& by_name) {
-  std::vector<Candidate> out;
+// Who may be calling, in order: owners of the allowed sources that contain the address (most
+// specific first), then the explicit wildcards (anySource), then the source-less ones: named
+// by username only (`by_name`), or, for CallerMatching::legacy, anyone. Calls
+// `visit(const Candidate&)` for each until it returns false (no list is built: this runs for
+// every call).
+template <class ByName, class Visit>
+void each_candidate(const SourceTable& table, const std::vector<uint32_t>& any, const std::vector<uint32_t>& none,
+                    const std::optional<IpNetwork>& address, CallerMatching matching, ByName&& by_name,
+                    Visit&& visit) {
   if (address)
     for (const auto& hit : table.lookup(*address))
-      out.push_back({hit.owner, hit.network.prefix_len, hit.label->c_str()});
-  for (uint32_t i : any) out.push_back({i, -1, "anySource"});
+      if (!visit(Candidate{hit.owner, hit.network.prefix_len, hit.label->c_str()})) return;
+  for (uint32_t i : any)
+    if (!visit(Candidate{i, -1, "anySource"})) return;
   for (uint32_t i : none) {
-    if (by_name(i))
-      out.push_back({i, -1, "username"});
-    else if (matching == CallerMatching::legacy)
-      out.push_back({i, -2, "no allowed source (legacy wildcard)"});
+    if (by_name(i)) {
+      if (!visit(Candidate{i, -1, "username"})) return;
+    } else if (matching == CallerMatching::legacy) {
+      if (!visit(Candidate{i, -2, "no allowed source (legacy wildcard)"})) return;
+    }
   }
-  return out;
 }
 
 bool verify_password(const IpbxEntry& x, const std::string& username, const std::string& password) {
@@ -100,39 +102,41 @@ Caller identify_caller(const Snapshot& snapshot, const CallRequest& request, Cal
   Caller best;
   int best_score = -1, best_specificity = -3;
   auto has_username = [&](uint32_t i) { return !d.ipbxs[i].src->username.empty(); };
-  const std::vector<Candidate> ipbxs =
-      candidates(d.ipbx_sources, d.any_source_ipbxs, d.no_source_ipbxs, address, matching, has_username);
-  const Candidate* best_via = nullptr;
-  for (const auto& c : ipbxs) {
+  const char* best_via = nullptr;
+  each_candidate(d.ipbx_sources, d.any_source_ipbxs, d.no_source_ipbxs, address, matching, has_username,
+                 [&](const Candidate& c) {
     const IpbxEntry& x = d.ipbxs[c.index];
     int score = 0;
     std::string why;
     if (!ipbx_accepts(d, x, c, request, matching, score, why)) {
       if (skipped) skipped->push_back({"ipbx", display(x.src->meta), why + " (" + c.via() + ")"});
-      continue;
+      return true;
     }
     bool better = score > best_score || (score == best_score && c.specificity > best_specificity);
     if (better && best.kind != Caller::Kind::none && skipped)
       skipped->push_back({"ipbx", display(d.ipbxs[best.index].src->meta), "another IPBX fits the caller better"});
     if (!better) {
       if (skipped) skipped->push_back({"ipbx", display(x.src->meta), "another IPBX fits the caller better"});
-      continue;
+      return true;
     }
     best = {Caller::Kind::ipbx, c.index, "", request.password.has_value()};
-    best_via = &c;
+    best_via = c.via_word;
     best_score = score;
     best_specificity = c.specificity;
-  }
+    return true;
+  });
   if (best.kind != Caller::Kind::none) {
-    best.matched_by = best_via->via();
+    best.matched_by = best_via;
     return best;
   }
   // The old service's order: carrier trunks only when no IPBX accepts the caller; the most
   // specific allowed source wins.
-  auto trunks = candidates(d.trunk_sources, d.any_source_trunks, d.no_source_trunks, address, matching,
-                           [](uint32_t) { return false; });
-  if (!trunks.empty()) return {Caller::Kind::trunk, trunks.front().index, trunks.front().via(), false};
-  return {};
+  each_candidate(d.trunk_sources, d.any_source_trunks, d.no_source_trunks, address, matching,
+                 [](uint32_t) { return false; }, [&](const Candidate& c) {
+                   best = {Caller::Kind::trunk, c.index, c.via(), false};
+                   return false;
+                 });
+  return best;
 }
 
 }  // namespace c4::routing

@@ -27,12 +27,9 @@ template <class Accept>
 std::optional<uint32_t> find_did_number(const SnapshotData& d, const E164& number, Accept&& accept) {
   const uint64_t value = number.value;
   if (auto i = d.did_numbers.find(value); i && accept(DidCandidate{DidCandidate::How::exact, *i})) return i;
-  auto it = std::upper_bound(d.did_ranges.begin(), d.did_ranges.end(), value,
-                             [](uint64_t v, const DidRangeEntry& r) { return v < r.from; });
-  if (it != d.did_ranges.begin()) {
-    const DidRangeEntry& r = *std::prev(it);
-    if (value <= r.to && accept(DidCandidate{DidCandidate::How::range, r.did, r.from, r.to})) return r.did;
-  }
+  if (const DidRangeEntry* r = d.did_ranges.last_starting_at_or_before(value);
+      r && value <= r->to && accept(DidCandidate{DidCandidate::How::range, r->did, r->from, r->to}))
+    return r->did;
   for (int k = std::min<int>(number.length, d.longest_did_prefix); k >= 1; --k) {
     uint64_t prefix = value / pow10_u64(number.length - k);
     if (auto i = d.did_prefixes.find(prefix); i && accept(DidCandidate{DidCandidate::How::prefix, *i, prefix}))

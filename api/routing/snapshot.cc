@@ -141,6 +141,7 @@ class Compiler {
     size_t numbers = 0;
     for (const auto& x : c.all<DID>()) numbers += x.numbers.size();
     d_.did_numbers.reserve(numbers);
+    std::vector<DidRangeEntry> ranges;
     for (const auto& x : c.all<DID>()) {
       auto i = static_cast<uint32_t>(d_.dids.size());
       int32_t ipbx = index_of<IPBX>(c, x.meta.tenant, x.ipbx);
@@ -150,7 +151,7 @@ class Compiler {
       if (e.trunk == kNone && !x.carrier_trunk.empty()) return dangling(x.meta, x.carrier_trunk, "carrier trunk");
       d_.dids.push_back(e);
       for (const auto& n : x.numbers) d_.did_numbers.insert(n.number.value, i);
-      for (const auto& r : x.ranges) d_.did_ranges.push_back({r.from.value, r.to.value, i});
+      for (const auto& r : x.ranges) ranges.push_back({r.from.value, r.to.value, i});
       for (const auto& p : x.prefixes) {
         d_.did_prefixes.insert(digits_value(p.digits), i);
         d_.longest_did_prefix = std::max<uint8_t>(d_.longest_did_prefix, static_cast<uint8_t>(p.digits.size()));
@@ -161,8 +162,7 @@ class Compiler {
         d_.did_regexes.push_back({i, std::move(re)});
       }
     }
-    std::sort(d_.did_ranges.begin(), d_.did_ranges.end(),
-              [](const DidRangeEntry& a, const DidRangeEntry& b) { return a.from < b.from; });
+    d_.did_ranges.assign(std::move(ranges));
     return Status::ok();
   }
 

@@ -13,6 +13,7 @@
 
 #include <re2/re2.h>
 
+#include "api/routing/did_range_table.h"
 #include "api/routing/flat_map.h"
 #include "api/routing/normalizer.h"
 #include "api/routing/source_table.h"
@@ -77,11 +78,6 @@ struct DidEntry {
   int32_t trunk = kNone;  // only calls from this trunk match
 };
 
-struct DidRangeEntry {
-  uint64_t from, to;  // E.164 digits as integers, same length
-  uint32_t did;
-};
-
 struct RegexDid {
   uint32_t did;
   std::shared_ptr<const RE2> pattern;
@@ -139,7 +135,7 @@ class SnapshotData {
   std::vector<RuleEntry> rules;
 
   FlatU64Map did_numbers;             // number → did
-  std::vector<DidRangeEntry> did_ranges;  // sorted by `from`, disjoint
+  DidRangeTable did_ranges;           // sorted by `from`, disjoint (validation), with a directory
   FlatU64Map did_prefixes;            // prefix digits → did
   uint8_t longest_did_prefix = 0;
   std::vector<RegexDid> did_regexes;  // catalog order

@@ -150,6 +150,30 @@ spec: {host: open.example, anySource: true}
   CHECK(c.matched_by == "anySource");
 }
 
+TEST_CASE("the trunk with the most specific allowed source is the caller") {
+  auto s = compile_yaml(c4::test::base_manifests() + R"(
+---
+apiVersion: c4confd/v1
+kind: CarrierTrunk
+metadata: {name: wide-trunk, tenant: acme}
+spec: {carrier: orange, sipProxy: wide.orange.example, allowedSources: [198.51.100.0/24]}
+---
+apiVersion: c4confd/v1
+kind: CarrierTrunk
+metadata: {name: narrow-trunk, tenant: acme}
+spec: {carrier: orange, sipProxy: narrow.orange.example, allowedSources: [198.51.100.7]}
+)");
+  auto narrow = identify_caller(*s, call("198.51.100.7", "100", "200"), CallerMatching::strict);
+  REQUIRE(narrow.kind == Caller::Kind::trunk);
+  CHECK(caller_meta(*s, narrow)->name == "narrow-trunk");
+  CHECK(narrow.matched_by == "source 198.51.100.7");
+  auto wide = identify_caller(*s, call("198.51.100.8", "100", "200"), CallerMatching::strict);
+  REQUIRE(wide.kind == Caller::Kind::trunk);
+  CHECK(caller_meta(*s, wide)->name == "wide-trunk");
+  CHECK(wide.matched_by == "source 198.51.100.0/24");
+  CHECK(identify_caller(*s, call("198.51.101.8", "100", "200"), CallerMatching::strict).kind == Caller::Kind::none);
+}
+
 TEST_CASE("an outbound call to the tenant's own DID gets exactly one route") {
   auto d = route(examples(), call("192.0.2.10", "0140000123", "0472100042"), env_at(kTueDay));
   REQUIRE(d.routes.size() == 1);

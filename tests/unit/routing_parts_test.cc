@@ -1,5 +1,7 @@
 // The routing library's small parts: SIP URIs, source tables, secrets, the number tables.
+#include <algorithm>
 #include <cstdlib>
+#include <random>
 
 #include "api/routing/flat_map.h"
 #include "api/routing/sip_uri.h"
@@ -40,6 +42,51 @@ TEST_CASE("source tables find the most specific network for IPv4 and IPv6") {
   REQUIRE(v6.size() == 1);
   CHECK(v6[0].owner == 3);
   CHECK(t.lookup(*parse_ip_address("203.0.113.1")).empty());
+}
+
+// Every network of the table that contains the address, longest prefix first (ties in the
+// order added), each owner once with its most specific network: the contract, by brute force.
+std::vector<std::pair<uint32_t, std::string>> containing_networks(
+    const std::vector<std::pair<IpNetwork, uint32_t>>& added, const IpNetwork& address) {
+  std::vector<std::pair<IpNetwork, uint32_t>> hits;
+  for (const auto& a : added)
+    if (a.first.contains(address)) hits.push_back(a);
+  std::stable_sort(hits.begin(), hits.end(),
+                   [](const auto& x, const auto& y) { return x.first.prefix_len > y.first.prefix_len; });
+  std::vector<std::pair<uint32_t, std::string>> out;
+  for (const auto& [net, owner] : hits)
+    if (std::none_of(out.begin(), out.end(), [&](const auto& o) { return o.first == owner; }))
+      out.push_back({owner, "source " + net.to_string()});
+  return out;
+}
+
+TEST_CASE("source tables added in any order of prefix lengths answer like a scan of every network") {
+  std::mt19937 rng(5);
+  for (int round = 0; round < 40; ++round) {
+    SourceTable table;
+    std::vector<std::pair<IpNetwork, uint32_t>> added;
+    for (int i = 0; i < 60; ++i) {
+      int bits = std::uniform_int_distribution<int>(8, 32)(rng);
+      uint32_t host = 0xC6330000u | (rng() & 0x1FFu);  // 198.51.0.0 – 198.51.1.255: networks overlap
+      uint32_t net = bits == 32 ? host : host & ~((1u << (32 - bits)) - 1);
+      std::string text = std::to_string(net >> 24) + "." + std::to_string((net >> 16) & 255) + "." +
+                         std::to_string((net >> 8) & 255) + "." + std::to_string(net & 255) + "/" + std::to_string(bits);
+      auto network = parse_ip_network(text);
+      REQUIRE_MESSAGE(network, text);
+      auto owner = static_cast<uint32_t>(rng() % 20);
+      table.add(*network, owner);
+      added.push_back({*network, owner});
+    }
+    for (int probe = 0; probe < 50; ++probe) {
+      uint32_t a = 0xC6330000u | (rng() & 0x3FFu);
+      auto address = parse_ip_address(std::to_string(a >> 24) + "." + std::to_string((a >> 16) & 255) + "." +
+                                      std::to_string((a >> 8) & 255) + "." + std::to_string(a & 255));
+      REQUIRE(address);
+      std::vector<std::pair<uint32_t, std::string>> got;
+      for (const auto& hit : table.lookup(*address)) got.push_back({hit.owner, *hit.label});
+      CHECK(got == containing_networks(added, *address));
+    }
+  }
 }
 
 TEST_CASE("an IPBX is recognised by an IPv6 source") {
