@@ -101,8 +101,9 @@ Result<std::unique_ptr<CallHandling>> CallHandling::mount(ApiService& service, C
   Server& server = service.server();
   // routing, auth and uacreg answer from the in-memory snapshot (the capacity counters take a
   // mutex for a few map operations): pure CPU, so they run on the I/O threads (runs_inline).
-  // The CDR ingest waits for the writer's group commit, and explain/cdrs read or may read
-  // PostgreSQL: they run on the workers.
+  // The CDR ingest may read the tenants table, then hands its record to the writer's group
+  // commit and frees its worker (the writer answers after the commit); explain/cdrs read or
+  // may read PostgreSQL: they run on the workers.
   server.mount("POST", "/1.0/kamailio/routing", Access::kamailio, [calls, env_for](const ApiRequest& r) {
     auto snapshot = calls->snapshot_.get();
     if (!snapshot) return not_ready_reply();
@@ -118,9 +119,9 @@ Result<std::unique_ptr<CallHandling>> CallHandling::mount(ApiService& service, C
     if (!snapshot) return not_ready_reply();
     return routing::uacreg_reply(*snapshot);
   }, kInlineRoute);
-  server.mount("POST", "/1.0/kamailio/cdr", Access::kamailio, [calls](const ApiRequest& r) {
+  server.mount_async("POST", "/1.0/kamailio/cdr", Access::kamailio, [calls](const ApiRequest& r, Responder reply) {
     // The call is over: its channel on the trunk is free again.
-    return cdr::cdr_ingest_reply(*calls->writer_, r, [calls](const cdr::StoredCdr& stored) {
+    cdr::cdr_ingest(*calls->writer_, r, reply, [calls](const cdr::StoredCdr& stored) {
       calls->capacity_.release_call(stored.record.call_id);
     });
   }, kHotRoute);

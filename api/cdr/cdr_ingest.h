@@ -8,15 +8,23 @@
 
 namespace c4::cdr {
 
-// Parses the body (cdr_body.h), then:
+// Parses the body (cdr_body.h), then answers through `reply`, exactly once:
 //   400 invalid_field      a field is missing or malformed (details.field names it)
 //   403 forbidden          the caller's scope does not include the CDR's tenant
 //   200 {"success": false, "cdr": null}   the tenant is unknown (as the old service answered)
-//   200 {"success": true, "cdr": {…}}     stored and committed (blocks until the commit)
+//   200 {"success": true, "cdr": {…}}     stored and committed
 //   503 unavailable        not stored: database down, commit failed, queue full, shutting down
-// `on_stored`, when given, is called with each committed record before the reply is returned
-// (the routing side releases the call's trunk channel there). Thread-safe.
+// The answers that need no commit are given before it returns; a stored CDR's (and a failed
+// commit's) from the writer's thread once its batch is committed (CdrWriter::write_async), so
+// the caller holds no thread meanwhile. `on_stored`, when given, is called with the committed
+// record just before its reply (the routing side releases the call's trunk channel there);
+// both run on the writer's thread and must be quick. May read the tenants table (an unknown
+// tenant, at most once per refresh interval), so not for an I/O thread. Thread-safe.
+void cdr_ingest(CdrWriter& writer, const api::ApiRequest& request, std::function<void(api::HttpReply)> reply,
+                std::function<void(const StoredCdr&)> on_stored = {});
+
+// The same, waiting for the answer (tests and tools).
 api::HttpReply cdr_ingest_reply(CdrWriter& writer, const api::ApiRequest& request,
-                                const std::function<void(const StoredCdr&)>& on_stored = {});
+                                std::function<void(const StoredCdr&)> on_stored = {});
 
 }  // namespace c4::cdr

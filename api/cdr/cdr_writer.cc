@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cstdio>
+#include <future>
 
 #include "common/log.h"
 
@@ -42,21 +43,29 @@ void CdrWriter::stop() {
   if (thread_.joinable()) thread_.join();
 }
 
-Result<StoredCdr> CdrWriter::write(CdrRecord record) {
-  std::future<Result<StoredCdr>> done;
+void CdrWriter::write_async(CdrRecord record, Completion done) {
+  Status refused = Status::ok();
   {
     std::lock_guard lock(mutex_);
-    if (stopping_) return Status::unavailable("CDR not stored: the CDR writer is shutting down");
-    if (queue_.size() >= options_.max_queue) {
+    if (stopping_) {
+      refused = Status::unavailable("CDR not stored: the CDR writer is shutting down");
+    } else if (queue_.size() >= options_.max_queue) {
       ++stats_.rejected_queue_full;
-      return Status::unavailable("CDR not stored: " + std::to_string(queue_.size()) +
-                                 " CDRs already wait for the database (queue full)");
+      refused = Status::unavailable("CDR not stored: " + std::to_string(queue_.size()) +
+                                    " CDRs already wait for the database (queue full)");
+    } else {
+      queue_.push_back(Pending{std::move(record), std::move(done)});
     }
-    queue_.push_back(Pending{std::move(record), {}});
-    done = queue_.back().done.get_future();
   }
+  if (!refused) return done(refused);
   wake_.notify_one();
-  return done.get();
+}
+
+Result<StoredCdr> CdrWriter::write(CdrRecord record) {
+  std::promise<Result<StoredCdr>> stored;
+  auto future = stored.get_future();
+  write_async(std::move(record), [&stored](Result<StoredCdr> r) { stored.set_value(std::move(r)); });
+  return future.get();
 }
 
 void CdrWriter::run() {
@@ -98,7 +107,7 @@ void CdrWriter::write_batch(std::deque<Pending>& batch) {
     }
     log_event(LogLevel::error, "cdr.batch_failed", {{"rows", batch.size()}, {"error", stored.status().message()}});
     Status failed = Status::unavailable("CDR not stored: " + stored.status().message());
-    for (auto& p : batch) p.done.set_value(failed);
+    for (auto& p : batch) complete(p, failed);
     return;
   }
   {
@@ -107,7 +116,17 @@ void CdrWriter::write_batch(std::deque<Pending>& batch) {
     stats_.rows_committed += batch.size();
     record_commit_latency(elapsed);
   }
-  for (size_t i = 0; i < batch.size(); ++i) batch[i].done.set_value(std::move(stored.value()[i]));
+  for (size_t i = 0; i < batch.size(); ++i) complete(batch[i], std::move(stored.value()[i]));
+}
+
+// A completion that throws is a bug of its caller; it must not take the writer thread (and
+// every later CDR) down with it.
+void CdrWriter::complete(Pending& pending, Result<StoredCdr> result) {
+  try {
+    pending.done(std::move(result));
+  } catch (const std::exception& e) {
+    log_event(LogLevel::error, "cdr.completion_exception", {{"what", e.what()}});
+  }
 }
 
 // REQUIRES: mutex_ held.

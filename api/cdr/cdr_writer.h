@@ -1,15 +1,16 @@
 // CdrWriter: group commit of ingested CDRs.
 //
-// Request threads call write(), which queues the record and blocks. One writer thread takes
-// everything queued (up to max_batch records), writes it in one transaction
-// (insert_cdr_batch), commits, and only then completes each waiter with its stored record. A
-// batch that fails completes every one of its waiters with Status::unavailable: no waiter is
-// ever told "stored" unless the COMMIT returned. Concurrent requests thus share one commit, and
-// one fsync, instead of paying one each.
+// A request hands its record to write_async() (or calls write(), which waits). One writer
+// thread takes everything queued (up to max_batch records), writes it in one transaction
+// (insert_cdr_batch), commits, and only then completes each record with its stored form. A
+// batch that fails completes every one of its records with Status::unavailable: no record is
+// ever reported stored unless the COMMIT returned. Concurrent requests thus share one commit,
+// and one fsync, instead of paying one each; with write_async() a request waiting for its
+// commit holds no thread, so the batch is as large as the requests in flight.
 //
-// The queue is bounded: write() fails at once with Status::unavailable when max_queue records
-// are already waiting (the API answers 503 and Kamailio can retry). stop() (and the destructor)
-// refuse new records, write what is queued, and join the thread.
+// The queue is bounded: a record is refused at once with Status::unavailable when max_queue
+// records are already waiting (the API answers 503 and Kamailio can retry). stop() (and the
+// destructor) refuse new records, write what is queued, and join the thread.
 //
 // Thread-safety: every public member may be called from any thread.
 #pragma once
@@ -18,7 +19,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
-#include <future>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -61,8 +62,14 @@ class CdrWriter {
   CdrWriter(const CdrWriter&) = delete;
   CdrWriter& operator=(const CdrWriter&) = delete;
 
-  // Queues `record` and blocks until its batch is committed (its stored record, with id) or
-  // failed (unavailable: database down, commit failed, queue full, writer stopped).
+  // Called exactly once with the stored record (with its id) once its batch is committed, or
+  // with unavailable (database down, commit failed, queue full, writer stopped). Runs on the
+  // writer thread (on the caller's, when the record is refused at once), so it must be quick
+  // and must not call write().
+  using Completion = std::function<void(Result<StoredCdr>)>;
+  // Queues `record` and returns; `done` reports its fate.
+  void write_async(CdrRecord record, Completion done);
+  // Queues `record` and blocks until its batch is committed or failed, as above.
   Result<StoredCdr> write(CdrRecord record);
 
   // Whether `tenant_uuid` (canonical) is a known tenant. An unknown one re-reads the table when
@@ -87,12 +94,13 @@ class CdrWriter {
  private:
   struct Pending {
     CdrRecord record;
-    std::promise<Result<StoredCdr>> done;
+    Completion done;
   };
 
   explicit CdrWriter(CdrWriterOptions options);
   void run();
   void write_batch(std::deque<Pending>& batch);
+  static void complete(Pending& pending, Result<StoredCdr> result);
   void record_commit_latency(std::chrono::steady_clock::duration elapsed);
 
   const CdrWriterOptions options_;

@@ -38,6 +38,28 @@ HttpReply internal_error(std::string_view what) {
 
 }  // namespace
 
+// What a Responder shares: how to deliver the reply (post it to the connection's loop), whether
+// it was, and what to call the request in the 500 of a handler that dropped it.
+struct Responder::State {
+  std::function<void(HttpReply)> deliver;
+  std::string label;
+  std::atomic<bool> answered{false};
+
+  ~State() {
+    if (answered.load()) return;
+    log_event(LogLevel::error, "http.handler_dropped_reply", {{"route", label}});
+    deliver(internal_error(label));
+  }
+};
+
+void Responder::operator()(HttpReply reply) const {
+  if (state_->answered.exchange(true)) return;
+  // Moved out, so that what it holds (the request, the loop's work guard) goes with the answer,
+  // not with the last copy of the Responder someone may keep.
+  auto deliver = std::move(state_->deliver);
+  deliver(std::move(reply));
+}
+
 unsigned default_workers() {
   unsigned cores = std::max(1u, std::thread::hardware_concurrency());
   return std::max(32u, cores * 2);
@@ -65,6 +87,7 @@ class Server::Engine final : public ConnectionHost {
   int port() const { return port_; }
 
   void serve(const std::shared_ptr<HttpConnection>& connection, IncomingRequest request) override;
+  void serve_async(const std::shared_ptr<HttpConnection>& connection, Prepared prepared, const IncomingRequest& in);
   HttpReply refuse(int status, std::string_view method) override;
   const ServerOptions& options() const override { return server_.options_; }
   bool stopping() const override { return stopping_.load(std::memory_order_relaxed); }
@@ -232,6 +255,7 @@ void Server::Engine::serve(const std::shared_ptr<HttpConnection>& connection, In
     prepared.answered = true;
     prepared.reply = internal_error(in.method);
   }
+  if (!prepared.answered && prepared.route->async) return serve_async(connection, std::move(prepared), in);
   if (prepared.answered || prepared.route->flags.runs_inline) {
     if (!prepared.answered) server_.invoke(prepared);
     return finish(connection, prepared, in.method, in.started);
@@ -243,6 +267,24 @@ void Server::Engine::serve(const std::shared_ptr<HttpConnection>& connection, In
     server_.invoke(prepared);
     finish(connection, prepared, method, started);
   });
+}
+
+// The request stays with its Responder (which keeps the loop alive) until someone answers it;
+// the handler runs where the route's flags say and returns without waiting.
+void Server::Engine::serve_async(const std::shared_ptr<HttpConnection>& connection, Prepared prepared,
+                                 const IncomingRequest& in) {
+  auto shared = std::make_shared<Prepared>(std::move(prepared));
+  auto guard = std::make_shared<net::executor_work_guard<net::io_context::executor_type>>(connection->executor());
+  auto state = std::make_shared<Responder::State>();
+  state->label = std::string(in.method) + " " + std::string(shared->route_name);
+  state->deliver = [this, connection, shared, guard, method = in.method, started = in.started](HttpReply reply) {
+    shared->reply = std::move(reply);
+    shared->answered = true;
+    finish(connection, *shared, method, started);
+  };
+  Responder responder(std::move(state));
+  if (shared->route->flags.runs_inline) return server_.invoke_async(*shared, responder);
+  net::post(workers_, [this, shared, responder]() { server_.invoke_async(*shared, responder); });
 }
 
 void Server::Engine::finish(const std::shared_ptr<HttpConnection>& connection, Prepared& prepared,
@@ -276,12 +318,22 @@ Server::~Server() {
 }
 
 void Server::mount(std::string method, std::string pattern, Access access, Handler handler, RouteFlags flags) {
+  add_route(std::move(method), std::move(pattern), Route{access, std::move(handler), {}, flags, {}});
+}
+
+void Server::mount_async(std::string method, std::string pattern, Access access, AsyncHandler handler,
+                         RouteFlags flags) {
+  add_route(std::move(method), std::move(pattern), Route{access, {}, std::move(handler), flags, {}});
+}
+
+void Server::add_route(std::string method, std::string pattern, Route route) {
   bool ok = false;
   size_t index = table_.add(method, pattern, ok);
   if (!ok) throw std::invalid_argument("cannot mount " + method + " " + pattern + ": malformed or mounted twice");
   if (index != handlers_.size()) throw std::logic_error("route table out of step");
-  handlers_.push_back(Route{access, std::move(handler), flags, metrics_->add_route(pattern, method)});
-  mounted_.push_back(MountedRoute{std::move(method), std::move(pattern), access, flags});
+  route.slot = metrics_->add_route(pattern, method);
+  mounted_.push_back(MountedRoute{std::move(method), std::move(pattern), route.access, route.flags});
+  handlers_.push_back(std::move(route));
 }
 
 Server::Prepared Server::prepare(std::string_view method, std::string_view target, std::string body,
@@ -341,6 +393,19 @@ void Server::invoke(Prepared& prepared) const {
     prepared.reply = internal_error(method + " " + std::string(prepared.route_name));
   }
   prepared.answered = true;
+}
+
+void Server::invoke_async(Prepared& prepared, const Responder& responder) const {
+  const std::string& method = prepared.request.method;
+  try {
+    prepared.route->async(prepared.request, responder);
+  } catch (const std::exception& e) {
+    log_event(LogLevel::error, "http.handler_exception", {{"method", method}, {"route", prepared.route_name}, {"what", e.what()}});
+    responder(internal_error(method + " " + std::string(prepared.route_name)));
+  } catch (...) {
+    log_event(LogLevel::error, "http.handler_exception", {{"method", method}, {"route", prepared.route_name}, {"what", "unknown"}});
+    responder(internal_error(method + " " + std::string(prepared.route_name)));
+  }
 }
 
 void Server::record(const Prepared& prepared, std::string_view method, std::chrono::nanoseconds elapsed) const {

@@ -21,7 +21,10 @@
 // request (the Kamailio routing, auth and uacreg answers: microseconds of CPU, no I/O). Every
 // other handler may block (PostgreSQL, a CDR group commit), so it runs on a pool of `workers`
 // threads and its reply is posted back to the connection's loop; `workers` therefore bounds
-// the blocking requests served at once, not the connections.
+// the blocking requests served at once, not the connections. A handler mounted with
+// mount_async() does not answer by returning: it hands the request on (to the CDR writer's
+// group commit) and returns, and whoever finishes it answers through its Responder from any
+// thread, so a request waiting for a commit holds no thread at all.
 //
 // Connections: HTTP/1.1 keep-alive (up to keep_alive_max_count requests, closed after
 // keep_alive_timeout idle), pipelining (answers in request order), chunked request bodies,
@@ -52,6 +55,24 @@
 namespace c4::api {
 
 using Handler = std::function<HttpReply(const ApiRequest&)>;
+
+// How a handler mounted with mount_async() answers its request, later and from any thread.
+// Copyable; the first call answers and later calls are ignored. Should every copy be destroyed
+// without a call (a bug of the handler), the request is answered 500 rather than left hanging.
+// Server::stop() waits for the requests not answered yet, as for those on a worker.
+class Responder {
+ public:
+  void operator()(HttpReply reply) const;
+
+ private:
+  friend class Server;
+  struct State;
+  explicit Responder(std::shared_ptr<State> state) : state_(std::move(state)) {}
+  std::shared_ptr<State> state_;
+};
+// Called (where RouteFlags say: an I/O thread or a worker) with the request, which it may use
+// only until it returns, and the Responder of that request. Must not block when runs_inline.
+using AsyncHandler = std::function<void(const ApiRequest&, Responder)>;
 
 struct RouteFlags {
   bool hot = false;  // a Kamailio per-call route: access log at debug level
@@ -106,6 +127,9 @@ class Server {
   // Adds a route. Throws std::invalid_argument for a malformed pattern or a method and pattern
   // mounted twice (a programming error found at start-up, never at request time).
   void mount(std::string method, std::string pattern, Access access, Handler handler, RouteFlags flags = {});
+  // The same for a handler that answers later through its Responder (see AsyncHandler). An
+  // exception it throws is answered 500, as for mount().
+  void mount_async(std::string method, std::string pattern, Access access, AsyncHandler handler, RouteFlags flags = {});
 
   const std::vector<MountedRoute>& routes() const { return mounted_; }
   Metrics& metrics() { return *metrics_; }
@@ -126,7 +150,8 @@ class Server {
  private:
   struct Route {
     Access access;
-    Handler handler;
+    Handler handler;     // one of the two
+    AsyncHandler async;
     RouteFlags flags;
     Metrics::SlotId slot;
   };
@@ -136,6 +161,8 @@ class Server {
   Prepared prepare(std::string_view method, std::string_view target, std::string body, std::string_view authorization,
                    const std::string& peer, std::function<std::string(std::string_view)> header) const;
   void invoke(Prepared& prepared) const;
+  void invoke_async(Prepared& prepared, const Responder& responder) const;
+  void add_route(std::string method, std::string pattern, Route route);
   void record(const Prepared& prepared, std::string_view method, std::chrono::nanoseconds elapsed) const;
 
   ServerOptions options_;

@@ -16,11 +16,13 @@ namespace {
 
 // A running service with call handling, on a scratch database holding examples/.
 struct CallService {
-  explicit CallService(const std::string& db_name, const std::string& base_url = "")
+  explicit CallService(const std::string& db_name, const std::string& base_url = "", unsigned workers = 8)
       : db(db_name, base_url),
         dir(examples_copy(std::filesystem::temp_directory_path() / (db_name + "-" + std::to_string(::getpid())))) {
     apply_directory(db.conn(), dir);
-    service = api::ApiService::create(service_options(db.url())).value();
+    auto options = service_options(db.url());
+    options.server.workers = workers;
+    service = api::ApiService::create(options).value();
     calls = api::CallHandling::mount(*service, api::call_handling_options(db.url())).value();
     REQUIRE(service->start().is_ok());
     port = service->server().port();
@@ -43,6 +45,12 @@ nlohmann::json inbound_call(const std::string& caller_user, const std::string& c
   return {{"event", "sip-routing"}, {"source_ip", "203.0.113.10"}, {"source_port", 5060}, {"auth", "1"},
           {"call_id", "call-" + caller_user}, {"from_name", "Caller " + caller_user},
           {"from_uri", "sip:" + caller_user + "@203.0.113.10"}, {"to_uri", "sip:" + callee + "@203.0.113.10"}};
+}
+
+// The value of the Prometheus sample `name` (with its labels) in `text`; -1 when absent.
+double metric_value(const std::string& text, const std::string& name) {
+  auto at = text.find("\n" + name + " ");
+  return at == std::string::npos ? -1 : std::stod(text.substr(at + name.size() + 2));
 }
 
 std::string host_of(const std::string& uri) {
@@ -165,6 +173,38 @@ TEST_CASE("cdr ingest over HTTP is readable from the cdr search of the tenant on
   auto csv = http_get(s.port, "/1.0/cdrs.csv?call_id=cdr-http-1", kAcmeToken);
   CHECK(csv.status == 200);
   CHECK(csv.body.find("cdr-http-1") != std::string::npos);
+}
+
+TEST_CASE("cdrs waiting for their commit hold no worker: 32 concurrent posts on 2 workers share commits") {
+  CallService s("c4test_calls_cdr_async", "", 2);
+  std::string tenant = http_send(s.port, "POST", "/1.0/kamailio/routing", inbound_call("0611223344").dump())
+                           .json()["auth"]["tenant_uuid"];
+  constexpr int kThreads = 32, kEach = 8;
+  std::atomic<int> stored{0}, other{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kEach; ++i) {
+        nlohmann::json cdr = {{"event", "cdr"}, {"tenant_id", tenant},
+                              {"call_id", "async-" + std::to_string(t) + "-" + std::to_string(i)},
+                              {"from_uri", "sip:0611223344@203.0.113.10"}, {"to_uri", "sip:0140000123@192.0.2.10"},
+                              {"call_start", 1795000000}, {"duration", 1}};
+        auto r = http_send(s.port, "POST", "/1.0/kamailio/cdr", cdr.dump());
+        (r.status == 200 && r.json()["success"] == true ? stored : other)++;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  CHECK(other == 0);
+  CHECK(stored == kThreads * kEach);
+  auto metrics = http_get(s.port, "/metrics").body;
+  double rows = metric_value(metrics, "c4confd_cdr_rows_total{result=\"committed\"}");
+  double batches = metric_value(metrics, "c4confd_cdr_batches_total{result=\"committed\"}");
+  CHECK(rows == kThreads * kEach);
+  REQUIRE(batches > 0);
+  // A CDR that held its worker until its commit would cap a batch at the 2 workers.
+  MESSAGE("rows per commit: " << rows / batches);
+  CHECK(rows / batches > 2.0);
 }
 
 TEST_CASE("explain over HTTP needs a token that covers the caller's tenant") {

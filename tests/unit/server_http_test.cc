@@ -3,6 +3,7 @@
 // clients, blocking handlers beside inline ones, graceful stop, many connections.
 #include <atomic>
 #include <future>
+#include <mutex>
 #include <thread>
 
 #include <nlohmann/json.hpp>
@@ -19,6 +20,9 @@ using Clock = std::chrono::steady_clock;
 // A Server on 127.0.0.1 and a free port with open test routes:
 //   GET|POST /echo     inline: {"method", "body", "q" (first query value of q)}
 //   GET /sleep?ms=N    on the workers: sleeps N ms, then {"slept": N}
+//   POST /later        mount_async, on the workers: keeps its Responder (answer_later answers it)
+//   GET /drop          mount_async, inline: drops its Responder unanswered
+//   GET /throw         mount_async, inline: throws
 class BareServer {
  public:
   explicit BareServer(const std::function<void(api::ServerOptions&)>& tweak = {}) {
@@ -43,7 +47,28 @@ class BareServer {
       std::this_thread::sleep_for(std::chrono::milliseconds(ms));
       return api::json_reply(200, {{"slept", ms}});
     });
+    server_->mount_async("POST", "/later", api::Access::open, [this](const api::ApiRequest&, api::Responder reply) {
+      std::lock_guard lock(later_mutex_);
+      later_.push_back(std::move(reply));
+    });
+    server_->mount_async("GET", "/drop", api::Access::open, [](const api::ApiRequest&, api::Responder) {},
+                         api::kInlineRoute);
+    server_->mount_async("GET", "/throw", api::Access::open, [](const api::ApiRequest&, api::Responder) {
+      throw std::runtime_error("no");
+    }, api::kInlineRoute);
     REQUIRE(server_->start().is_ok());
+  }
+  size_t later_waiting() {
+    std::lock_guard lock(later_mutex_);
+    return later_.size();
+  }
+  // Answers the i-th request of /later (in arrival order) with {"later": value}.
+  void answer_later(size_t i, int value) {
+    api::Responder reply = [&] {
+      std::lock_guard lock(later_mutex_);
+      return later_.at(i);
+    }();
+    reply(api::json_reply(200, {{"later", value}}));
   }
   int port() const { return server_->port(); }
   api::Server& server() { return *server_; }
@@ -51,6 +76,8 @@ class BareServer {
 
  private:
   std::atomic<int> sleepers_{0};
+  std::mutex later_mutex_;
+  std::vector<api::Responder> later_;
   std::unique_ptr<api::Server> server_;
 };
 
@@ -231,6 +258,55 @@ TEST_CASE("a handler sleeping on a worker does not stall inline routes on the sa
   auto slept = sleeping.get();
   REQUIRE(slept);
   CHECK(slept->status == 200);
+}
+
+TEST_CASE("requests answered later hold no worker: one worker serves a blocking route while they wait") {
+  BareServer s([](api::ServerOptions& o) { o.workers = 1; });
+  std::vector<std::unique_ptr<RawHttpClient>> waiting;
+  for (int i = 0; i < 3; ++i) {
+    waiting.push_back(std::make_unique<RawHttpClient>(s.port()));
+    waiting.back()->send(post_request("/later", "{}"));
+    REQUIRE(eventually_true([&] { return s.later_waiting() == static_cast<size_t>(i + 1); }));
+  }
+  RawHttpClient other(s.port());
+  other.send(get_request("/sleep?ms=1"));
+  auto slept = other.read_response();
+  REQUIRE(slept);
+  CHECK(slept->status == 200);
+  // answered from this thread, in reverse order: each connection gets its own answer
+  for (int i = 2; i >= 0; --i) s.answer_later(static_cast<size_t>(i), i * 10);
+  for (int i = 0; i < 3; ++i) {
+    auto r = waiting[static_cast<size_t>(i)]->read_response();
+    REQUIRE(r);
+    CHECK(r->status == 200);
+    CHECK(json_of(r)["later"] == i * 10);
+  }
+}
+
+TEST_CASE("a reply given later is sent once: a second one is ignored, a dropped or thrown one is a 500") {
+  BareServer s;
+  RawHttpClient client(s.port());
+  client.send(post_request("/later", "{}"));
+  REQUIRE(eventually_true([&] { return s.later_waiting() == 1; }));
+  s.answer_later(0, 1);
+  s.answer_later(0, 2);
+  auto first = client.read_response();
+  REQUIRE(first);
+  CHECK(json_of(first)["later"] == 1);
+  client.send(get_request("/echo?q=next"));  // the next answer on the connection is the echo's
+  auto next = client.read_response();
+  REQUIRE(next);
+  CHECK(json_of(next)["q"] == "next");
+  client.send(get_request("/drop"));
+  auto dropped = client.read_response();
+  REQUIRE(dropped);
+  CHECK(dropped->status == 500);
+  CHECK(error_code_of(dropped) == "internal");
+  client.send(get_request("/throw"));
+  auto thrown = client.read_response();
+  REQUIRE(thrown);
+  CHECK(thrown->status == 500);
+  CHECK(error_code_of(thrown) == "internal");
 }
 
 TEST_CASE("stop lets a request in flight on a worker finish then stops listening") {
