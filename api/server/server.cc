@@ -381,31 +381,34 @@ Server::Prepared Server::prepare(std::string_view method, std::string_view targe
   return out;
 }
 
-void Server::invoke(Prepared& prepared) const {
-  const std::string& method = prepared.request.method;
+// Runs `call` (the route's handler); an exception, a bug of ours (no input may reach one), is
+// logged and answered 500 through `fail`.
+template <class Call, class Fail>
+static void guarded(const std::string& method, std::string_view route, Call&& call, Fail&& fail) {
+  std::string what;
   try {
-    prepared.reply = prepared.route->handler(prepared.request);
+    return call();
   } catch (const std::exception& e) {
-    log_event(LogLevel::error, "http.handler_exception", {{"method", method}, {"route", prepared.route_name}, {"what", e.what()}});
-    prepared.reply = internal_error(method + " " + std::string(prepared.route_name));
+    what = e.what();
   } catch (...) {
-    log_event(LogLevel::error, "http.handler_exception", {{"method", method}, {"route", prepared.route_name}, {"what", "unknown"}});
-    prepared.reply = internal_error(method + " " + std::string(prepared.route_name));
+    what = "unknown";
   }
+  log_event(LogLevel::error, "http.handler_exception", {{"method", method}, {"route", route}, {"what", what}});
+  fail(internal_error(method + " " + std::string(route)));
+}
+
+void Server::invoke(Prepared& prepared) const {
+  guarded(
+      prepared.request.method, prepared.route_name,
+      [&] { prepared.reply = prepared.route->handler(prepared.request); },
+      [&](HttpReply error) { prepared.reply = std::move(error); });
   prepared.answered = true;
 }
 
 void Server::invoke_async(Prepared& prepared, const Responder& responder) const {
-  const std::string& method = prepared.request.method;
-  try {
-    prepared.route->async(prepared.request, responder);
-  } catch (const std::exception& e) {
-    log_event(LogLevel::error, "http.handler_exception", {{"method", method}, {"route", prepared.route_name}, {"what", e.what()}});
-    responder(internal_error(method + " " + std::string(prepared.route_name)));
-  } catch (...) {
-    log_event(LogLevel::error, "http.handler_exception", {{"method", method}, {"route", prepared.route_name}, {"what", "unknown"}});
-    responder(internal_error(method + " " + std::string(prepared.route_name)));
-  }
+  guarded(
+      prepared.request.method, prepared.route_name, [&] { prepared.route->async(prepared.request, responder); },
+      [&](HttpReply error) { responder(std::move(error)); });
 }
 
 void Server::record(const Prepared& prepared, std::string_view method, std::chrono::nanoseconds elapsed) const {
