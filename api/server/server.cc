@@ -39,16 +39,17 @@ HttpReply internal_error(std::string_view what) {
 }  // namespace
 
 // What a Responder shares: how to deliver the reply (post it to the connection's loop), whether
-// it was, and what to call the request in the 500 of a handler that dropped it.
+// it was, and what to call the request in the 500 of a handler that dropped it (views into the
+// request and the route table, which `deliver` keeps alive until it is called).
 struct Responder::State {
   std::function<void(HttpReply)> deliver;
-  std::string label;
+  std::string_view method, route;
   std::atomic<bool> answered{false};
 
   ~State() {
     if (answered.load()) return;
-    log_event(LogLevel::error, "http.handler_dropped_reply", {{"route", label}});
-    deliver(internal_error(label));
+    log_event(LogLevel::error, "http.handler_dropped_reply", {{"method", method}, {"route", route}});
+    deliver(internal_error(std::string(method) + " " + std::string(route)));
   }
 };
 
@@ -276,7 +277,8 @@ void Server::Engine::serve_async(const std::shared_ptr<HttpConnection>& connecti
   auto shared = std::make_shared<Prepared>(std::move(prepared));
   auto guard = std::make_shared<net::executor_work_guard<net::io_context::executor_type>>(connection->executor());
   auto state = std::make_shared<Responder::State>();
-  state->label = std::string(in.method) + " " + std::string(shared->route_name);
+  state->method = shared->request.method;
+  state->route = shared->route_name;
   state->deliver = [this, connection, shared, guard, method = in.method, started = in.started](HttpReply reply) {
     shared->reply = std::move(reply);
     shared->answered = true;
