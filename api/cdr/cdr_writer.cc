@@ -126,6 +126,8 @@ void CdrWriter::complete(Pending& pending, Result<StoredCdr> result) {
     pending.done(std::move(result));
   } catch (const std::exception& e) {
     log_event(LogLevel::error, "cdr.completion_exception", {{"what", e.what()}});
+  } catch (...) {
+    log_event(LogLevel::error, "cdr.completion_exception", {{"what", "unknown"}});
   }
 }
 
