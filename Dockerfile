@@ -1,6 +1,6 @@
 # The c4confd image (the one charts/c4confd runs): multi-stage on Debian 12 (bookworm).
 #
-#   docker build -t c4confd:0.1.0 .
+#   docker build --build-arg C4CONFD_REVISION="$(git rev-parse HEAD)" -t c4confd:0.1.0 .
 #   docker run --rm -e C4CONFD_DATABASE_URL=… c4confd:0.1.0 migrate
 #   docker run --rm -p 9600:9600 -e C4CONFD_DATABASE_URL=… c4confd:0.1.0        (serve)
 #
@@ -10,6 +10,10 @@
 # tests/docker/dockerfile_test.py checks this file against those lists and the built binary.
 
 ARG DEBIAN_IMAGE=debian:bookworm-slim
+# The commit built: the context holds no .git, so it comes in as an argument. It becomes the
+# commit `c4confd --version` names and the org.opencontainers.image.revision label; without
+# it both say "unknown".
+ARG C4CONFD_REVISION=unknown
 
 # ---------------------------------------------------------------------------------------
 FROM ${DEBIAN_IMAGE} AS build
@@ -23,15 +27,31 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 
 COPY . /src
+ARG C4CONFD_REVISION
 # RelWithDebInfo: the optimisation level the benchmarks measure; the debug symbols are
 # stripped from the copy that goes into the image.
 RUN cmake -S /src -B /build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+      -DC4CONFD_GIT_COMMIT="$(printf '%.12s' "${C4CONFD_REVISION}")" \
  && cmake --build /build --target c4confd --parallel "$(nproc)" \
  && strip --strip-debug -o /c4confd /build/c4confd \
  && /c4confd --version
 
 # ---------------------------------------------------------------------------------------
 FROM ${DEBIAN_IMAGE} AS runtime
+
+# OCI annotations (https://github.com/opencontainers/image-spec/blob/main/annotations.md).
+# C4CONFD_VERSION must match project(VERSION) of CMakeLists.txt and the chart's appVersion
+# (tests/docker checks it).
+ARG C4CONFD_VERSION=0.1.0
+ARG C4CONFD_REVISION
+ARG C4CONFD_SOURCE=https://github.com/wazo-platform/c4confd
+ARG C4CONFD_LICENSES=GPL-3.0-or-later
+LABEL org.opencontainers.image.title="c4confd" \
+      org.opencontainers.image.description="Configuration and routing service of a Class 4 VoIP switch" \
+      org.opencontainers.image.source="${C4CONFD_SOURCE}" \
+      org.opencontainers.image.revision="${C4CONFD_REVISION}" \
+      org.opencontainers.image.version="${C4CONFD_VERSION}" \
+      org.opencontainers.image.licenses="${C4CONFD_LICENSES}"
 
 COPY --from=build /src/c4 /src/scripts/packages-runtime.txt /tmp/c4confd-packages/
 RUN apt-get update \

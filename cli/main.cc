@@ -43,7 +43,8 @@ int main(int argc, char** argv) {
     return args.empty() ? 2 : 0;
   }
   if (args[0] == "--version") {
-    std::cout << "c4confd " << C4CONFD_VERSION << "\n";
+    // The commit too: a bug report or an image's OCI revision label then names the exact source.
+    std::cout << "c4confd " << C4CONFD_VERSION << " (commit " << C4CONFD_COMMIT << ")\n";
     return 0;
   }
   for (const auto& c : all_commands()) {

@@ -171,6 +171,71 @@ def check_dockerignore_keeps_context_small(root, binary, f):
         f.expect(path not in entries, f".dockerignore excludes {path}, which the build needs")
 
 
+OCI_LABELS = ("source", "revision", "version", "licenses")
+
+
+def project_version(root):
+    with open(os.path.join(root, "CMakeLists.txt")) as fh:
+        m = re.search(r"project\(c4confd VERSION (\S+)", fh.read())
+    return m.group(1) if m else None
+
+
+def check_oci_labels_and_revision(root, binary, f):
+    """The runtime stage labels the image (OCI source, revision, version, licenses); the revision is the build
+    argument C4CONFD_REVISION, which the build stage also gives CMake as the commit `c4confd --version` names;
+    the version label's default is the project's version and the chart's appVersion."""
+    stages, args, _ = parse_dockerfile(os.path.join(root, "Dockerfile"))
+    labels = {}
+    for word, text, _ in stage(stages, "runtime"):
+        if word == "LABEL":
+            labels.update(dict(re.findall(r'(\S+?)="([^"]*)"', text)))
+    for name in OCI_LABELS:
+        value = labels.get(f"org.opencontainers.image.{name}", "")
+        f.expect(value != "", f"the runtime stage sets no org.opencontainers.image.{name} label")
+    f.expect(labels.get("org.opencontainers.image.revision") == "${C4CONFD_REVISION}",
+             f"the revision label is {labels.get('org.opencontainers.image.revision')!r}, not the build argument")
+    f.expect(labels.get("org.opencontainers.image.version") == "${C4CONFD_VERSION}",
+             "the version label is not the build argument C4CONFD_VERSION")
+    version = project_version(root)
+    with open(os.path.join(root, "charts", "c4confd", "Chart.yaml")) as fh:
+        app_version = str(yaml.safe_load(fh)["appVersion"])
+    f.expect(args.get("C4CONFD_VERSION") == version == app_version,
+             f"C4CONFD_VERSION {args.get('C4CONFD_VERSION')}, project version {version} and chart appVersion "
+             f"{app_version} differ")
+    f.expect(re.fullmatch(r"[A-Za-z0-9.+-]+( (AND|OR) [A-Za-z0-9.+-]+)*", args.get("C4CONFD_LICENSES", "")) is not None,
+             f"C4CONFD_LICENSES {args.get('C4CONFD_LICENSES')!r} is not an SPDX expression")
+    f.expect(args.get("C4CONFD_SOURCE", "").startswith("https://"), "C4CONFD_SOURCE is not an https:// URL")
+    build_runs = " ".join(text for word, text, _ in stage(stages, "build") if word == "RUN")
+    f.expect(re.search(r'-DC4CONFD_GIT_COMMIT=[^&]*\$\{C4CONFD_REVISION\}', build_runs) is not None,
+             "the build stage does not give C4CONFD_REVISION to CMake as C4CONFD_GIT_COMMIT")
+    build_args = [text for word, text, _ in stage(stages, "build") if word == "ARG"]
+    f.expect("C4CONFD_REVISION" in build_args, "the build stage does not declare ARG C4CONFD_REVISION")
+
+
+def check_version_names_the_commit(root, binary, f):
+    """`c4confd --version` prints the project version and the commit it was built from: the checkout's HEAD
+    (12 hex digits) when the source is a Git checkout, else "unknown"."""
+    out = subprocess.run([binary, "--version"], capture_output=True, text=True)
+    f.expect(out.returncode == 0, f"c4confd --version exited {out.returncode}: {out.stderr}")
+    m = re.fullmatch(r"c4confd (\S+) \(commit ([0-9a-f]{12}|unknown)\)\n", out.stdout)
+    f.expect(m is not None, f"c4confd --version printed {out.stdout!r}, not 'c4confd VERSION (commit HASH)'")
+    if not m:
+        return
+    f.expect(m.group(1) == project_version(root), f"version {m.group(1)} is not the project's {project_version(root)}")
+    head = subprocess.run(["git", "-C", root, "rev-parse", "--short=12", "HEAD"], capture_output=True, text=True)
+    expected = head.stdout.strip() if head.returncode == 0 else "unknown"
+    f.expect(m.group(2) == expected, f"--version names commit {m.group(2)}, the source is at {expected}")
+
+
+def check_runtime_has_zone_database(root, binary, f):
+    """Routing time windows read the zone database: the runtime list installs tzdata, which holds it."""
+    runtime = read_list(root, "packages-runtime.txt")
+    f.expect("tzdata" in runtime, "scripts/packages-runtime.txt does not list tzdata")
+    files = subprocess.run(["dpkg-query", "-L", "tzdata"], capture_output=True, text=True).stdout.split()
+    for zone in ("/usr/share/zoneinfo/Europe/Paris", "/usr/share/zoneinfo/UTC"):
+        f.expect(zone in files, f"tzdata does not provide {zone}")
+
+
 CHECKS = {name[len("check_"):]: fn for name, fn in globals().items() if name.startswith("check_")}
 
 

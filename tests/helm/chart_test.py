@@ -4,7 +4,8 @@
 Usage: chart_test.py (--helm HELM | --install-script SCRIPT) --chart DIR CHECK [VALUES]
   SCRIPT  scripts/install-helm.sh: run to get the path of helm (it builds helm when missing)
   CHECK   one of the functions named check_* below (without the prefix)
-  VALUES  default (values.yaml) or ha (values.yaml + values-ha.yaml)
+  VALUES  default (values.yaml), ha (values.yaml + values-ha.yaml) or all (values.yaml +
+          tests/helm/values-all-features.yaml: every optional feature on)
 
 Each check renders the chart with the real helm binary and asserts on the parsed objects; it
 prints what it checked and exits 0, or prints every failure and exits 1. It is run by ctest
@@ -13,11 +14,18 @@ prints what it checked and exits 0, or prints every failure and exits 1. It is r
 """
 
 import argparse
+import json
 import os
 import re
+import shutil
+import socket
 import subprocess
 import sys
 import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
 
 import yaml
 
@@ -34,7 +42,11 @@ ALL_SECRETS_SETS = [
     "secrets.gitHttpsToken.enabled=true",
     "secrets.gitSsh.enabled=true",
     "secrets.redisUrl.existingSecret=c4confd-redis",
+    "secrets.secretsDir.enabled=true",
 ]
+
+ALL_FEATURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "values-all-features.yaml")
+SCRIPTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scripts")
 
 # Environment variables that carry a secret value: they may only come from a secretKeyRef.
 SECRET_ENV = re.compile(r"(TOKEN|SECRET|PASSWORD|PASSPHRASE|DATABASE_URL|REDIS_URL)$")
@@ -60,8 +72,10 @@ class Chart:
         files = [os.path.join(self.dir, "values.yaml")]
         if variant == "ha":
             files.append(os.path.join(self.dir, "values-ha.yaml"))
+        elif variant == "all":
+            files.append(ALL_FEATURES)
         elif variant != "default":
-            raise SystemExit(f"unknown values variant {variant!r} (default or ha)")
+            raise SystemExit(f"unknown values variant {variant!r} (default, ha or all)")
         return files
 
     def run(self, verb, variant, sets=(), required=True, extra=()):
@@ -106,8 +120,9 @@ def of_kind(objects, kind):
 
 
 def workloads(objects):
-    """(object, pod spec) of every Deployment and Job."""
-    return [(o, o["spec"]["template"]["spec"]) for o in objects if o.get("kind") in ("Deployment", "Job")]
+    """(object, pod spec) of every Deployment, Job and Pod (the helm test Pod)."""
+    out = [(o, o["spec"]["template"]["spec"]) for o in objects if o.get("kind") in ("Deployment", "Job")]
+    return out + [(o, o["spec"]) for o in objects if o.get("kind") == "Pod"]
 
 
 def containers(objects):
@@ -356,6 +371,8 @@ def check_one_reconciler_applies(chart, variant, f):
              "the migrate Job is not a pre-install/pre-upgrade hook")
     refs = set()
     for where, c, _ in containers(objects):
+        if where.startswith("Pod/"):  # the helm test Pod talks to the API, not to the database
+            continue
         ref = env_of(c).get("C4CONFD_DATABASE_URL", {}).get("valueFrom", {}).get("secretKeyRef")
         f.expect(ref is not None, f"{where}: no C4CONFD_DATABASE_URL")
         if ref:
@@ -408,7 +425,12 @@ def check_required_values_fail_clearly(chart, variant, f):
     for sets, named in cases:
         result = chart.run("template", variant, sets, required=False)
         f.expect(result.returncode != 0, f"rendering with only {sets} succeeded")
-        f.expect(named in result.stderr, f"the error does not name {named}:\n{result.stderr}")
+        f.expect(names_value(result.stderr, named), f"the error does not name {named}:\n{result.stderr}")
+
+
+def names_value(message, dotted):
+    """True when an error message names a value, as `a.b.c` or as the schema's JSON pointer `/a/b/c`."""
+    return dotted in message or "/" + dotted.replace(".", "/") in message
 
 
 def check_optional_objects(chart, variant, f):
@@ -474,6 +496,431 @@ def check_values_documented(chart, variant, f):
     f.expect(f.checked > 20, f"only {f.checked} keys found: is the file empty?")
 
 
+# Values the schema must refuse, each with what the error must name: the issue's own example
+# (a typo that used to be a silent no-op), unknown keys at every level, wrong types, values
+# outside their enum or range, and malformed Kubernetes objects.
+BAD_VALUES = [
+    (["api.replica=3"], "additional properties 'replica' not allowed"),
+    (["replicas=3"], "additional properties 'replicas' not allowed"),
+    (["networkPolicy.egress.postgres.to=x"], "additional properties 'postgres' not allowed"),
+    (["api.replicas=three"], "api.replicas"),
+    (["logLevel=verbose"], "logLevel"),
+    (["image.pullPolicy=Sometimes"], "image.pullPolicy"),
+    (["image.digest=latest"], "image.digest"),
+    (["secrets.adminToken.enabled=maybe"], "secrets.adminToken.enabled"),
+    (["api.service.type=Ingress"], "api.service.type"),
+    (["api.autoscaling.targetCPUUtilizationPercentage=150"], "api.autoscaling.targetCPUUtilizationPercentage"),
+    (["networkPolicy.egress.postgresql.ports[0]=70000"], "networkPolicy.egress.postgresql.ports.0"),
+    (["networkPolicy.kamailio[0].ipblock.cidr=10.0.0.0/8"], "networkPolicy.kamailio.0"),
+    (["reconciler.extraEnv[0].value=x"], "reconciler.extraEnv.0"),
+    (["api.extraVolumeMounts[0].name=x"], "api.extraVolumeMounts.0"),
+    (["wazoAuth.url=ftp://auth.example.net"], "wazoAuth.url"),
+    (["api.resources.limits.memory=lots"], "api.resources.limits.memory"),
+    (["api.probes.startup.periodSeconds=0"], "api.probes.startup.periodSeconds"),
+    (["tests.routing.expectRoute=yes"], "tests.routing.expectRoute"),
+]
+
+
+def check_schema_refuses_bad_values(chart, variant, f):
+    """values.schema.json makes helm refuse an unknown key, a wrong type or a value out of range, naming the key;
+    `helm lint --strict` refuses the typo too, and so does a values file holding it."""
+    f.expect(chart.run("template", variant).returncode == 0, "the chart does not render with good values")
+    for sets, named in BAD_VALUES:
+        result = chart.run("template", variant, sets)
+        f.expect(result.returncode != 0, f"helm template accepted {sets}")
+        f.expect(names_value(result.stderr, named), f"the error for {sets} does not name {named!r}:\n{result.stderr}")
+    lint = chart.run("lint", variant, ["api.replica=3"])
+    f.expect(lint.returncode != 0 and "additional properties 'replica' not allowed" in lint.stdout + lint.stderr,
+             f"helm lint --strict accepted api.replica=3:\n{lint.stdout}{lint.stderr}")
+    with tempfile.NamedTemporaryFile("w", suffix=".yaml") as typo:
+        typo.write("api:\n  replica: 3\n")
+        typo.flush()
+        result = chart.run("template", variant, extra=["-f", typo.name])
+        f.expect(result.returncode != 0 and "at '/api': additional properties 'replica' not allowed" in result.stderr,
+                 f"a values file with api.replica was accepted or not named:\n{result.stderr}")
+
+
+def schema_node(schema, node):
+    """The node behind a $ref of values.schema.json."""
+    while "$ref" in node:
+        target = schema
+        for part in node["$ref"].lstrip("#/").split("/"):
+            target = target[part]
+        node = target
+    return node
+
+
+def check_schema_covers_every_value(chart, variant, f):
+    """Every value of values.yaml has a typed, described entry in values.schema.json, and every object whose keys
+    the chart fixes refuses other keys (additionalProperties: false)."""
+    with open(os.path.join(chart.dir, "values.schema.json")) as fh:
+        schema = json.load(fh)
+    values = chart.values("default")
+
+    def walk(node, value, path):
+        f.expect(node.get("additionalProperties") is False, f"{path or '(top)'}: unknown keys are not refused")
+        for key, child_value in value.items():
+            name = f"{path}.{key}" if path else key
+            child = node.get("properties", {}).get(key)
+            f.expect(child is not None, f"{name}: not in values.schema.json")
+            if child is None:
+                continue
+            f.expect(bool(child.get("description")), f"{name}: no description in values.schema.json")
+            resolved = schema_node(schema, child)
+            f.expect("type" in resolved or "enum" in resolved, f"{name}: no type in values.schema.json")
+            if "properties" in resolved and isinstance(child_value, dict):
+                walk(resolved, child_value, name)
+    walk(schema, values, "")
+    f.expect(f.checked > 200, f"only {f.checked} values checked")
+
+
+def test_pod(objects):
+    pods = [o for o in of_kind(objects, "Pod")
+            if o["metadata"].get("annotations", {}).get("helm.sh/hook") == "test"]
+    if len(pods) != 1:
+        raise SystemExit(f"expected one helm test Pod, found {len(pods)}")
+    return pods[0]
+
+
+def check_helm_test_pod(chart, variant, f):
+    """templates/tests/ renders one Pod, hook `test`, that runs files/helm-test.sh with the bash of the c4confd image
+    against the API Service (its DNS name and port), with the routing question of tests.routing as JSON and the
+    Kamailio token, else the admin token, by secretKeyRef; tests.enabled=false renders none."""
+    objects = chart.render(variant)
+    values = chart.values(variant)
+    pod = test_pod(objects)
+    spec = pod["spec"]
+    f.expect(spec.get("restartPolicy") == "Never", "the test Pod restarts")
+    f.expect(pod["metadata"]["annotations"].get("helm.sh/hook-delete-policy") == "before-hook-creation",
+             "the test Pod is not replaced by the next helm test")
+    c = spec["containers"][0]
+    api = component(objects, "Deployment", "api")
+    f.expect(c["image"] == api["spec"]["template"]["spec"]["containers"][0]["image"],
+             f"the test Pod runs {c['image']}, not the c4confd image")
+    with open(os.path.join(chart.dir, "files", "helm-test.sh")) as fh:
+        script = fh.read()
+    f.expect(c.get("command") == ["/bin/bash", "-c"] and c.get("args") == [script],
+             "the test Pod does not run files/helm-test.sh with bash -c")
+    env = env_of(c)
+    svc = component(objects, "Service", "api")
+    f.expect(env.get("C4_TEST_HOST", {}).get("value") == f"{svc['metadata']['name']}.voip.svc",
+             f"C4_TEST_HOST {env.get('C4_TEST_HOST')} is not the API Service")
+    f.expect(env.get("C4_TEST_PORT", {}).get("value") == str(svc["spec"]["ports"][0]["port"]),
+             f"C4_TEST_PORT {env.get('C4_TEST_PORT')} is not the API Service port")
+    routing = values["tests"]["routing"]
+    body = json.loads(env["C4_TEST_ROUTING_BODY"]["value"])
+    f.expect((body.get("from_uri"), body.get("to_uri"), body.get("source_ip")) ==
+             (routing["fromUri"], routing["toUri"], routing["sourceIp"]),
+             f"the routing question {body} is not tests.routing")
+    f.expect(env["C4_TEST_EXPECT_ROUTE"]["value"] == str(routing["expectRoute"]).lower(),
+             "C4_TEST_EXPECT_ROUTE is not tests.routing.expectRoute")
+    token = env.get("C4_TEST_TOKEN", {}).get("valueFrom", {}).get("secretKeyRef", {})
+    expected = "kamailio-token" if values["secrets"]["kamailioToken"]["enabled"] else "admin-token"
+    f.expect(token.get("key") == expected, f"the test Pod authenticates with {token}, expected key {expected}")
+    f.expect(pod["metadata"]["labels"].get("app.kubernetes.io/component") == "test", "the test Pod is not labelled test")
+    # a question with a quote, a backslash and a newline stays valid JSON (toJson, not string pasting)
+    odd = 'sip:"quo\\te"\n@example.com'
+    with tempfile.NamedTemporaryFile("w", suffix=".yaml") as fh:
+        yaml.safe_dump({"tests": {"routing": {"fromUri": odd}}}, fh)
+        fh.flush()
+        result = chart.run("template", variant, extra=["-f", fh.name])
+    f.expect(result.returncode == 0, f"a from_uri with a quote, a backslash and a newline fails:\n{result.stderr}")
+    if result.returncode == 0:
+        rendered = test_pod([d for d in yaml.safe_load_all(result.stdout) if d])
+        body = json.loads(env_of(rendered["spec"]["containers"][0])["C4_TEST_ROUTING_BODY"]["value"])
+        f.expect(body["from_uri"] == odd, f"from_uri {odd!r} became {body['from_uri']!r}")
+    off = chart.render(variant, ["tests.enabled=false"])
+    f.expect(not of_kind(off, "Pod"), "tests.enabled=false still renders a test Pod")
+
+
+# The settings that switch the NetworkPolicies on for the default and HA values (the "all"
+# values file switches them on itself, with a peer for every entry).
+NETWORK_POLICY_SETS = ["networkPolicy.enabled=true", "networkPolicy.kamailio[0].ipBlock.cidr=10.20.0.0/24"]
+
+
+def rule_ports(rule):
+    return {(p.get("protocol", "TCP"), p["port"]) for p in rule.get("ports", [])}
+
+
+def pod_labels(o):
+    return o["spec"]["template"]["metadata"]["labels"] if o["kind"] in ("Deployment", "Job") else o["metadata"]["labels"]
+
+
+def check_network_policies(chart, variant, f):
+    """With networkPolicy.enabled every pod of the release is selected by one NetworkPolicy that denies what it
+    does not list: the API is open to the Kamailio peers, Prometheus and the test Pod only; the reconciler to the
+    ingress controller and Prometheus only; egress goes only to DNS, PostgreSQL, Redis, the Git host (reconciler)
+    and wazo-auth (API, only when wazoAuth.url is set), each to its configured peers. Off by default; on without
+    Kamailio peers it refuses to render."""
+    if variant != "all":
+        f.expect(not of_kind(chart.render(variant), "NetworkPolicy"), "a NetworkPolicy is rendered by default")
+    sets = NETWORK_POLICY_SETS if variant != "all" else []
+    objects = chart.render(variant, sets)
+    values = chart.values(variant)
+    np = values["networkPolicy"]
+    if variant != "all":
+        np["kamailio"] = [{"ipBlock": {"cidr": "10.20.0.0/24"}}]
+    policies = of_kind(objects, "NetworkPolicy")
+    pods = {}
+    for o, _ in workloads(objects):
+        name = pod_labels(o).get("app.kubernetes.io/component")
+        selecting = [p for p in policies if selector_matches(p["spec"]["podSelector"], pod_labels(o))]
+        f.expect(len(selecting) == 1, f"{o['kind']}/{o['metadata']['name']}: {len(selecting)} NetworkPolicies select it")
+        if selecting:
+            pods[name] = (o, selecting[0]["spec"])
+    f.expect(set(pods) == {"api", "reconciler", "migrate", "test"}, f"policies for {sorted(pods)}")
+    for name, (_, spec) in pods.items():
+        f.expect(sorted(spec.get("policyTypes", [])) == ["Egress", "Ingress"], f"{name}: policyTypes {spec.get('policyTypes')}")
+        for rule in spec.get("ingress", []):
+            f.expect(bool(rule.get("from")), f"{name}: an ingress rule without `from` admits everyone")
+    api_port, rec_port = values["api"]["port"], values["reconciler"]["port"]
+    test_labels = pod_labels(pods["test"][0]) if "test" in pods else {}
+    expected_in = {
+        "api": (np["kamailio"] + np["prometheus"], api_port),
+        "reconciler": (np["ingressController"] + np["prometheus"], rec_port),
+        "migrate": ([], None), "test": ([], None)}
+    for name, (peers, port) in expected_in.items():
+        spec = pods.get(name, (None, {}))[1]
+        got = [peer for rule in spec.get("ingress", []) for peer in rule["from"]]
+        if name == "api":
+            from_test = [p for p in got if list(p) == ["podSelector"] and selector_matches(p["podSelector"], test_labels)]
+            f.expect(len(from_test) == 1, "api: the helm test Pod cannot reach the API")
+            got = [p for p in got if p not in from_test]
+        f.expect(got == peers, f"{name}: ingress from {got}, expected {peers}")
+        for rule in spec.get("ingress", []):
+            f.expect(rule_ports(rule) == {("TCP", port)}, f"{name}: ingress ports {rule_ports(rule)}, expected {port}")
+    dns = {("UDP", p) for p in np["egress"]["dns"]["ports"]} | {("TCP", p) for p in np["egress"]["dns"]["ports"]}
+
+    def tcp(entry):
+        return {("TCP", p) for p in np["egress"][entry]["ports"]}
+    expected_out = {
+        "api": dns | tcp("postgresql") | tcp("redis") | tcp("wazoAuth"),
+        "reconciler": dns | tcp("postgresql") | tcp("redis") | tcp("git"),
+        "migrate": dns | tcp("postgresql"),
+        "test": dns | {("TCP", api_port)}}
+    if not values.get("wazoAuth", {}).get("url"):
+        expected_out["api"] -= tcp("wazoAuth")
+    for name, wanted in expected_out.items():
+        spec = pods.get(name, (None, {}))[1]
+        got = set().union(*[rule_ports(r) for r in spec.get("egress", [])]) if spec.get("egress") else set()
+        f.expect(got == wanted, f"{name}: egress to ports {sorted(got)}, expected {sorted(wanted)}")
+        for rule in spec.get("egress", []):
+            f.expect(bool(rule.get("ports")), f"{name}: an egress rule without ports")
+            for entry in ("dns", "postgresql", "redis", "git", "wazoAuth"):
+                ports = dns if entry == "dns" else tcp(entry)
+                if rule_ports(rule) == ports and np["egress"][entry]["to"]:
+                    f.expect(rule.get("to") == np["egress"][entry]["to"],
+                             f"{name}: egress on {sorted(ports)} goes to {rule.get('to')}, not networkPolicy.egress.{entry}.to")
+    test_out = [r for r in pods.get("test", (None, {}))[1].get("egress", []) if rule_ports(r) == {("TCP", api_port)}]
+    f.expect(len(test_out) == 1 and all(selector_matches(p.get("podSelector", {}), pod_labels(pods["api"][0]))
+                                        for p in test_out[0].get("to", [{}])),
+             "the test Pod's egress does not lead to the API pods only")
+    # switches: wazo-auth only with a URL, Redis only when used
+    url_sets = sets + ["wazoAuth.url=https://auth.example.net:9497"]
+    api_spec = [p["spec"] for p in of_kind(chart.render(variant, url_sets), "NetworkPolicy")
+                if p["metadata"]["labels"].get("app.kubernetes.io/component") == "api"][0]
+    f.expect(any(rule_ports(r) == tcp("wazoAuth") for r in api_spec["egress"]), "wazoAuth.url set, no egress to wazo-auth")
+    no_url = [p["spec"] for p in of_kind(chart.render(variant, sets + ["wazoAuth.url="]), "NetworkPolicy")]
+    f.expect(not any(rule_ports(r) == tcp("wazoAuth") for s in no_url for r in s["egress"]),
+             "egress to wazo-auth without wazoAuth.url")
+    no_redis = [p["spec"] for p in of_kind(chart.render(variant, sets + ["secrets.redisUrl.enabled=false"]), "NetworkPolicy")]
+    f.expect(not any(rule_ports(r) == tcp("redis") for s in no_redis for r in s["egress"]),
+             "egress to Redis with secrets.redisUrl.enabled=false")
+    result = chart.run("template", variant, ["networkPolicy.enabled=true", "networkPolicy.kamailio=null"])
+    f.expect(result.returncode != 0 and "networkPolicy.kamailio" in result.stderr,
+             f"networkPolicy without Kamailio peers rendered, or the error does not name networkPolicy.kamailio:\n{result.stderr}")
+
+
+def check_extra_configuration(chart, variant, f):
+    """envFrom, extraEnv, extraVolumes and extraVolumeMounts reach both Deployments; secrets.secretsDir mounts its
+    Secret read-only into the API (the pods that resolve manifests' passwordFrom) and passes --secrets-dir;
+    wazoAuth.url reaches the ConfigMap. Off, none of it is rendered."""
+    objects = chart.render(variant)
+    values = chart.values(variant)
+    for name in ("api", "reconciler"):
+        v = values[name]
+        pod = component(objects, "Deployment", name)["spec"]["template"]["spec"]
+        c = pod["containers"][0]
+        env_from = c.get("envFrom", [])
+        f.expect(env_from[:1] == [{"configMapRef": {"name": "c4-c4confd"}}] and env_from[1:] == v["envFrom"],
+                 f"{name}: envFrom {env_from}, expected the chart's ConfigMap then {v['envFrom']}")
+        env = c.get("env", [])
+        f.expect(all(e in env for e in v["extraEnv"]), f"{name}: extraEnv {v['extraEnv']} not all in {env}")
+        volumes, mounts = pod.get("volumes", []), c.get("volumeMounts", [])
+        f.expect(all(x in volumes for x in v["extraVolumes"]), f"{name}: extraVolumes missing from {volumes}")
+        f.expect(all(x in mounts for x in v["extraVolumeMounts"]), f"{name}: extraVolumeMounts missing from {mounts}")
+        f.expect(len({x["name"] for x in volumes}) == len(volumes), f"{name}: two volumes share a name")
+        if variant == "all":
+            f.expect(len(env_from) > 1 and v["extraEnv"] and v["extraVolumes"] and v["extraVolumeMounts"],
+                     f"{name}: the all-features values do not exercise every extra setting")
+    sd = values["secrets"]["secretsDir"]
+    api = component(objects, "Deployment", "api")["spec"]["template"]["spec"]
+    args = api["containers"][0]["args"]
+    secret_volumes = [x for x in api.get("volumes", []) if x.get("name") == "secrets-dir"]
+    secret_mounts = [m for m in api["containers"][0].get("volumeMounts", []) if m["name"] == "secrets-dir"]
+    if sd["enabled"]:
+        secret = sd["existingSecret"] or values["secrets"]["existingSecret"]
+        f.expect(len(secret_volumes) == 1 and secret_volumes[0].get("secret", {}).get("secretName") == secret,
+                 f"api: no secret volume of {secret} for the secrets directory: {secret_volumes}")
+        f.expect(len(secret_mounts) == 1 and secret_mounts[0]["mountPath"] == sd["mountPath"] and
+                 secret_mounts[0].get("readOnly") is True,
+                 f"api: the secrets directory is not mounted read-only at {sd['mountPath']}: {secret_mounts}")
+        f.expect("--secrets-dir" in args and args[args.index("--secrets-dir") + 1] == sd["mountPath"],
+                 f"api: serve is not given --secrets-dir {sd['mountPath']}: {args}")
+    else:
+        f.expect(not secret_volumes and not secret_mounts and "--secrets-dir" not in args,
+                 "api: a secrets directory is mounted or passed while secrets.secretsDir is off")
+    reconciler = component(objects, "Deployment", "reconciler")["spec"]["template"]["spec"]
+    f.expect("--secrets-dir" not in reconciler["containers"][0]["args"] and
+             not any(x["name"] == "secrets-dir" for x in reconciler.get("volumes", [])),
+             "the reconciler (which never resolves secrets) gets the secrets directory")
+    config = of_kind(objects, "ConfigMap")[0]["data"]
+    url = values.get("wazoAuth", {}).get("url", "")
+    f.expect(config.get("C4CONFD_WAZO_AUTH_URL", "") == url,
+             f"C4CONFD_WAZO_AUTH_URL {config.get('C4CONFD_WAZO_AUTH_URL')!r}, expected {url!r}")
+
+
+def check_readme_values_table(chart, variant, f):
+    """The values table of README.md is what scripts/chart-readme.py generates from values.yaml and
+    values.schema.json; a changed default or description makes the comparison fail, naming the value."""
+    script = os.path.join(SCRIPTS, "chart-readme.py")
+    result = subprocess.run([script, "--check", chart.dir], capture_output=True, text=True)
+    f.expect(result.returncode == 0, f"README.md is out of date:\n{result.stdout}{result.stderr}")
+    with open(os.path.join(chart.dir, "README.md")) as fh:
+        readme = fh.read()
+    for name in ("api.replicas", "networkPolicy.egress.postgresql.ports", "secrets.secretsDir.mountPath",
+                 "tests.routing.expectRoute", "api.extraVolumeMounts"):
+        f.expect(f"| `{name}` |" in readme, f"README.md has no row for {name}")
+    drifts = [("values.yaml", "  replicas: 2\n", "  replicas: 4\n", "api.replicas"),
+              ("values.schema.json", '"Kubernetes imagePullPolicy."', '"How to pull."', "image.pullPolicy")]
+    for file_name, old, new, value in drifts:
+        with tempfile.TemporaryDirectory() as tmp:
+            copy = os.path.join(tmp, "chart")
+            shutil.copytree(chart.dir, copy)
+            path = os.path.join(copy, file_name)
+            with open(path) as fh:
+                text = fh.read()
+            f.expect(text.count(old) == 1, f"{file_name}: {old!r} is not there once to change")
+            with open(path, "w") as fh:
+                fh.write(text.replace(old, new, 1))
+            result = subprocess.run([script, "--check", copy], capture_output=True, text=True)
+            f.expect(result.returncode == 1 and f"`{value}`" in result.stdout,
+                     f"changing {value} in {file_name} did not make the check fail naming it:\n{result.stdout}")
+
+
+# A question examples/ routes (acme's Paris PBX calls an Italian number: out through a
+# trunk), and one it does not (an unknown caller dialling a number nobody has).
+ROUTED = ["tests.routing.fromUri=sip:0140000123@paris.acme.example.com",
+          "tests.routing.toUri=sip:00390612345678@paris.acme.example.com",
+          "tests.routing.sourceIp=192.0.2.10"]
+UNROUTED_BODY = {"event": "sip-routing", "from_uri": "sip:1@nowhere.example", "to_uri": "sip:999@nowhere.example",
+                 "source_ip": "198.18.0.1", "source_port": 5060}
+KAMAILIO_TOKEN = "helm-test-kamailio-token"
+
+
+class RunningC4confd:
+    """`c4confd all` on examples/ (read as a directory), a fresh database and a free loopback port. Loopback is
+    not a trusted network for it, so the Kamailio endpoints need the token."""
+
+    def __init__(self, binary, source_dir, base_url):
+        self.base_url = base_url
+        self.db = f"c4confd_helm_test_{os.getpid()}"
+        self.psql = shutil.which("psql") or "/usr/lib/postgresql/15/bin/psql"
+        self.sql(f'drop database if exists "{self.db}"')
+        self.sql(f'create database "{self.db}"')
+        parts = urllib.parse.urlsplit(base_url)
+        db_url = urllib.parse.urlunsplit(parts._replace(path=f"/{self.db}"))
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            self.port = s.getsockname()[1]
+        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "C4CONFD_KAMAILIO_TOKEN": KAMAILIO_TOKEN,
+               "VOXBONE_PASSWORD": "next-hop-secret-voxbone", "C4_SECRET_VOXBONE_PASSWORD": "next-hop-secret-voxbone"}
+        self.log = tempfile.TemporaryFile()
+        self.proc = subprocess.Popen([binary, "all", source_dir, "--listen", f"127.0.0.1:{self.port}",
+                                      "--database-url", db_url, "--trusted-networks", "192.0.2.0/32",
+                                      "--interval", "1s"], env=env, stdout=self.log, stderr=self.log)
+
+    def sql(self, statement):
+        subprocess.run([self.psql, "-X", "-q", self.base_url, "-c", statement], capture_output=True, check=True)
+
+    def wait_ready(self, timeout=120):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                break
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/status", timeout=2) as r:
+                    if r.status == 204:
+                        return True
+            except (OSError, urllib.error.URLError):
+                pass
+            time.sleep(0.5)
+        self.log.seek(0)
+        raise SystemExit(f"c4confd all did not become ready:\n{self.log.read().decode(errors='replace')[-3000:]}")
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.sql(f'drop database if exists "{self.db}" with (force)')
+
+
+def run_test_pod(container, env_changes):
+    """Runs the test Pod's command and script here, with its env (values only) changed as given."""
+    env = {e["name"]: e["value"] for e in container["env"] if "value" in e}
+    env.update(env_changes)
+    env["PATH"] = os.environ.get("PATH", "/usr/bin:/bin")
+    return subprocess.run(container["command"] + container["args"], env=env, capture_output=True, text=True,
+                          timeout=120)
+
+
+def check_helm_test_against_c4confd(chart, variant, f):
+    """The test Pod's own command and script, run here by bash against a real `c4confd all` serving examples/:
+    it passes when /status is 204 and the question gets a route; it fails, saying why, when a route is expected
+    and there is none, when the token is wrong (403), and when nothing listens. No next-hop password of the
+    answers is ever printed."""
+    base_url = os.environ.get("C4CONFD_DATABASE_URL")
+    if not chart.binary or not base_url:
+        raise SystemExit("needs --binary and C4CONFD_DATABASE_URL (./c4 test starts PostgreSQL)")
+    source = os.path.normpath(os.path.join(chart.dir, "..", "..", "examples"))
+    objects = chart.render(variant, ROUTED + ["secrets.kamailioToken.enabled=true", "tests.routing.expectRoute=true",
+                                              "tests.timeoutSeconds=5"])
+    c = test_pod(objects)["spec"]["containers"][0]
+    service = RunningC4confd(chart.binary, source, base_url)
+    outputs = []
+    try:
+        service.wait_ready()
+        here = {"C4_TEST_HOST": "127.0.0.1", "C4_TEST_PORT": str(service.port), "C4_TEST_TOKEN": KAMAILIO_TOKEN}
+        run = run_test_pod(c, here)
+        outputs.append(run.stdout + run.stderr)
+        f.expect(run.returncode == 0, f"the test failed against a ready c4confd:\n{run.stdout}{run.stderr}")
+        f.expect("GET /status answered 'HTTP/1.1 204" in run.stdout and
+                 "POST /1.0/kamailio/routing answered 'HTTP/1.1 200" in run.stdout,
+                 f"the test did not report both checks:\n{run.stdout}")
+        unrouted = dict(here, C4_TEST_ROUTING_BODY=json.dumps(UNROUTED_BODY))
+        run = run_test_pod(c, unrouted)
+        outputs.append(run.stdout + run.stderr)
+        f.expect(run.returncode == 1 and "FAIL: no route" in run.stdout,
+                 f"a question without a route passed while a route is expected:\n{run.stdout}{run.stderr}")
+        run = run_test_pod(c, dict(unrouted, C4_TEST_EXPECT_ROUTE="false"))
+        f.expect(run.returncode == 0, f"an rtjson 'no route' answer failed with expectRoute false:\n{run.stdout}")
+        run = run_test_pod(c, dict(here, C4_TEST_TOKEN="not-the-token"))
+        outputs.append(run.stdout + run.stderr)
+        f.expect(run.returncode == 1 and "HTTP/1.1 403" in run.stdout and "expected 200" in run.stdout,
+                 f"a wrong token did not fail the routing check with the 403:\n{run.stdout}{run.stderr}")
+    finally:
+        service.stop()
+    run = run_test_pod(c, {"C4_TEST_HOST": "127.0.0.1", "C4_TEST_PORT": str(service.port)})
+    outputs.append(run.stdout + run.stderr)
+    f.expect(run.returncode == 1 and "FAIL: cannot connect" in run.stdout,
+             f"the test passed or did not say why with nothing listening:\n{run.stdout}{run.stderr}")
+    f.expect(not any("next-hop-secret" in o for o in outputs), "the test printed a next-hop password")
+
+
 # Values that are plain Kubernetes objects (documented by the comment on the block itself).
 KUBERNETES_BLOCKS = {"podSecurityContext", "securityContext", "resources", "requests", "limits", "probes",
                      "startup", "readiness", "liveness", "seccompProfile", "capabilities"}
@@ -489,7 +936,8 @@ def main():
     where.add_argument("--install-script", help="script that installs helm and prints its path")
     parser.add_argument("--chart", required=True)
     parser.add_argument("check", choices=sorted(CHECKS))
-    parser.add_argument("variant", nargs="?", default="default", choices=["default", "ha"])
+    parser.add_argument("variant", nargs="?", default="default", choices=["default", "ha", "all"])
+    parser.add_argument("--binary", help="the built c4confd (checks that run the real service)")
     args = parser.parse_args()
     helm = args.helm
     if args.install_script:
@@ -500,7 +948,9 @@ def main():
     if not os.path.isabs(helm) or not os.access(helm, os.X_OK):
         raise SystemExit(f"helm not found at {helm!r}")
     f = Failures()
-    CHECKS[args.check](Chart(helm, args.chart), args.variant, f)
+    chart = Chart(helm, args.chart)
+    chart.binary = args.binary
+    CHECKS[args.check](chart, args.variant, f)
     if f.items:
         print(f"{args.check} ({args.variant}): {len(f.items)} of {f.checked} assertions failed:")
         for item in f.items:

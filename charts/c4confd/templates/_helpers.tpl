@@ -80,7 +80,7 @@ Call with (list $ "databaseUrl").
 {{- $root := index . 0 -}}
 {{- $entry := index $root.Values.secrets (index . 1) -}}
 {{- $name := default $root.Values.secrets.existingSecret $entry.existingSecret -}}
-{{- required (printf "secrets.%s.existingSecret or secrets.existingSecret must name the Secret (created by you) that holds key %q" (index . 1) ($entry.key | default $entry.privateKeyKey)) $name -}}
+{{- required (printf "secrets.%s.existingSecret or secrets.existingSecret must name the Secret (created by you) that holds key %q" (index . 1) ($entry.key | default $entry.privateKeyKey | default "the files of the secrets directory")) $name -}}
 {{- end -}}
 
 {{/* One env entry read from a Secret by reference. Call with (list $ "ENV_NAME" "entryName"). */}}
@@ -172,4 +172,39 @@ maxUnavailable: {{ .maxUnavailable }}
 {{/* Checksum of the ConfigMap, so that pods restart when a setting changes. */}}
 {{- define "c4confd.configChecksum" -}}
 checksum/config: {{ include (print .Template.BasePath "/configmap.yaml") . | sha256sum }}
+{{- end -}}
+
+{{/*
+One NetworkPolicy egress rule: to the peers of an entry of networkPolicy.egress (any address
+when it lists none) on its ports, for each protocol. Call with (list .Values.networkPolicy.egress.redis (list "TCP")).
+*/}}
+{{- define "c4confd.egressRule" -}}
+{{- $rule := index . 0 -}}
+{{- $protocols := index . 1 -}}
+- ports:
+    {{- range $port := $rule.ports }}
+    {{- range $protocol := $protocols }}
+    - protocol: {{ $protocol }}
+      port: {{ $port }}
+    {{- end }}
+    {{- end }}
+  {{- with $rule.to }}
+  to:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+{{- end -}}
+
+{{/* One NetworkPolicy ingress rule: from peers to one TCP port. Call with (list PEERS PORT). */}}
+{{- define "c4confd.ingressRule" -}}
+- from:
+    {{- toYaml (index . 0) | nindent 4 }}
+  ports:
+    - protocol: TCP
+      port: {{ index . 1 }}
+{{- end -}}
+
+{{/* The egress rules every pod of the release needs: the cluster DNS and PostgreSQL. */}}
+{{- define "c4confd.egressDnsAndDatabase" -}}
+{{ include "c4confd.egressRule" (list .Values.networkPolicy.egress.dns (list "UDP" "TCP")) }}
+{{ include "c4confd.egressRule" (list .Values.networkPolicy.egress.postgresql (list "TCP")) }}
 {{- end -}}
