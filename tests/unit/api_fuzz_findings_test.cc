@@ -15,7 +15,8 @@ nlohmann::json document() { return nlohmann::json::parse(api::openapi_document()
 // The status codes the document lists for (method, path).
 std::set<std::string> documented_statuses(const std::string& method, const std::string& path) {
   std::set<std::string> out;
-  for (const auto& [code, _] : document()["paths"][path][method]["responses"].items()) out.insert(code);
+  const nlohmann::json doc = document();  // alive for the loop: items() refers into it
+  for (const auto& [code, _] : doc["paths"][path][method]["responses"].items()) out.insert(code);
   return out;
 }
 

@@ -53,7 +53,7 @@ TEST_CASE("a 1 MB deeply nested body is refused with 400 quickly on routing expl
   nlohmann::json cdr = {{"tenant_id", "c8c31ae4-d859-44af-8097-91c0941a5571"}, {"call_id", "deep"},
                         {"call_start", 1795000000}, {"duration", 1}};
   struct Case {
-    const char* what;
+    std::string what;
     Post post;
     std::string body;
   };
