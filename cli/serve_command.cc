@@ -1,17 +1,34 @@
 // c4confd serve: the HTTP API (Kamailio endpoints once mounted, read-only REST, revisions,
 // /status, /metrics, /openapi.json), answering from in-memory snapshots kept current by the
 // revision watcher.
+#include <csignal>
 #include <iostream>
+
+#include <unistd.h>
 
 #include "api/calls/call_handling.h"
 #include "cli/commands.h"
 #include "cli/serve_options.h"
+#include "cli/startup_migrator.h"
 #include "common/log.h"
-#include "reconciler/database.h"
-#include "reconciler/migrations.h"
 
 namespace c4::cli {
 namespace {
+
+// Until `migrator` has migrated the database, the "migrations" snapshot keeps /status at 503;
+// once it has, the watcher is asked to load at once. A terminal failure (a migration that
+// cannot apply) stops the process with exit status 1, as it would have at start.
+void wait_for_migrations(api::ApiService& service, StartupMigrator& migrator, std::atomic<bool>& failed) {
+  service.watcher().add_reload("migrations", [&migrator](pqxx::connection&, const std::string&) {
+    return migrator.migrated() ? Status::ok() : Status::unavailable("the database migrations have not run yet");
+  });
+  api::RevisionWatcher* watcher = &service.watcher();
+  migrator.retry_in_background([watcher] { watcher->check_soon(); },
+                               [&failed](const Status&) {
+                                 failed = true;
+                                 ::kill(::getpid(), SIGTERM);  // taken by run_until_signal's sigwait
+                               });
+}
 
 int run_serve(const ParsedOptions& parsed) {
   auto options = read_serve_options(parsed);
@@ -23,18 +40,14 @@ int run_serve(const ParsedOptions& parsed) {
   // Before any thread exists, so every thread inherits the mask and sigwait() gets the signal.
   block_shutdown_signals();
 
-  auto conn = connect_database(options->database_url);
-  if (!conn) {
-    std::cerr << "c4confd serve: " << conn.status().message() << "\n";
+  // PostgreSQL may come up after us (a reboot, a rolling restart): a database that cannot be
+  // reached is retried with backoff while the API listens and /status says not ready.
+  StartupMigrator migrator(options->database_url, "serve");
+  Status first = migrator.try_once();
+  if (!first && !first.retryable()) {
+    std::cerr << "c4confd serve: " << first.message() << "\n";
     return 1;
   }
-  auto migrated = migrate(**conn);
-  if (!migrated) {
-    std::cerr << "c4confd serve: migrating the database: " << migrated.status().message() << "\n";
-    return 1;
-  }
-  conn.value().reset();
-  log_event(LogLevel::info, "migrated", {{"applied", migrated->applied.size()}});
 
   std::string database_url = options->database_url;
   auto service = api::ApiService::create(std::move(options.value()));
@@ -47,9 +60,12 @@ int run_serve(const ParsedOptions& parsed) {
     std::cerr << "c4confd serve: " << calls.status().message() << "\n";
     return 1;
   }
+  std::atomic<bool> failed{false};
+  if (!migrator.migrated()) wait_for_migrations(**service, migrator, failed);
   int rc = run_until_signal(**service);
+  migrator.stop();
   (*calls)->stop();  // after the server stopped: the CDRs it accepted are written
-  return rc;
+  return failed ? 1 : rc;
 }
 
 }  // namespace
@@ -57,8 +73,9 @@ int run_serve(const ParsedOptions& parsed) {
 Command serve_command() {
   return {{"serve", "",
            "Serves the HTTP API: read-only configuration, revisions and status, /metrics, /openapi.json and\n"
-           "GET /status (204 once the snapshots have loaded). Migrates the database first. Stops gracefully\n"
-           "on SIGTERM or SIGINT (in-flight requests finish) and exits 0.",
+           "GET /status (204 once the snapshots have loaded). Migrates the database first; while PostgreSQL\n"
+           "cannot be reached it retries with backoff (logged), and /status answers 503 meanwhile. Stops\n"
+           "gracefully on SIGTERM or SIGINT (in-flight requests finish) and exits 0.",
            serve_options()},
           run_serve};
 }

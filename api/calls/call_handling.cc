@@ -20,29 +20,13 @@ HttpReply not_ready_reply() {
   return error_reply(503, "not_ready", "the routing snapshot has not been loaded yet; retry shortly");
 }
 
-// The canonical UUID of the tenant named `name` in `snapshot`, "" when there is none.
-std::string tenant_uuid_of(const routing::Snapshot& snapshot, const std::string& name) {
-  for (const auto& t : snapshot.data().tenants) {
-    if (t.src->meta.name == name) return t.src->uuid;
-  }
-  return "";
-}
-
-// Explain shows a tenant's configuration (rules, trunks, files): a token may explain only the
-// calls of its own tenants' callers. An unidentified caller reveals nothing and is answered.
-HttpReply scoped_explain(const routing::Snapshot& snapshot, const ApiRequest& request, const routing::RouteEnv& env) {
-  HttpReply reply = routing::explain_reply(snapshot, request.body, env);
-  if (reply.status != 200 || request.scope.all) return reply;
-  auto body = nlohmann::json::parse(reply.body, nullptr, false);
-  const auto& caller = body.is_object() ? body["caller"] : nlohmann::json();
-  if (caller.is_object() && caller.contains("tenant") && caller["tenant"].is_string()) {
-    std::string uuid = tenant_uuid_of(snapshot, caller["tenant"].get<std::string>());
-    if (!request.scope.allows(uuid)) {
-      return error_reply(403, "forbidden", "the caller belongs to a tenant this token does not cover",
-                         {{"tenant", caller["tenant"]}});
-    }
-  }
-  return reply;
+// What a request's token may see in an explanation: every tenant, or those its scope covers.
+routing::ExplainViewer explain_viewer(const routing::Snapshot& snapshot, const TenantScope& scope) {
+  routing::ExplainViewer viewer;
+  if (scope.all) return viewer;
+  viewer.all = false;
+  for (const auto& t : snapshot.data().tenants) viewer.tenants.push_back(scope.allows(t.src->uuid));
+  return viewer;
 }
 
 // The revision id of a snapshot's revision() ("42"), or of a watcher revision ("42:<commit>");
@@ -128,7 +112,8 @@ Result<std::unique_ptr<CallHandling>> CallHandling::mount(ApiService& service, C
   server.mount("POST", "/1.0/routing/explain", Access::reader, [calls, env_for](const ApiRequest& r) {
     auto snapshot = calls->snapshot_.get();
     if (!snapshot) return not_ready_reply();
-    return scoped_explain(*snapshot, r, env_for(false));
+    // Explain shows a tenant's configuration: a token sees only its own tenants' part of it.
+    return routing::explain_reply(*snapshot, r.body, env_for(false), explain_viewer(*snapshot, r.scope));
   });
   server.mount("GET", "/1.0/cdrs", Access::reader,
                [calls](const ApiRequest& r) { return cdr::cdr_search_reply(*calls->cdr_pool_, r); });

@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "api/cdr/cdr_time.h"
+#include "common/json_depth.h"
 #include "common/text.h"
 #include "common/uuid.h"
 
@@ -153,6 +154,7 @@ int32_t duration_of(const json& body) {
 }  // namespace
 
 std::variant<CdrRecord, FieldError> parse_cdr_body(std::string_view body) {
+  if (std::string deep = json_depth_error(body); !deep.empty()) return FieldError{"body", deep};
   json doc = json::parse(body, nullptr, /*allow_exceptions=*/false);
   if (doc.is_discarded()) return FieldError{"body", "body: not valid JSON"};
   if (!doc.is_object()) return FieldError{"body", "body: must be a JSON object, got " + type_name(doc)};

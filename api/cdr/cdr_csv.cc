@@ -12,7 +12,7 @@ constexpr int kRowsPerChunk = 1000;
 template <typename T>
 std::string text_of(const std::optional<T>& v) {
   if (!v) return "";
-  if constexpr (std::is_same_v<T, std::string>) return csv_field(*v);
+  if constexpr (std::is_same_v<T, std::string>) return csv_text_field(*v);
   else return std::to_string(*v);
 }
 
@@ -28,6 +28,15 @@ std::string csv_field(std::string_view value) {
   return out + '"';
 }
 
+std::string csv_text_field(std::string_view value) {
+  // OWASP's list: the characters a spreadsheet takes as the start of a formula, plus TAB and
+  // CR, which some strip before looking. "+33140000000" is prefixed too: a spreadsheet would
+  // otherwise turn it into the number 33140000000 (or compute "+1-800…").
+  if (!value.empty() && std::string_view("=+-@\t\r").find(value.front()) != std::string_view::npos)
+    return csv_field("'" + std::string(value));
+  return csv_field(value);
+}
+
 std::string cdr_csv_header() {
   return "id,tenant_uuid,carrier_trunk_id,ipbx_id,source_ip,source_port,call_id,from_uri,to_uri,call_start,duration\r\n";
 }
@@ -37,7 +46,7 @@ std::string cdr_csv_line(const StoredCdr& cdr) {
   std::string line = std::to_string(cdr.id);
   for (const std::string& field :
        {r.tenant_uuid, text_of(r.carrier_trunk_id), text_of(r.ipbx_id), text_of(r.source_ip), text_of(r.source_port),
-        csv_field(r.call_id), text_of(r.from_uri), text_of(r.to_uri), format_iso8601(r.call_start_us),
+        csv_text_field(r.call_id), text_of(r.from_uri), text_of(r.to_uri), format_iso8601(r.call_start_us),
         std::to_string(r.duration)})
     line += "," + field;
   return line + "\r\n";

@@ -4,6 +4,9 @@
 // from_uri, to_uri, call_start (ISO-8601), duration; a header line first; lines end with CRLF;
 // a field is quoted when it holds a comma, a double quote, CR or LF, quotes doubled; null is
 // an empty field. Rows come newest first, as in search; `limit` is optional and unbounded.
+// Text a caller chose (call_id, from_uri, to_uri) that starts with = + - @ TAB or CR gets a
+// leading ' so that a spreadsheet shows it as text instead of running it as a formula
+// (CSV injection, OWASP); docs/cdrs.md says how to read such a cell back.
 #pragma once
 
 #include <functional>
@@ -22,6 +25,9 @@ inline constexpr const char* kCsvContentType = "text/csv; charset=utf-8";
 
 // `value` as one RFC 4180 field.
 std::string csv_field(std::string_view value);
+// `value` (text from outside) as one RFC 4180 field that no spreadsheet evaluates: prefixed
+// with ' when it starts with = + - @ TAB or CR, then quoted as csv_field does.
+std::string csv_text_field(std::string_view value);
 // The header line, and one CDR as a line (both with CRLF).
 std::string cdr_csv_header();
 std::string cdr_csv_line(const StoredCdr& cdr);

@@ -1,5 +1,7 @@
 #include "api/cdr/cdr_cursor.h"
 
+#include "api/cdr/cdr_time.h"
+
 namespace c4::cdr {
 namespace {
 
@@ -35,7 +37,8 @@ std::optional<CdrCursor> decode_cursor(std::string_view token) {
   auto id = get_hex(token.substr(16));
   if (!start || !id) return std::nullopt;
   CdrCursor cursor{static_cast<int64_t>(*start), static_cast<int64_t>(*id)};
-  if (cursor.call_start_us < 0 || cursor.id < 0) return std::nullopt;
+  // A time past year 9999 was never a CDR's (and PostgreSQL refuses it: a 500, not a 400).
+  if (cursor.call_start_us < 0 || cursor.call_start_us > kMaxTimeMicros || cursor.id < 0) return std::nullopt;
   return cursor;
 }
 

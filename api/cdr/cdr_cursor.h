@@ -17,7 +17,8 @@ struct CdrCursor {
 
 // 32 lower-case hex digits: call_start then id, each 64 bits big-endian.
 std::string encode_cursor(const CdrCursor& cursor);
-// nullopt when `token` is not a token encode_cursor could have produced.
+// nullopt when `token` is not a token encode_cursor could have produced for a CDR (a time
+// from 1970 to 9999, an id of 0 or more).
 std::optional<CdrCursor> decode_cursor(std::string_view token);
 
 }  // namespace c4::cdr

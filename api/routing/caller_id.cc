@@ -109,14 +109,15 @@ Caller identify_caller(const Snapshot& snapshot, const CallRequest& request, Cal
     int score = 0;
     std::string why;
     if (!ipbx_accepts(d, x, c, request, matching, score, why)) {
-      if (skipped) skipped->push_back({"ipbx", display(x.src->meta), why + " (" + c.via() + ")"});
+      if (skipped) skipped->push_back({"ipbx", display(x.src->meta), why + " (" + c.via() + ")", x.tenant});
       return true;
     }
     bool better = score > best_score || (score == best_score && c.specificity > best_specificity);
     if (better && best.kind != Caller::Kind::none && skipped)
-      skipped->push_back({"ipbx", display(d.ipbxs[best.index].src->meta), "another IPBX fits the caller better"});
+      skipped->push_back({"ipbx", display(d.ipbxs[best.index].src->meta), "another IPBX fits the caller better",
+                          d.ipbxs[best.index].tenant});
     if (!better) {
-      if (skipped) skipped->push_back({"ipbx", display(x.src->meta), "another IPBX fits the caller better"});
+      if (skipped) skipped->push_back({"ipbx", display(x.src->meta), "another IPBX fits the caller better", x.tenant});
       return true;
     }
     best = {Caller::Kind::ipbx, c.index, "", request.password.has_value()};

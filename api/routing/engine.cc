@@ -67,10 +67,9 @@ class Router {
     if (did) {
       uint32_t ipbx = d_.dids[*did].ipbx;
       if (domain && d_.domains[*domain].ipbx != static_cast<int32_t>(ipbx) && env_.explain)
-        out_.skipped.push_back({"domain", d_.domains[*domain].src->meta.name,
-                                "the To-domain " + to_.host + " belongs to IPBX " +
-                                    d_.ipbxs[d_.domains[*domain].ipbx].src->meta.name + ", but DID " +
-                                    d_.dids[*did].src->meta.name + " matched the number first"});
+        skip("domain", d_.domains[*domain].src->meta.name,
+             "the To-domain " + to_.host + " belongs to IPBX " + d_.ipbxs[d_.domains[*domain].ipbx].src->meta.name +
+                 ", but DID " + d_.dids[*did].src->meta.name + " matched the number first");
       out_.match.kind = from_trunk_ ? Match::Kind::did : Match::Kind::onnet_did;
       out_.match.index = *did;
       add_ipbx_route(ipbx);
@@ -92,8 +91,10 @@ class Router {
  private:
   std::string tenant_name() const { return d_.tenants[tenant_].src->meta.name; }
 
+  // A skipped candidate of the caller's tenant (every object a call can reach is one of its
+  // tenant's, except another tenant's DID in did_usable).
   void skip(std::string kind, std::string name, std::string reason) {
-    if (env_.explain) out_.skipped.push_back({std::move(kind), std::move(name), std::move(reason)});
+    if (env_.explain) out_.skipped.push_back({std::move(kind), std::move(name), std::move(reason), tenant_});
   }
 
   std::string normalize(int32_t profile, const std::string& number, Normalizer::Direction direction,
@@ -124,7 +125,7 @@ class Router {
   bool did_usable(uint32_t i, How&& how) {
     const DidEntry& did = d_.dids[i];
     if (did.tenant != tenant_) {
-      if (env_.explain) skip("did", "", how() + ": the number belongs to another tenant");
+      if (env_.explain) out_.skipped.push_back({"did", "", how() + ": the number belongs to another tenant", did.tenant});
       return false;
     }
     // A trunk-restricted DID only takes calls from that trunk; on-net calls are the tenant's own.

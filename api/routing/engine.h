@@ -85,6 +85,10 @@ struct Skipped {
   std::string kind;    // "did", "rule", "target", "domain", "ipbx", "trunk"
   std::string name;
   std::string reason;  // "time window closed", "at capacity: …", "caller prefix", …
+  // The tenant (index into SnapshotData::tenants) whose object the entry names or describes,
+  // so that explain can hide other tenants' entries from a tenant's token; -1 (unknown) is
+  // shown to no tenant's token.
+  int64_t tenant = -1;
 };
 
 // One route of the answer.

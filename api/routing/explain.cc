@@ -5,6 +5,7 @@
 #include "api/routing/kamailio.h"
 #include "api/routing/sip_uri.h"
 #include "api/routing/snapshot_data.h"
+#include "common/json_depth.h"
 
 namespace c4::routing {
 namespace {
@@ -57,10 +58,15 @@ json caller_json(const SnapshotData& d, const Caller& c) {
           {"matched_by", c.matched_by}};
 }
 
+// The tenant index of an identified caller.
+int64_t caller_tenant(const SnapshotData& d, const Caller& c) {
+  return c.kind == Caller::Kind::ipbx ? d.ipbxs[c.index].tenant : d.trunks[c.index].tenant;
+}
+
 }  // namespace
 
 json explain_json(const Snapshot& snapshot, const CallRequest& request, const RouteDecision& decision,
-                  std::chrono::system_clock::time_point at) {
+                  std::chrono::system_clock::time_point at, const ExplainViewer& viewer) {
   const SnapshotData& d = snapshot.data();
   auto user_of = [](const std::string& uri) {
     auto u = parse_sip_uri(uri);
@@ -70,7 +76,8 @@ json explain_json(const Snapshot& snapshot, const CallRequest& request, const Ro
   for (const auto& s : decision.steps)
     steps.push_back({{"number", s.number}, {"profile", s.profile}, {"rule", s.rule}, {"before", s.before}, {"after", s.after}});
   json skipped = json::array();
-  for (const auto& s : decision.skipped) skipped.push_back({{"kind", s.kind}, {"name", s.name}, {"reason", s.reason}});
+  for (const auto& s : decision.skipped)
+    if (viewer.sees(s.tenant)) skipped.push_back({{"kind", s.kind}, {"name", s.name}, {"reason", s.reason}});
   json routes = json::array();
   for (const auto& r : decision.routes) {
     bool ipbx = r.target == Route::Target::ipbx;
@@ -110,7 +117,9 @@ std::optional<std::chrono::system_clock::time_point> parse_instant(std::string_v
   return absl::ToChronoTime(t);
 }
 
-api::HttpReply explain_reply(const Snapshot& snapshot, std::string_view body, const RouteEnv& env) {
+api::HttpReply explain_reply(const Snapshot& snapshot, std::string_view body, const RouteEnv& env,
+                             const ExplainViewer& viewer) {
+  if (std::string deep = json_depth_error(body); !deep.empty()) return bad_request_reply(Status::invalid(deep));
   json parsed = json::parse(body, nullptr, false);
   if (parsed.is_discarded()) return bad_request_reply(parse_call_request(body, RequestKind::routing).status());
   // (Parsed twice only for bad JSON, to get the parser's message.)
@@ -124,7 +133,13 @@ api::HttpReply explain_reply(const Snapshot& snapshot, std::string_view body, co
                                                it->dump()));
     e.now = *at;
   }
-  return api::json_reply(200, explain_call(snapshot, *request, e));
+  e.explain = true;
+  e.record_call = false;
+  RouteDecision decision = route(snapshot, *request, e);
+  // An unidentified caller is answered: the answer then names only what the viewer may see.
+  if (decision.caller.kind != Caller::Kind::none && !viewer.sees(caller_tenant(snapshot.data(), decision.caller)))
+    return api::error_reply(403, "forbidden", "the caller is an IPBX or carrier trunk of a tenant this token does not cover");
+  return api::json_reply(200, explain_json(snapshot, *request, decision, e.now, viewer));
 }
 
 }  // namespace c4::routing

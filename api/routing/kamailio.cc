@@ -5,6 +5,7 @@
 #include "api/routing/reply_writer.h"
 #include "api/routing/request_reader.h"
 #include "api/routing/snapshot_data.h"
+#include "common/json_depth.h"
 
 namespace c4::routing {
 namespace {
@@ -117,6 +118,7 @@ Result<CallRequest> parse_call_request(const json& body, RequestKind kind) {
 
 Result<CallRequest> parse_call_request(std::string_view body, RequestKind kind) {
   if (auto fast = read_call_request_fast(body, kind)) return std::move(*fast);
+  if (std::string deep = json_depth_error(body); !deep.empty()) return Status::invalid(deep);
   json parsed;
   try {
     parsed = json::parse(body);
