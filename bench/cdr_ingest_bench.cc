@@ -156,8 +156,8 @@ int main(int argc, char** argv) {
                                                     "duration"});
       for (const auto& r : records) {
         std::string trunk = std::to_string(*r.carrier_trunk_id), ipbx = r.ipbx_id ? std::to_string(*r.ipbx_id) : "";
-        std::string port = std::to_string(*r.source_port), start = format_iso8601(r.call_start_us),
-                    duration = std::to_string(r.duration);
+        std::string port = std::to_string(*r.source_port), start = format_iso8601(*r.call_start_us),
+                    duration = std::to_string(*r.duration);
         copy << std::make_tuple(r.tenant_uuid.c_str(), trunk.c_str(), r.ipbx_id ? ipbx.c_str() : nullptr,
                                 r.source_ip->c_str(), port.c_str(), r.call_id.c_str(), r.from_uri->c_str(),
                                 r.to_uri->c_str(), start.c_str(), duration.c_str());

@@ -9,6 +9,7 @@
 #include "api/calls/reconciler_routes.h"
 #include "cli/commands.h"
 #include "cli/reconcile_options.h"
+#include "cli/cdr_spool_options.h"
 #include "cli/serve_options.h"
 #include "common/log.h"
 
@@ -43,7 +44,14 @@ int run_all(const ParsedOptions& parsed) {
     std::cerr << "c4confd all: " << service.status().message() << "\n";
     return 1;
   }
-  auto calls = api::CallHandling::mount(**service, api::call_handling_options(database_url));
+  auto spool = open_cdr_spool(parsed);
+  if (!spool) {
+    std::cerr << "c4confd all: " << spool.status().message() << "\n";
+    return 2;
+  }
+  auto call_options = api::call_handling_options(database_url);
+  call_options.cdr_writer.spool = *spool;
+  auto calls = api::CallHandling::mount(**service, std::move(call_options));
   if (!calls) {
     std::cerr << "c4confd all: " << calls.status().message() << "\n";
     return 1;

@@ -8,6 +8,7 @@
 
 #include "api/calls/call_handling.h"
 #include "cli/commands.h"
+#include "cli/cdr_spool_options.h"
 #include "cli/serve_options.h"
 #include "cli/startup_migrator.h"
 #include "common/log.h"
@@ -55,7 +56,14 @@ int run_serve(const ParsedOptions& parsed) {
     std::cerr << "c4confd serve: " << service.status().message() << "\n";
     return 1;
   }
-  auto calls = api::CallHandling::mount(**service, api::call_handling_options(database_url));
+  auto spool = open_cdr_spool(parsed);
+  if (!spool) {
+    std::cerr << "c4confd serve: " << spool.status().message() << "\n";
+    return 2;
+  }
+  auto call_options = api::call_handling_options(database_url);
+  call_options.cdr_writer.spool = *spool;
+  auto calls = api::CallHandling::mount(**service, std::move(call_options));
   if (!calls) {
     std::cerr << "c4confd serve: " << calls.status().message() << "\n";
     return 1;

@@ -7,6 +7,7 @@
 
 #include <pthread.h>
 
+#include "cli/cdr_spool_options.h"
 #include "common/log.h"
 
 namespace c4::cli {
@@ -41,6 +42,8 @@ std::vector<OptionSpec> serve_options() {
       {"max-body-bytes", "N", "largest request body accepted; larger: 413.", "1048576"},
       {"poll-interval", "SECONDS", "how often PostgreSQL is polled for a new revision (the fallback to Redis).", "5"},
       {"log-level", "LEVEL", "debug (also logs every Kamailio request), info, warn or error.", "info"},
+      cdr_spool_options()[0],
+      cdr_spool_options()[1],
   };
 }
 

@@ -11,7 +11,8 @@
 namespace c4::cli {
 
 // --listen, --workers, --database-url, --redis-url, --admin-token-file, --kamailio-token-file,
-// --trusted-networks, --repo-url, --max-body-bytes, --poll-interval, --log-level.
+// --trusted-networks, --repo-url, --max-body-bytes, --poll-interval, --log-level, and the CDR
+// spool's (cdr_spool_options.h).
 std::vector<OptionSpec> serve_options();
 
 // Reads and checks them. Tokens come from the file flags, else from C4CONFD_ADMIN_TOKEN and

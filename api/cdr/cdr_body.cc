@@ -118,9 +118,10 @@ std::optional<std::string> source_ip_of(const json& body) {
   reject("source_ip", "must be an IPv4 or IPv6 address, got \"" + *text + "\"");
 }
 
-int64_t call_start_of(const json& body) {
+// Absent or null: a call that never started (kamailio-contract.md, section 3).
+std::optional<int64_t> call_start_of(const json& body) {
   const json* v = field_of(body, "call_start");
-  if (!v) reject("call_start", "required (epoch seconds or ISO-8601), got nothing");
+  if (!v) return std::nullopt;
   if (v->is_number()) {
     auto micros = epoch_seconds_to_micros(v->get<double>());
     if (!micros) reject("call_start", "epoch seconds out of range (1970 to 9999), got " + v->dump());
@@ -133,9 +134,9 @@ int64_t call_start_of(const json& body) {
   return *micros;
 }
 
-int32_t duration_of(const json& body) {
+std::optional<int32_t> duration_of(const json& body) {
   const json* v = field_of(body, "duration");
-  if (!v) reject("duration", "required (seconds), got nothing");
+  if (!v) return std::nullopt;
   double seconds = 0;
   if (v->is_number()) {
     seconds = v->get<double>();

@@ -8,11 +8,15 @@
 //   source_port               0..65535 as an integer or a string of digits, or null/absent
 //   call_id                   a non-empty string
 //   from_uri, to_uri          a string, or null/absent
-//   call_start                epoch seconds (integer, float or numeric string) or ISO-8601
+//   call_start                epoch seconds (integer, float or numeric string) or ISO-8601, or
+//                             null/absent (a call that never started: stored as NULL)
 //   duration                  seconds >= 0 (integer, float rounded to the second, or numeric
-//                             string)
+//                             string), or null/absent (stored as NULL)
 // `event` and every other field are ignored: Kamailio configs send more than we store.
-// Strings must not contain NUL characters (PostgreSQL text cannot hold them).
+// Strings must not contain NUL characters (PostgreSQL text cannot hold them): such a CDR is
+// refused alone, naming the field. Invalid UTF-8 is not JSON (RFC 8259): the body is refused.
+// Any length is accepted (the body limit of the server bounds it): the database indexes the
+// head of the long fields and keeps the whole value (migration 0005).
 #pragma once
 
 #include <string_view>

@@ -46,8 +46,8 @@ std::string cdr_csv_line(const StoredCdr& cdr) {
   std::string line = std::to_string(cdr.id);
   for (const std::string& field :
        {r.tenant_uuid, text_of(r.carrier_trunk_id), text_of(r.ipbx_id), text_of(r.source_ip), text_of(r.source_port),
-        csv_text_field(r.call_id), text_of(r.from_uri), text_of(r.to_uri), format_iso8601(r.call_start_us),
-        std::to_string(r.duration)})
+        csv_text_field(r.call_id), text_of(r.from_uri), text_of(r.to_uri),
+        r.call_start_us ? format_iso8601(*r.call_start_us) : std::string(), text_of(r.duration)})
     line += "," + field;
   return line + "\r\n";
 }

@@ -6,6 +6,7 @@ namespace c4::cdr {
 namespace {
 
 constexpr char kHex[] = "0123456789abcdef";
+constexpr uint64_t kNoCallStart = uint64_t{1} << 63;  // INT64_MIN: no real call_start
 
 void put_hex(std::string& out, uint64_t v) {
   for (int shift = 60; shift >= 0; shift -= 4) out += kHex[(v >> shift) & 0xf];
@@ -26,7 +27,7 @@ std::optional<uint64_t> get_hex(std::string_view s) {
 std::string encode_cursor(const CdrCursor& cursor) {
   std::string out;
   out.reserve(32);
-  put_hex(out, static_cast<uint64_t>(cursor.call_start_us));
+  put_hex(out, cursor.call_start_us ? static_cast<uint64_t>(*cursor.call_start_us) : kNoCallStart);
   put_hex(out, static_cast<uint64_t>(cursor.id));
   return out;
 }
@@ -36,9 +37,11 @@ std::optional<CdrCursor> decode_cursor(std::string_view token) {
   auto start = get_hex(token.substr(0, 16));
   auto id = get_hex(token.substr(16));
   if (!start || !id) return std::nullopt;
-  CdrCursor cursor{static_cast<int64_t>(*start), static_cast<int64_t>(*id)};
+  CdrCursor cursor{std::nullopt, static_cast<int64_t>(*id)};
+  if (*start != kNoCallStart) cursor.call_start_us = static_cast<int64_t>(*start);
   // A time past year 9999 was never a CDR's (and PostgreSQL refuses it: a 500, not a 400).
-  if (cursor.call_start_us < 0 || cursor.call_start_us > kMaxTimeMicros || cursor.id < 0) return std::nullopt;
+  if (cursor.call_start_us && (*cursor.call_start_us < 0 || *cursor.call_start_us > kMaxTimeMicros)) return std::nullopt;
+  if (cursor.id < 0) return std::nullopt;
   return cursor;
 }
 

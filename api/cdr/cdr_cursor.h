@@ -10,12 +10,13 @@
 namespace c4::cdr {
 
 struct CdrCursor {
-  int64_t call_start_us = 0;
+  std::optional<int64_t> call_start_us;  // nullopt: the row has no call_start (sorts first)
   int64_t id = 0;
   bool operator==(const CdrCursor&) const = default;
 };
 
-// 32 lower-case hex digits: call_start then id, each 64 bits big-endian.
+// 32 lower-case hex digits: call_start then id, each 64 bits big-endian; a missing call_start
+// is written as 8000000000000000 (INT64_MIN; no real call_start is negative).
 std::string encode_cursor(const CdrCursor& cursor);
 // nullopt when `token` is not a token encode_cursor could have produced for a CDR (a time
 // from 1970 to 9999, an id of 0 or more).

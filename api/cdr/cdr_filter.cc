@@ -3,7 +3,9 @@
 #include <set>
 
 #include "api/cdr/cdr_time.h"
+#include "api/database_reply.h"
 #include "common/text.h"
+#include "common/utf8.h"
 #include "reconciler/database.h"
 #include "common/uuid.h"
 
@@ -41,6 +43,7 @@ std::optional<FieldError> parse_integer(const std::string& name, const std::stri
 std::optional<FieldError> apply_parameter(CdrFilter& f, CdrEndpoint endpoint, const std::string& name,
                                           const std::string& value) {
   if (value.find('\0') != std::string::npos) return FieldError{name, name + ": must not contain NUL characters"};
+  if (!is_valid_utf8(value)) return FieldError{name, name + ": must be UTF-8 text"};
   if (name == "tenant") {
     if (value.empty()) return FieldError{name, "tenant: must be a tenant name or UUID, got nothing"};
     f.tenant = value;
@@ -88,6 +91,41 @@ std::string like_prefix(const std::string& prefix) {
 
 std::string timestamp_literal(pqxx::transaction_base& txn, int64_t micros) {
   return txn.quote(format_iso8601(micros)) + "::timestamptz";
+}
+
+// Characters kept in the indexes of call_id, from_user and to_user (migration 0005).
+constexpr size_t kIndexedHead = 200;
+
+// The first `n` characters (UTF-8 code points) of `s`, and whether `s` has more.
+std::pair<std::string, bool> utf8_head(const std::string& s, size_t n) {
+  size_t chars = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if ((static_cast<unsigned char>(s[i]) & 0xc0) == 0x80) continue;  // continuation byte
+    if (chars++ == n) return {s.substr(0, i), true};
+  }
+  return {s, false};
+}
+
+// left(column, 200) = head: the indexed condition an exact match implies.
+std::string head_sql(const char* column, pqxx::transaction_base& txn, const std::string& value) {
+  return "left(" + std::string(column) + ", " + std::to_string(kIndexedHead) + ") = " +
+         txn.quote(utf8_head(value, kIndexedHead).first);
+}
+
+// column LIKE 'prefix%', written on the indexed head of the column: a prefix within the head is
+// a LIKE on the head; a longer one matches the head exactly, then the whole value.
+std::string prefix_sql(const char* column, pqxx::transaction_base& txn, const std::string& prefix) {
+  std::string head = "left(" + std::string(column) + ", " + std::to_string(kIndexedHead) + ")";
+  if (!utf8_head(prefix, kIndexedHead).second) return head + " LIKE " + txn.quote(like_prefix(prefix));
+  return head_sql(column, txn, prefix) + " AND " + column + " LIKE " + txn.quote(like_prefix(prefix));
+}
+
+// The rows after `cursor` in the order ORDER BY call_start DESC, id DESC, where rows without
+// call_start come first (PostgreSQL sorts NULL first in DESC order).
+std::string after_sql(pqxx::transaction_base& txn, const CdrCursor& cursor) {
+  std::string id = std::to_string(cursor.id);
+  if (!cursor.call_start_us) return "((call_start IS NULL AND id < " + id + ") OR call_start IS NOT NULL)";
+  return "(call_start, id) < (" + timestamp_literal(txn, *cursor.call_start_us) + ", " + id + ")";
 }
 
 }  // namespace
@@ -146,22 +184,20 @@ std::string cdr_where_sql(pqxx::transaction_base& txn, const CdrFilter& f) {
   }
   if (f.from_us) terms.push_back("call_start >= " + timestamp_literal(txn, *f.from_us));
   if (f.to_us) terms.push_back("call_start < " + timestamp_literal(txn, *f.to_us));
-  if (f.call_id) terms.push_back("call_id = " + txn.quote(*f.call_id));
+  // The indexes hold the head of these caller-controlled values (migration 0005).
+  if (f.call_id) terms.push_back(head_sql("call_id", txn, *f.call_id) + " AND call_id = " + txn.quote(*f.call_id));
   if (f.carrier_trunk_id) terms.push_back("carrier_trunk_id = " + std::to_string(*f.carrier_trunk_id));
   if (f.ipbx_id) terms.push_back("ipbx_id = " + std::to_string(*f.ipbx_id));
-  if (f.caller_prefix) terms.push_back("from_user LIKE " + txn.quote(like_prefix(*f.caller_prefix)));
-  if (f.callee_prefix) terms.push_back("to_user LIKE " + txn.quote(like_prefix(*f.callee_prefix)));
-  if (f.after)
-    terms.push_back("(call_start, id) < (" + timestamp_literal(txn, f.after->call_start_us) + ", " +
-                    std::to_string(f.after->id) + ")");
+  if (f.caller_prefix) terms.push_back(prefix_sql("from_user", txn, *f.caller_prefix));
+  if (f.callee_prefix) terms.push_back(prefix_sql("to_user", txn, *f.callee_prefix));
+  if (f.after) terms.push_back(after_sql(txn, *f.after));
   std::string sql;
   for (const auto& t : terms) sql += (sql.empty() ? " WHERE " : " AND ") + t;
   return sql;
 }
 
 api::HttpReply database_failure_reply(const Status& status) {
-  return api::error_reply(status.retryable() ? 503 : 500, status.retryable() ? "unavailable" : "internal",
-                          status.message());
+  return api::database_failure_reply(status, "reading CDRs", "unavailable");
 }
 
 api::HttpReply answer_with_filter(

@@ -63,7 +63,8 @@ std::variant<CdrFilter, api::HttpReply> read_cdr_filter(pqxx::transaction_base& 
 std::string cdr_where_sql(pqxx::transaction_base& txn, const CdrFilter& filter);
 
 // The status a database failure of a read endpoint is answered with: 503 when retrying may
-// help (connection lost, server down), 500 otherwise.
+// help (connection lost, server down), 500 otherwise; api::database_failure_reply (no database
+// detail in the body).
 api::HttpReply database_failure_reply(const Status& status);
 
 // The frame of the CDR read endpoints: a pooled connection, a read transaction, the request's

@@ -16,12 +16,17 @@ void cdr_ingest(CdrWriter& writer, const api::ApiRequest& request, std::function
     return reply(api::error_reply(403, "forbidden", "this caller may not write CDRs of tenant " + record.tenant_uuid,
                                   {{"field", "tenant_uuid"}}));
   auto known = writer.tenant_known(record.tenant_uuid);
-  if (!known) return reply(api::error_reply(503, "unavailable", "CDR not stored: " + known.status().message()));
+  // The reason (logged by the writer) names database hosts and server messages: not for callers.
+  if (!known)
+    return reply(api::error_reply(503, "unavailable", "CDR not stored: the known tenants cannot be read (database unavailable)",
+                                  {{"retryable", true}}));
   if (!*known) return reply(api::json_reply(200, {{"success", false}, {"cdr", nullptr}}));
 
   writer.write_async(std::move(record), [reply = std::move(reply), on_stored = std::move(on_stored)](
                                             Result<StoredCdr> stored) {
-    if (!stored) return reply(api::error_reply(503, "unavailable", stored.status().message()));
+    if (!stored && stored.status().code() == Status::Code::invalid)
+      return reply(api::error_reply(422, "refused", stored.status().message()));
+    if (!stored) return reply(api::error_reply(503, "unavailable", stored.status().message(), {{"retryable", true}}));
     if (on_stored) on_stored(*stored);
     reply(api::json_reply(200, {{"success", true}, {"cdr", cdr_json(*stored)}}));
   });

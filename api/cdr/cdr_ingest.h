@@ -12,8 +12,12 @@ namespace c4::cdr {
 //   400 invalid_field      a field is missing or malformed (details.field names it)
 //   403 forbidden          the caller's scope does not include the CDR's tenant
 //   200 {"success": false, "cdr": null}   the tenant is unknown (as the old service answered)
-//   200 {"success": true, "cdr": {…}}     stored and committed
-//   503 unavailable        not stored: database down, commit failed, queue full, shutting down
+//   200 {"success": true, "cdr": {…}}     stored and committed, or spooled while the database
+//                                         is unavailable (then "id" is null: cdr_writer.h)
+//   422 refused            the database refused this CDR's data (it alone; details are logged)
+//   503 unavailable        not stored: database down (and no room in a spool), queue full,
+//                          shutting down
+// Error messages never carry database hosts, ports or server messages (those are logged).
 // The answers that need no commit are given before it returns; a stored CDR's (and a failed
 // commit's) from the writer's thread once its batch is committed (CdrWriter::write_async), so
 // the caller holds no thread meanwhile. `on_stored`, when given, is called with the committed

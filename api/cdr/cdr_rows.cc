@@ -28,8 +28,8 @@ StoredCdr read_cdr_row(const pqxx::row& row) {
   r.call_id = row[6].as<std::string>();
   r.from_uri = optional_field<std::string>(row[7]);
   r.to_uri = optional_field<std::string>(row[8]);
-  r.call_start_us = row[9].as<int64_t>();
-  r.duration = row[10].as<int32_t>();
+  r.call_start_us = optional_field<int64_t>(row[9]);
+  r.duration = optional_field<int32_t>(row[10]);
   return cdr;
 }
 

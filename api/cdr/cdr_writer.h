@@ -2,11 +2,22 @@
 //
 // A request hands its record to write_async() (or calls write(), which waits). One writer
 // thread takes everything queued (up to max_batch records), writes it in one transaction
-// (insert_cdr_batch), commits, and only then completes each record with its stored form. A
-// batch that fails completes every one of its records with Status::unavailable: no record is
-// ever reported stored unless the COMMIT returned. Concurrent requests thus share one commit,
-// and one fsync, instead of paying one each; with write_async() a request waiting for its
-// commit holds no thread, so the batch is as large as the requests in flight.
+// (insert_cdr_batch), commits, and only then completes each record with its stored form.
+// Concurrent requests thus share one commit, and one fsync, instead of paying one each; with
+// write_async() a request waiting for its commit holds no thread, so the batch is as large as
+// the requests in flight. No record is ever reported stored unless it is durable:
+//  - A batch the database refuses for its data (cdr_database_error: Status::invalid) is
+//    retried record by record, so only the bad record fails (Status::invalid), alone.
+//  - A batch that fails because the database is unavailable goes to the spool when one is
+//    configured (cdr_spool.h): its records complete as stored with `spooled` set once the
+//    spool file is fsync'd; for the next second the writer spools without trying the
+//    database. Without a spool, or when the spool refuses (full, disk error), they complete
+//    with Status::unavailable.
+//  - Between batches, and every 200 ms while the spool holds records, the writer replays the
+//    spool into the database (insert_cdrs_once, up to max_batch records at a time), exactly
+//    once per record; a spooled record the database refuses for its data is set aside.
+// The messages of the statuses given to completions are generic (no host, port or server
+// message: callers may be API clients); the details are logged (cdr.batch_failed …).
 //
 // The queue is bounded: a record is refused at once with Status::unavailable when max_queue
 // records are already waiting (the API answers 503 and Kamailio can retry). stop() (and the
@@ -22,11 +33,13 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 
 #include "api/cdr/cdr_database.h"
 #include "api/cdr/cdr_record.h"
+#include "api/cdr/cdr_spool.h"
 #include "api/cdr/tenant_directory.h"
 #include "common/status.h"
 
@@ -41,6 +54,8 @@ struct CdrWriterOptions {
   // refresh_tenants(); at most one read per interval, whatever the CDR rate.
   std::chrono::milliseconds tenant_refresh_interval{5000};
   std::string application_name = "c4confd-cdr-writer";
+  // The local spool for the time PostgreSQL is unavailable (nullptr: none; answer 503 then).
+  std::shared_ptr<CdrSpool> spool;
 };
 
 // Counters since start (for tests and /metrics).
@@ -48,8 +63,13 @@ struct CdrWriterStats {
   uint64_t batches_committed = 0;
   uint64_t batches_failed = 0;
   uint64_t rows_committed = 0;
-  uint64_t rows_failed = 0;
+  uint64_t rows_failed = 0;    // answered unavailable: database down and no spool (or spool refused)
+  uint64_t rows_refused = 0;   // refused alone by the database for their data
+  uint64_t rows_spooled = 0;   // answered stored from the spool
+  uint64_t rows_replayed = 0;  // inserted into the database from the spool
+  uint64_t replay_set_aside = 0;  // spooled, then refused by the database for their data
   uint64_t rejected_queue_full = 0;
+  uint64_t rejected_spool_full = 0;
   size_t queue_depth = 0;
 };
 
@@ -63,7 +83,8 @@ class CdrWriter {
   CdrWriter& operator=(const CdrWriter&) = delete;
 
   // Called exactly once with the stored record (with its id) once its batch is committed, or
-  // with unavailable (database down, commit failed, queue full, writer stopped). Runs on the
+  // spooled (`spooled`, no id); with invalid when the database refused this record's data; or
+  // with unavailable (database down without room in a spool, queue full, writer stopped). Runs on the
   // writer thread (on the caller's, when the record is refused at once), so it must be quick
   // and must not call write().
   using Completion = std::function<void(Result<StoredCdr>)>;
@@ -88,7 +109,9 @@ class CdrWriter {
   CdrWriterStats stats() const;
   // Prometheus text exposition lines (HELP, TYPE, samples) of the writer's metrics:
   // c4confd_cdr_queue_depth, c4confd_cdr_batches_total{result}, c4confd_cdr_rows_total{result},
-  // c4confd_cdr_rejected_total{reason}, c4confd_cdr_commit_seconds (histogram).
+  // c4confd_cdr_rejected_total{reason}, c4confd_cdr_commit_seconds (histogram), and with a
+  // spool c4confd_cdr_spool_bytes, c4confd_cdr_spool_records (gauges) and
+  // c4confd_cdr_replayed_total{result}.
   std::string metrics_text() const;
 
  private:
@@ -100,8 +123,19 @@ class CdrWriter {
   explicit CdrWriter(CdrWriterOptions options);
   void run();
   void write_batch(std::deque<Pending>& batch);
+  void write_one_by_one(std::deque<Pending>& batch);
+  void spool_or_fail(std::deque<Pending>& batch, size_t from);
+  void replay_some();
+  bool replay_one_by_one(const std::vector<CdrRecord>& chunk);
+  // The writer thread's connection, opened when missing; nullptr (and `why`) when it cannot be.
+  pqxx::connection* connection(Status& why);
+  // Forgets the connection and, with a spool, leaves the database alone for a moment.
+  void database_down(const Status& why);
+  bool database_resting() const;
+  void count(uint64_t CdrWriterStats::*counter, uint64_t n);
   static void complete(Pending& pending, Result<StoredCdr> result);
   void record_commit_latency(std::chrono::steady_clock::duration elapsed);
+  std::string spool_metrics_text() const;
 
   const CdrWriterOptions options_;
   TenantDirectory tenants_;
@@ -120,6 +154,9 @@ class CdrWriter {
   // Used by the writer thread only.
   std::unique_ptr<pqxx::connection> conn_;
   PartitionCache partitions_;
+  std::chrono::steady_clock::time_point retry_database_at_{};
+  std::optional<CdrSpool::File> replaying_;  // the spool file being replayed
+  size_t replay_next_ = 0;                   // its first record not yet in the database
 
   std::thread thread_;
 };

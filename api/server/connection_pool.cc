@@ -1,5 +1,6 @@
 #include "api/server/connection_pool.h"
 
+#include "api/database_reply.h"
 #include "common/log.h"
 #include "reconciler/database.h"
 
@@ -32,11 +33,8 @@ void ConnectionPool::give_back(std::unique_ptr<pqxx::connection> conn) {
 }
 
 HttpReply ConnectionPool::read(const std::string& what, const std::function<HttpReply(pqxx::read_transaction&)>& f) {
-  auto unavailable = [&](const std::string& why) {
-    log_event(LogLevel::warn, "api.database_unavailable", {{"while", what}, {"error", why}});
-    return error_reply(503, "database_unavailable", "the database cannot answer " + what + " right now: " + why,
-                       {{"retryable", true}});
-  };
+  // The reason names hosts, ports and server messages: logged, never in the body.
+  auto unavailable = [&](const std::string& why) { return database_failure_reply(Status::unavailable(why), what); };
   // An idle connection may have died with a database restart since it was last used: when a
   // pooled one turns out broken, the request is tried once more on a fresh connection.
   for (int attempt = 0;; ++attempt) {

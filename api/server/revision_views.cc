@@ -1,5 +1,6 @@
 #include "api/server/revision_views.h"
 
+#include "api/database_reply.h"
 #include "api/server/query_params.h"
 #include "reconciler/revision_log.h"
 
@@ -76,7 +77,7 @@ HttpReply get_status(ConnectionPool& pool, const RevisionWatcher& watcher, const
   return pool.read("reading the reconciler status", [&](pqxx::read_transaction& txn) {
     auto status = read_status(txn);
     if (!status)
-      return error_reply(503, "database_unavailable", "the reconciler status cannot be read: " + status.status().message());
+      return database_failure_reply(Status::unavailable(status.status().message()), "reading the reconciler status");
     nlohmann::json body = status->to_json();
     body["snapshot"] = watcher.status_json();
     return json_reply(200, body);

@@ -268,7 +268,8 @@ TEST_CASE("a connection killed under the writer answers 503 and the next CDR rec
   CHECK(db.count("call_id = 'reconnected@host'") == 1);
 }
 
-TEST_CASE("a commit that fails answers 503 to every CDR of its batch and success to none") {
+// Issue 12: one record can never fail another. (Before, the whole batch answered 503.)
+TEST_CASE("a batch whose commit fails for one record stores the others and refuses that one alone") {
   CdrTestDatabase db("c4test_cdr_commit_fails");
   db.add_tenant("acme", kTenantA);
   {
@@ -296,10 +297,13 @@ TEST_CASE("a commit that fails answers 503 to every CDR of its batch and success
   lock.release();
   for (auto& t : threads) t.join();
   CHECK(statuses[0] == 200);
-  for (int i = 1; i <= 10; ++i) CHECK(statuses[i] == 503);
-  CHECK(db.count() == 1);
+  for (int i = 1; i <= 10; ++i) CHECK(statuses[i] == (i == 5 ? 422 : 200));
+  CHECK(db.count() == 10);
+  CHECK(db.count("call_id = 'poison'") == 0);
   CHECK(writer->stats().batches_failed == 1);
-  CHECK(writer->stats().rows_failed == 10);
+  CHECK(writer->stats().rows_refused == 1);
+  CHECK(writer->stats().rows_committed == 10);
+  CHECK(writer->stats().rows_failed == 0);
 }
 
 TEST_CASE("a full queue answers 503 at once") {

@@ -19,7 +19,9 @@ namespace c4::cdr::testing {
 
 class CdrTestDatabase : public test::TestDatabase {
  public:
-  explicit CdrTestDatabase(const std::string& name) : TestDatabase(name) {}
+  // On the server of ./c4 test, or on `server_url` (a PrivatePostgres).
+  explicit CdrTestDatabase(const std::string& name, std::string server_url = "")
+      : TestDatabase(name, std::move(server_url)) {}
 
   void add_tenant(const std::string& name, const std::string& uuid) {
     pqxx::work txn(conn());

@@ -44,10 +44,11 @@ class PrivatePostgres {
     REQUIRE(as_owner(bin("pg_ctl") + " -D " + base_ + "/data -l " + base_ + "/log -w -t 60 -o '" + opts + "' start") == 0);
     running_ = true;
   }
-  // Stops at once, as a crash or a network cut would look to clients.
-  void stop() {
+  // Stops at once, as a crash or a network cut would look to clients ("immediate"), or with
+  // mode "fast" as an operator's restart does (sessions are terminated, their work rolled back).
+  void stop(const std::string& mode = "immediate") {
     if (!running_) return;
-    as_owner(bin("pg_ctl") + " -D " + base_ + "/data -m immediate -w -t 60 stop");
+    as_owner(bin("pg_ctl") + " -D " + base_ + "/data -m " + mode + " -w -t 60 stop");
     running_ = false;
   }
   std::string url() const { return "postgresql://c4confd@127.0.0.1:" + std::to_string(port_) + "/postgres"; }

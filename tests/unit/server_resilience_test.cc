@@ -232,6 +232,7 @@ TEST_CASE("c4confd serve answers logs each request as JSON and exits 0 on SIGTER
     ::setenv("C4CONFD_DATABASE_URL", db.url().c_str(), 1);
     ::setenv("C4CONFD_ADMIN_TOKEN", kAdminToken.c_str(), 1);
     ::unsetenv("C4CONFD_REDIS_URL");
+    ::setenv("C4CONFD_CDR_SPOOL_DIR", "none", 1);  // not the host's /var/lib/c4confd
     std::string listen = "127.0.0.1:" + std::to_string(port);
     if (!std::freopen(log_file.c_str(), "w", stderr)) ::_exit(126);
     ::execl(C4_BINARY, C4_BINARY, "serve", "--listen", listen.c_str(), "--poll-interval", "0.2", "--log-level", "info",
