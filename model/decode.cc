@@ -142,6 +142,11 @@ class Decoder {
       report(s.origin.pointer, std::string("plain-text secret in Git; prefer ") + from_key +
                                    ": {env: NAME} or {file: PATH}",
              Problem::Severity::warning);
+      // It goes into the uacreg table and rtjson: a CR, LF or NUL would cut a row or a header.
+      // (The message does not repeat the secret.)
+      if (size_t at = find_control_char(s.value); at != std::string::npos)
+        report(s.origin.pointer, "the password holds a " + describe_control_char(s.value, at) +
+                                     "; a SIP password may not hold control characters");
     } else if (obj.contains(from_key)) {
       const json& from = obj[from_key];
       s.source = from.contains("env") ? SecretRef::Source::env : SecretRef::Source::file;

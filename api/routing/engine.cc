@@ -4,9 +4,11 @@
 
 #include <algorithm>
 #include <random>
+#include <tuple>
 #include <unordered_set>
 
 #include "api/routing/did_lookup.h"
+#include "api/routing/sip_text.h"
 #include "api/routing/sip_uri.h"
 #include "api/routing/snapshot_data.h"
 #include "model/e164.h"
@@ -17,15 +19,6 @@ namespace {
 uint64_t default_random(uint64_t n) {
   thread_local std::mt19937_64 engine{std::random_device{}()};
   return std::uniform_int_distribution<uint64_t>(0, n - 1)(engine);
-}
-
-std::string quoted(const std::string& text) {
-  std::string out = "\"";
-  for (char c : text) {
-    if (c == '"' || c == '\\') out.push_back('\\');
-    if (c != '\r' && c != '\n') out.push_back(c);  // a header value never spans lines
-  }
-  return out + "\"";
 }
 
 struct RuleCandidate {
@@ -53,12 +46,16 @@ class Router {
     }
     to_ = *to;
     from_ = parse_sip_uri(req_.from_uri);
+    if (!from_) {  // its text would otherwise reach From and P-Asserted-Identity as it is
+      out_.no_route_reason = "from_uri \"" + req_.from_uri + "\" is not a SIP URI";
+      return;
+    }
     from_trunk_ = out_.caller.kind == Caller::Kind::trunk;
     tenant_ = from_trunk_ ? d_.trunks[out_.caller.index].tenant : d_.ipbxs[out_.caller.index].tenant;
+    take_display_names();  // after tenant_: its skipped entries belong to the caller's tenant
     int32_t profile = from_trunk_ ? d_.trunks[out_.caller.index].profile : d_.ipbxs[out_.caller.index].profile;
     out_.callee_number = normalize(profile, to_.user, Normalizer::Direction::inbound, Normalizer::Role::callee, "callee");
-    out_.caller_number =
-        from_ ? normalize(profile, from_->user, Normalizer::Direction::inbound, Normalizer::Role::caller, "caller") : "";
+    out_.caller_number = normalize(profile, from_->user, Normalizer::Direction::inbound, Normalizer::Role::caller, "caller");
     callee_ = parse_e164(out_.callee_number);
 
     std::optional<uint32_t> did;
@@ -90,6 +87,16 @@ class Router {
 
  private:
   std::string tenant_name() const { return d_.tenants[tenant_].src->meta.name; }
+
+  // The display names every route carries (sip_text.h); a dropped one is explained.
+  void take_display_names() {
+    for (auto [raw, field, out] : {std::tuple{&req_.from_name, "from_name", &from_display_},
+                                   std::tuple{&req_.to_name, "to_name", &to_display_}}) {
+      DisplayName name = sip_display_name(*raw);
+      *out = std::move(name.quoted);
+      if (!name.dropped.empty()) skip("display_name", field, std::move(name.dropped));
+    }
+  }
 
   // A skipped candidate of the caller's tenant (every object a call can reach is one of its
   // tenant's, except another tenant's DID in did_usable).
@@ -307,6 +314,8 @@ class Router {
   // ---- routes -----------------------------------------------------------------------------
 
   // `who` names the target for explain ("IPBX acme-paris-hq"); built only when explaining.
+  // Every text of the route is the engine's own: rewritten numbers (parse_sip_uri let only
+  // RFC 3261 user characters in), the target's host, the checked display names.
   Route make_route(Route::Target target, uint32_t index, int32_t profile, const Preformatted& text,
                    const char* kind, const std::string& name) {
     Route route;
@@ -316,21 +325,21 @@ class Router {
     const std::string who = env_.explain ? kind + (" " + name) : std::string();
     std::string callee = normalize(profile, out_.callee_number, Normalizer::Direction::outbound,
                                    Normalizer::Role::callee, env_.explain ? "callee to " + who : who);
-    route.to_display = req_.to_name;
-    route.to_uri.reserve(5 + callee.size() + text.to_host.size());
-    route.to_uri.append("sip:").append(callee).append("@").append(text.to_host);
-    route.from_display = req_.from_name;
-    if (from_) {
-      std::string caller = normalize(profile, out_.caller_number, Normalizer::Direction::outbound,
-                                     Normalizer::Role::caller, env_.explain ? "caller to " + who : who);
-      // A trunk's registration domain replaces the caller's host (and its port) in From.
-      route.from_uri = "sip:" + caller + "@" + (text.from_host.empty() ? host_port(from_->host, from_->port) : text.from_host);
-    } else {
-      route.from_uri = req_.from_uri;
-    }
-    route.pai.reserve(26 + route.from_uri.size() + (req_.from_name.empty() ? 0 : req_.from_name.size() + 3));
+    route.to_display = to_display_;
+    route.to_uri = sip_uri(callee, text.to_host);
+    route.uri = route.to_uri;  // the Request-URI: the callee as this target expects it, at its host
+    route.from_display = from_display_;
+    std::string caller = normalize(profile, out_.caller_number, Normalizer::Direction::outbound,
+                                   Normalizer::Role::caller, env_.explain ? "caller to " + who : who);
+    if (!text.from_host.empty())  // a trunk's registration domain replaces the caller's host (and port)
+      route.from_uri = sip_uri(caller, text.from_host);
+    else if (from_->scheme == "tel")
+      route.from_uri = "tel:" + caller;
+    else
+      route.from_uri = sip_uri(caller, host_port(from_->host, from_->port));
+    route.pai.reserve(26 + route.from_uri.size() + from_display_.size());
     route.pai.append("P-Asserted-Identity: ");
-    if (!req_.from_name.empty()) route.pai.append(quoted(req_.from_name)).append(" ");
+    if (!from_display_.empty()) route.pai.append(from_display_).append(" ");
     route.pai.append("<").append(route.from_uri).append(">\r\n");
     return route;
   }
@@ -352,6 +361,7 @@ class Router {
   RouteDecision& out_;
   std::optional<SipUri> from_;
   SipUri to_;
+  std::string from_display_, to_display_;  // quoted-strings, or "" for no name
   std::optional<E164> callee_;
   bool from_trunk_ = false;
   uint32_t tenant_ = 0;

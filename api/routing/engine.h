@@ -82,7 +82,7 @@ struct NormalizationStep {
 
 // A candidate that was considered and not used (explain).
 struct Skipped {
-  std::string kind;    // "did", "rule", "target", "domain", "ipbx", "trunk"
+  std::string kind;    // "did", "rule", "target", "domain", "ipbx", "trunk", "display_name"
   std::string name;
   std::string reason;  // "time window closed", "at capacity: …", "caller prefix", …
   // The tenant (index into SnapshotData::tenants) whose object the entry names or describes,
@@ -97,6 +97,8 @@ struct Route {
   Target target = Target::ipbx;
   uint32_t index = 0;  // into SnapshotData::ipbxs or ::trunks
   std::string dst_uri;
+  std::string uri;  // the Request-URI of this hop: the rewritten callee at the target's host
+  // Displays are RFC 3261 quoted-strings, quotes included, or "" (api/routing/sip_text.h).
   std::string from_display, from_uri;
   std::string to_display, to_uri;
   std::string pai;  // the P-Asserted-Identity header line, "\r\n"-terminated

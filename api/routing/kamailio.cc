@@ -39,7 +39,7 @@ Status text_field(const json& body, const char* field, std::string& out, bool re
   if (!it->is_string()) return wrong(field, "a string", type_of(*it));
   out = it->get<std::string>();
   if (required && out.empty()) return Status::invalid(std::string(field) + ": must not be empty");
-  return Status::ok();
+  return check_request_text(field, out);
 }
 
 Status auth_field(const json& body, bool& out) {
@@ -86,11 +86,24 @@ std::string field_of(const Status& s) {
   return colon == std::string::npos ? "" : m.substr(0, colon);
 }
 
+// A value of a dbtext row as Kamailio's db_text writes one (dbt_print_table): ':' (the
+// column separator) and '\' escaped with '\', and the characters that would end or cut the
+// row as \n, \r, \t and \0, which db_text reads back. The snapshot refuses secrets with
+// control characters and the schemas refuse them in usernames and realms; this keeps any
+// that slipped through from splitting a row in two.
 std::string escape_dbtext(std::string_view value) {
   std::string out;
+  out.reserve(value.size());
   for (char c : value) {
-    if (c == ':' || c == '\\') out.push_back('\\');
-    out.push_back(c);
+    switch (c) {
+      case ':': out.append("\\:"); break;
+      case '\\': out.append("\\\\"); break;
+      case '\n': out.append("\\n"); break;
+      case '\r': out.append("\\r"); break;
+      case '\t': out.append("\\t"); break;
+      case '\0': out.append("\\0"); break;
+      default: out.push_back(c);
+    }
   }
   return out;
 }

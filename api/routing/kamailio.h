@@ -6,7 +6,10 @@
 //     numeric string; null means absent; unknown fields are ignored (Kamailio sends extras);
 //   - from_uri and to_uri are required for routing; a field of the wrong type is a 400 with
 //     the one error shape ({"error": {"code": "invalid_field", "message", "details":
-//     {"field": …}}}), never a 500.
+//     {"field": …}}}), never a 500;
+//   - a control character in a URI, source_ip, domain, username, call_id or a tag is such a
+//     400 too (check_request_text, request_reader.h): what a caller sends never becomes a
+//     SIP header as it is. Display names are made safe instead (sip_text.h).
 // Every function is thread-safe (the snapshot is immutable; the env's capacity tracker is).
 #pragma once
 
@@ -42,7 +45,8 @@ api::HttpReply auth_reply(const Snapshot& snapshot, std::string_view body,
                           CallerMatching matching = CallerMatching::strict);
 
 // GET /1.0/kamailio/dbtext/uacreg: {"content": "<dbtext table>"} with one line per trunk
-// that registers and whose password is known, ':' in values escaped as "\:".
+// that registers and whose password is known. In values ':' and '\' are escaped with '\',
+// and CR, LF, HTAB and NUL written \r \n \t \0, as Kamailio's db_text reads them.
 api::HttpReply uacreg_reply(const Snapshot& snapshot);
 // Just the content string (what the reply carries).
 std::string uacreg_content(const Snapshot& snapshot);

@@ -151,7 +151,9 @@ bool write_routing_reply(const Snapshot& snapshot, const RouteDecision& decision
     ok &= append_json_string(out, r.to_display);
     out.append(",\"uri\":");
     ok &= append_json_string(out, r.to_uri);
-    out.append("}},\"path\":\"\",\"socket\":\"\"}");
+    out.append("}},\"path\":\"\",\"socket\":\"\",\"uri\":");
+    ok &= append_json_string(out, r.uri);
+    out.push_back('}');
   }
   out.append("],\"routing\":\"serial\",\"success\":true,\"version\":\"1.0\"}}");
   return ok;

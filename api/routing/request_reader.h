@@ -19,6 +19,7 @@
 #include <string_view>
 
 #include "api/routing/engine.h"
+#include "common/status.h"
 
 namespace c4::routing {
 
@@ -34,5 +35,11 @@ std::optional<bool> auth_from_integer(int64_t value);
 // "source_port" as a decimal string ("" = not given: 0) or an integer in 0–65535; nullopt = refused.
 std::optional<int> port_from_text(std::string_view text);
 std::optional<int> port_from_integer(int64_t value);
+// A text field of the request: the URIs, source_ip, domain, username, call_id and the tags
+// must hold no control character (CR, LF, NUL, any byte below 0x20, DEL), or the request is
+// refused (Status::invalid "from_uri: control character 0x0D at byte 12: …"). from_name and
+// to_name are not refused (sip_text.h drops a bad name instead: a name is no reason to lose a
+// call); neither is password, which is only compared, never sent.
+Status check_request_text(std::string_view field, std::string_view value);
 
 }  // namespace c4::routing

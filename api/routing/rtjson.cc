@@ -53,7 +53,8 @@ nlohmann::json rtjson(const Snapshot& snapshot, const RouteDecision& decision) {
                         {"extra", r.pai}}},
                       {"branch_flags", kBranchFlags},
                       {"fr_timer", kFrTimerMs},
-                      {"fr_inv_timer", kFrInvTimerMs}});
+                      {"fr_inv_timer", kFrInvTimerMs},
+                      {"uri", r.uri}});
   nlohmann::json out = {{"success", true}, {"version", "1.0"}, {"routing", "serial"}, {"routes", std::move(routes)}};
   // One set of credentials per answer (rtjson has no per-route ones): those of the first
   // target that has any, since a target that authenticates by address never challenges.

@@ -19,7 +19,54 @@ bool iequals(std::string_view a, std::string_view lower_b) {
   return true;
 }
 
+bool is_hex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
+bool is_alnum(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+
+// RFC 3261 unreserved (alphanum, mark) and user-unreserved characters.
+bool is_user_char(char c) {
+  if (is_alnum(c)) return true;
+  switch (c) {
+    case '-': case '_': case '.': case '!': case '~': case '*': case '\'': case '(': case ')':
+    case '&': case '=': case '+': case '$': case ',': case ';': case '?': case '/':
+      return true;
+    default:
+      return false;
+  }
+}
+
+// A hostname or IPv4 address: letters, digits, '.', '-' ('_' too: some carriers use it).
+bool is_host_text(std::string_view h) {
+  for (char c : h)
+    if (!is_alnum(c) && c != '.' && c != '-' && c != '_') return false;
+  return true;
+}
+
+bool is_ipv6_text(std::string_view h) {
+  for (char c : h)
+    if (!is_hex(c) && c != ':' && c != '.') return false;
+  return h.find(':') != std::string_view::npos;
+}
+
 }  // namespace
+
+bool is_sip_user(std::string_view user) {
+  if (user.empty()) return false;
+  for (size_t i = 0; i < user.size(); ++i) {
+    if (is_user_char(user[i])) continue;
+    if (user[i] != '%' || i + 2 >= user.size() || !is_hex(user[i + 1]) || !is_hex(user[i + 2])) return false;
+    i += 2;
+  }
+  return true;
+}
+
+std::string sip_uri(std::string_view user, std::string_view host) {
+  std::string out;
+  out.reserve(5 + user.size() + host.size());
+  out.append("sip:");
+  if (!user.empty()) out.append(user).push_back('@');
+  out.append(host);
+  return out;
+}
 
 std::optional<SipUri> parse_sip_uri(std::string_view text) {
   if (auto lt = text.find('<'); lt != std::string_view::npos) {
@@ -39,7 +86,7 @@ std::optional<SipUri> parse_sip_uri(std::string_view text) {
   rest = rest.substr(0, rest.find('?'));
   if (uri.scheme == "tel") {
     uri.user = std::string(rest.substr(0, rest.find(';')));
-    return uri.user.empty() ? std::nullopt : std::optional<SipUri>(uri);
+    return is_sip_user(uri.user) ? std::optional<SipUri>(uri) : std::nullopt;
   }
   if (auto at = rest.rfind('@'); at != std::string_view::npos) {
     std::string_view user = rest.substr(0, at);
@@ -47,16 +94,19 @@ std::optional<SipUri> parse_sip_uri(std::string_view text) {
     size_t end = 0;
     while (end < user.size() && user[end] != ';' && user[end] != ':') ++end;
     uri.user = user.substr(0, end);
+    if (!is_sip_user(uri.user)) return std::nullopt;
     rest = rest.substr(at + 1);
   }
   rest = rest.substr(0, rest.find(';'));
   if (!rest.empty() && rest.front() == '[') {
     auto close = rest.find(']');
     if (close == std::string_view::npos) return std::nullopt;
+    if (!is_ipv6_text(rest.substr(1, close - 1))) return std::nullopt;
     assign_lower(uri.host, rest.substr(1, close - 1));
     rest = rest.substr(close + 1);
   } else {
     auto c = rest.find(':');
+    if (!is_host_text(rest.substr(0, c))) return std::nullopt;
     assign_lower(uri.host, rest.substr(0, c));
     rest = c == std::string_view::npos ? std::string_view() : rest.substr(c);
   }

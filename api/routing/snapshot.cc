@@ -65,7 +65,13 @@ class Compiler {
   std::optional<std::string> secret(const Meta& m, const SecretRef& ref, const char* what) {
     if (ref.empty()) return std::nullopt;
     auto r = resolve_(ref);
-    if (r) return std::move(*r);
+    // A secret goes into rtjson (uac_auth) and the uacreg table: a CR, LF or NUL in it would
+    // cut a dbtext row or a header. Refused like an unresolvable one: no credentials.
+    if (r) {
+      size_t at = find_control_char(*r);
+      if (at == std::string::npos) return std::move(*r);
+      r = Status::invalid("the resolved secret holds a " + describe_control_char(*r, at) + "; refused");
+    }
     d_.warnings.push_back(std::string(kind_name(m.kind)) + " " + display(m) + ": " + what + ": " +
                           r.status().message());
     return std::nullopt;

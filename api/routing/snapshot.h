@@ -12,8 +12,9 @@
 //   - per-source-address tables (IPv4 and IPv6, longest CIDR match) for IPBXs and trunks;
 //   - SIP domain → IPBX;
 //   - next-hop secrets (`passwordFrom` env/file) resolved at build time; a secret that cannot
-//     be resolved is listed in warnings() and the snapshot is still built (that trunk or IPBX
-//     then has no credentials to offer).
+//     be resolved, or that holds a control character (CR, LF, NUL…: it would cut a uacreg row
+//     or a header), is listed in warnings() and the snapshot is still built (that trunk or
+//     IPBX then has no credentials to offer).
 #pragma once
 
 #include <chrono>

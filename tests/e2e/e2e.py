@@ -170,6 +170,10 @@ def check_inbound_did(switch):
            f"acme-paris-hq should receive the callee as 0140000123, got {call}")
     expect(call["from_user"] == "0611111111",
            f"acme-paris-hq should receive the caller as 0611111111, got {call}")
+    # The caller's From is "E2E Caller" (quoted): Kamailio sends $fn with its quotes, and the
+    # name must come out quoted once, not as "\"E2E Caller\"".
+    expect(call["pai"].strip().startswith('"E2E Caller" <sip:0611111111@'),
+           f"acme-paris-hq should receive P-Asserted-Identity \"E2E Caller\" <sip:0611111111@…>, got {call}")
     say(f"ok: inbound 33140000123 from orange-paris reached acme-paris-hq as "
         f"To {call['to_user']}, From {call['from_user']}")
     switch.call("uac-inbound-venezia", "tim-milano", "0412700042", "0212345678")
@@ -222,8 +226,8 @@ def check_failover(switch):
     answered = last_call(switch, "orange-paris", "second route of +390612345678")
     expect(refused["call"] == answered["call"],
            f"the same call should reach voxbone-fr then orange-paris: {refused} / {answered}")
-    expect(answered["to_user"] == "00390612345678",
-           f"orange-paris should receive 00390612345678, got {answered}")
+    expect(answered["to_user"] == "00390612345678" and answered["ruri_user"] == "00390612345678",
+           f"orange-paris should receive 00390612345678 (To and the route's uri), got {answered}")
     say("ok: voxbone-fr answered 503, the call failed over to orange-paris (rule main-italy)")
     return [answered["call"]]
 

@@ -141,7 +141,7 @@ TEST_CASE("64 concurrent callers over HTTP to one number each get their own From
       // The caller's number, normalized or not, keeps its last 8 digits.
       std::string tail = user.substr(2);
       if (from.find(tail) == std::string::npos || pai.find(tail) == std::string::npos ||
-          display != "Caller " + user)
+          display != "\"Caller " + user + "\"")
         ++wrong;
     });
   }
