@@ -20,6 +20,11 @@ int run_serve(const ParsedOptions& parsed) {
     return 2;
   }
   options->version = C4CONFD_VERSION;
+  auto call_options = read_call_options(parsed, options->database_url);
+  if (!call_options) {
+    std::cerr << "c4confd serve: " << call_options.status().message() << "\n";
+    return 2;
+  }
   // Before any thread exists, so every thread inherits the mask and sigwait() gets the signal.
   block_shutdown_signals();
 
@@ -36,13 +41,12 @@ int run_serve(const ParsedOptions& parsed) {
   conn.value().reset();
   log_event(LogLevel::info, "migrated", {{"applied", migrated->applied.size()}});
 
-  std::string database_url = options->database_url;
   auto service = api::ApiService::create(std::move(options.value()));
   if (!service) {
     std::cerr << "c4confd serve: " << service.status().message() << "\n";
     return 1;
   }
-  auto calls = api::CallHandling::mount(**service, api::call_handling_options(database_url));
+  auto calls = api::CallHandling::mount(**service, std::move(call_options.value()));
   if (!calls) {
     std::cerr << "c4confd serve: " << calls.status().message() << "\n";
     return 1;
