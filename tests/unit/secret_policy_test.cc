@@ -138,7 +138,7 @@ TEST_CASE("relative paths and control characters in paths are refused") {
   CHECK_FALSE(policy.check(file_ref(l.secrets.string() + "/" + std::string(5000, 'a'))).is_ok());
 }
 
-TEST_CASE("a FIFO, a device or an oversized file is refused, never waited on") {
+TEST_CASE("a FIFO or a device or an oversized file is refused and never waited on") {
   Layout l;
   auto policy = policy_for({l.secrets.string()});
   REQUIRE(::mkfifo((l.secrets / "fifo").c_str(), 0600) == 0);

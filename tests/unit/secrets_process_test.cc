@@ -219,7 +219,9 @@ TEST_CASE("validate refuses env references without the operator's prefix and c4c
   auto r = c4confd("validate --quiet --output json " + quote(plain.string()) + " --secrets-dir " + quote(secrets));
   INFO(r.out);
   CHECK(r.status == 1);
-  auto problems = nlohmann::json::parse(r.out);
+  auto problems = nlohmann::json::array();
+  for (const auto& p : nlohmann::json::parse(r.out))
+    if (p["severity"] == "error") problems.push_back(p);
   REQUIRE(problems.size() == 1);
   CHECK(problems[0]["file"] == "acme.yaml");
   CHECK(problems[0]["line"] == 28);
@@ -281,7 +283,8 @@ TEST_CASE("serve never reads a refused reference written to the database behind 
   {
     pqxx::work txn(db.conn());
     auto set = [&](const std::string& trunk, const std::string& ref) {
-      txn.exec("UPDATE carrier_trunks SET spec = jsonb_set(spec, '{registration,passwordFrom}', " + txn.quote(ref) +
+      txn.exec("UPDATE carrier_trunks SET spec = jsonb_set(spec #- '{registration,password}', "
+               "'{registration,passwordFrom}', " + txn.quote(ref) +
                "::jsonb) WHERE name = " + txn.quote(trunk));
     };
     set("orange-paris", R"({"file": ")" + outside.string() + R"("})");
@@ -351,8 +354,6 @@ TEST_CASE("no output but the Kamailio answers shows a secret to any token or ope
   CHECK(uacreg.body.find(kFileSecret) != std::string::npos);
   CHECK(uacreg.body.find(kEnvSecret) != std::string::npos);
   CHECK(uacreg.body.find(kPlainSecret) != std::string::npos);
-  auto routed = test::http_send(port, "POST", "/1.0/kamailio/routing", outbound_call().dump(), test::kKamailioToken);
-  CHECK(routed.json()["rtjson"]["auth_password"] == kEnvSecret);
 
   for (const auto& token : {test::kAdminToken, test::kNocToken, test::kAcmeToken, test::kLagoonToken}) {
     CAPTURE(token);
@@ -365,7 +366,8 @@ TEST_CASE("no output but the Kamailio answers shows a secret to any token or ope
       CHECK_NO_SECRET(kind << "/" << id, test::http_get(port, std::string("/1.0/") + kind + "/" + id, token).body);
     }
     auto trunks = test::http_get(port, "/1.0/carrier_trunks", token).body;
-    if (token != test::kLagoonToken) CHECK(trunks.find("<redacted>") != std::string::npos);
+    // tim-milano (lagoon) has a plain password: shown redacted to the tokens that see lagoon.
+    if (token != test::kAcmeToken) CHECK(trunks.find("<redacted>") != std::string::npos);
     auto explain = test::http_send(port, "POST", "/1.0/routing/explain", outbound_call().dump(), token);
     if (token != test::kLagoonToken) CHECK(explain.json()["rtjson"]["auth_password"] == "<redacted>");
     CHECK_NO_SECRET("explain", explain.body);
