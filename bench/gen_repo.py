@@ -243,7 +243,7 @@ def write_carriers(w, t, seed, trunk_ips):
                      "allowedSources: [" + ", ".join(sources) + "]",
                      "normalizationProfile: " + t.profile]
             if rng.random() < 0.4:
-                env = ("%s_%s_%d_PASSWORD" % (t.name, carrier, k)).upper()
+                env = ("C4_SECRET_%s_%s_%d_PASSWORD" % (t.name, carrier, k)).upper()
                 spec += ["registration:",
                          "  username: %s-%s" % (t.name, carrier),
                          "  passwordFrom: {env: %s}" % env,
@@ -285,7 +285,7 @@ def write_ipbxs(w, t, seed, pbx_ips):
                  "allowedSources: [" + ", ".join(sources) + "]"]
         if rng.random() < 0.4:
             spec += ["username: " + name,
-                     "passwordFrom: {env: %s_SIP_PASSWORD}" % name.upper().replace("-", "_"),
+                     "passwordFrom: {env: C4_SECRET_%s_SIP_PASSWORD}" % name.upper().replace("-", "_"),
                      "realm: %s.bench.example" % t.name]
         spec += ["normalizationProfile: " + t.profile,
                  "routingGroup: " + t.groups[min(i, len(t.groups) - 1)],

@@ -28,6 +28,12 @@ int run_all(const ParsedOptions& parsed) {
     std::cerr << "c4confd all: " << setup.status().message() << "\n";
     return 2;
   }
+  auto call_options = read_call_options(parsed, options->database_url);
+  if (!call_options) {
+    std::cerr << "c4confd all: " << call_options.status().message() << "\n";
+    return 2;
+  }
+  setup->loop.secrets = call_options->secrets;  // the loop validates with the policy routing reads with
   // 405 replies name the repository this process applies, unless told otherwise.
   if (options->repo_url.empty()) options->repo_url = parsed.get("repo");
   if (Status migrated = migrate_at_start(options->database_url, "all"); !migrated) {
@@ -38,7 +44,6 @@ int run_all(const ParsedOptions& parsed) {
   block_shutdown_signals();
 
   ReconcileLoop loop(setup->loop, std::move(setup->source), setup->schemas);
-  std::string database_url = options->database_url;
   auto service = api::ApiService::create(std::move(options.value()));
   if (!service) {
     std::cerr << "c4confd all: " << service.status().message() << "\n";
@@ -49,9 +54,8 @@ int run_all(const ParsedOptions& parsed) {
     std::cerr << "c4confd all: " << spool.status().message() << "\n";
     return 2;
   }
-  auto call_options = api::call_handling_options(database_url);
-  call_options.cdr_writer.spool = *spool;
-  auto calls = api::CallHandling::mount(**service, std::move(call_options));
+  call_options->cdr_writer.spool = *spool;
+  auto calls = api::CallHandling::mount(**service, std::move(call_options.value()));
   if (!calls) {
     std::cerr << "c4confd all: " << calls.status().message() << "\n";
     return 1;

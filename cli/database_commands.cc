@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/secret_options.h"
 #include "cli/source_options.h"
 #include "reconciler/database.h"
 #include "reconciler/migrations.h"
@@ -38,14 +39,19 @@ int run_migrate(const ParsedOptions& options) {
   return kExitOk;
 }
 
-// The revision the command works on: its source (fetched), the revision and the schemas.
+// The revision the command works on: its source (fetched), the revision, the schemas and the
+// secret policy its passwordFrom references are validated against.
 struct Desired {
   std::unique_ptr<RevisionSource> source;
   DesiredRevision revision;
   std::shared_ptr<const SchemaSet> schemas;
+  SecretPolicy secrets;
 };
 
 Result<Desired> load_desired(const ParsedOptions& options) {
+  // plan and apply read no secret, and may run where the directories do not exist (CI).
+  auto secrets = read_secret_policy(options, SecretPolicy::Dirs::may_be_missing);
+  if (!secrets) return secrets.status();
   auto source = open_revision_source(options);
   if (!source) return source.status();
   if (auto s = (*source)->fetch(); !s) return s;
@@ -53,7 +59,7 @@ Result<Desired> load_desired(const ParsedOptions& options) {
   if (!revision) return revision.status();
   auto schemas = SchemaSet::builtin();
   if (!schemas) return schemas.status();
-  return Desired{std::move(source.value()), std::move(revision.value()), schemas.value()};
+  return Desired{std::move(source.value()), std::move(revision.value()), schemas.value(), std::move(secrets.value())};
 }
 
 // plan: exit 0 no change, 2 changes, 1 error (terraform plan -detailed-exitcode).
@@ -61,7 +67,7 @@ int run_plan(const ParsedOptions& options) {
   bool json = options.get("output") == "json";
   auto loaded = load_desired(options);
   if (!loaded) return fail("plan", loaded.status(), kExitError);
-  auto& [source, desired, schemas] = *loaded;
+  auto& [source, desired, schemas, secrets] = *loaded;
 
   Plan plan;
   Problems problems;
@@ -70,8 +76,8 @@ int run_plan(const ParsedOptions& options) {
     // A database-free plan between two revisions, for pull-request checks.
     auto base = source->load(against);
     if (!base) return fail("plan", base.status(), kExitError);
-    auto base_report = validate_sources(base->files, *schemas);
-    auto report = validate_sources(desired.files, *schemas);
+    auto base_report = validate_sources(base->files, *schemas, 0, nullptr, secrets);
+    auto report = validate_sources(desired.files, *schemas, 0, nullptr, secrets);
     problems = report.problems;
     if (report.ok()) {
       auto p = make_plan(report.catalog, catalog_objects(base_report.catalog), catalog_fetcher(base_report.catalog));
@@ -83,6 +89,7 @@ int run_plan(const ParsedOptions& options) {
     if (!conn) return fail("plan", conn.status(), kExitError);
     PassOptions pass;
     pass.dry_run = true;
+    pass.secrets = secrets;
     auto outcome = reconcile_revision(**conn, desired, *schemas, pass);
     problems = outcome.problems;
     if (!outcome.status && outcome.failed_step != "validate") return fail("plan", outcome.status, kExitError);
@@ -118,10 +125,11 @@ Result<ProjectionStats> project(const std::string& redis_url, const PassOutcome&
 int run_apply(const ParsedOptions& options) {
   auto loaded = load_desired(options);
   if (!loaded) return fail("apply", loaded.status(), kExitError);
-  auto& [source, desired, schemas] = *loaded;
+  auto& [source, desired, schemas, secrets] = *loaded;
   auto conn = migrated_connection(options);
   if (!conn) return fail("apply", conn.status(), kExitError);
   PassOptions pass;
+  pass.secrets = secrets;
   pass.check_drift = options.flag("check-drift");
   auto outcome = reconcile_revision(**conn, desired, *schemas, pass);
   for (const auto& key : outcome.drifted) std::cout << "drift: " << key.display() << " was edited in the database; rewritten\n";
@@ -184,7 +192,7 @@ Command plan_command() {
            with({database_option(),
                  {"against", "REV", "compare with this Git revision instead of the database.", ""},
                  {"output", "FORMAT", "text or json.", "text"}},
-                git_source_options())},
+                with(git_source_options(), secret_options()))},
           run_plan};
 }
 
@@ -199,7 +207,7 @@ Command apply_command() {
                                      "(counted in status).", ""},
                  {"redis-url", "URL", "Redis to project the edge keys into after the apply (docs/redis.md); "
                                       "empty: skip.", ""}},
-                git_source_options())},
+                with(git_source_options(), secret_options()))},
           run_apply};
 }
 

@@ -61,8 +61,16 @@ Result<ParsedOptions> parse_options(const CommandSpec& spec, const std::vector<s
       value = args[++i];
     }
     parsed.values_[name] = value;
+    if (o->repeatable) parsed.repeated_[name].push_back(value);
   }
   return parsed;
+}
+
+std::vector<std::string> ParsedOptions::all(const std::string& name) const {
+  if (auto it = repeated_.find(name); it != repeated_.end()) return it->second;
+  std::string v = get(name);
+  if (v.empty()) return {};
+  return {v};
 }
 
 std::string ParsedOptions::get(const std::string& name) const {
@@ -81,7 +89,7 @@ std::string command_help(const CommandSpec& spec) {
   if (spec.options.empty()) return s;
   s += "\nOptions (each also read from the environment variable shown):\n";
   for (const auto& o : spec.options) {
-    std::string flag = "  --" + o.name + (o.value_name.empty() ? "" : " " + o.value_name);
+    std::string flag = "  --" + o.name + (o.value_name.empty() ? "" : " " + o.value_name) + (o.repeatable ? " …" : "");
     s += flag + "\n      " + o.help;
     if (!o.default_value.empty()) s += " Default: " + o.default_value + ".";
     if (!o.no_env) s += " [" + env_name(o) + "]";

@@ -21,6 +21,9 @@ struct OptionSpec {
   bool no_env = false;
   // When set, the environment twin's name instead of the derived one.
   std::string env = "";
+  // May be given more than once; every value is kept (ParsedOptions::all). Values on the
+  // command line replace the environment twin's.
+  bool repeatable = false;
 };
 
 struct CommandSpec {
@@ -34,11 +37,14 @@ class ParsedOptions {
  public:
   std::string get(const std::string& name) const;  // command line, else env twin, else default
   bool flag(const std::string& name) const;        // switch set on the command line or env "1"/"true"
+  // Every value of a repeatable option, in order (one at most for the others; none when unset).
+  std::vector<std::string> all(const std::string& name) const;
   const std::vector<std::string>& positional() const { return positional_; }
 
  private:
   friend Result<ParsedOptions> parse_options(const CommandSpec&, const std::vector<std::string>&);
   std::map<std::string, std::string> values_;
+  std::map<std::string, std::vector<std::string>> repeated_;  // repeatable options given on the command line
   std::vector<std::string> positional_;
 };
 

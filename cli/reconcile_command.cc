@@ -9,6 +9,7 @@
 #include "api/server/server.h"
 #include "cli/commands.h"
 #include "cli/reconcile_options.h"
+#include "cli/secret_options.h"
 #include "cli/serve_options.h"
 #include "cli/source_options.h"
 #include "common/log.h"
@@ -107,6 +108,8 @@ Command reconcile_command() {
   };
   auto loop = reconcile_loop_options();
   options.insert(options.end(), loop.begin(), loop.end());
+  auto secrets = secret_options();  // `all` has them through serve_options()
+  options.insert(options.end(), secrets.begin(), secrets.end());
   return {{"reconcile", "[PATH]",
            "Watches the Git branch (--repo; or the directory PATH) and keeps the database and Redis on its tip: polls\n"
            "every --interval or at once on an authenticated POST /hooks/git, applies each new commit in one\n"

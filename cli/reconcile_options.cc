@@ -1,5 +1,6 @@
 #include "cli/reconcile_options.h"
 
+#include "cli/secret_options.h"
 #include "cli/source_options.h"
 #include "common/duration.h"
 #include "common/log.h"
@@ -34,6 +35,10 @@ Result<ReconcileSetup> read_reconcile_options(const ParsedOptions& options) {
       return Status::invalid("--threads must be a number, not \"" + t + "\"");
     setup.loop.threads = static_cast<unsigned>(std::stoul(t));
   }
+  // The loop only validates references (it reads no secret): its directories may be missing.
+  auto policy = read_secret_policy(options, SecretPolicy::Dirs::may_be_missing);
+  if (!policy) return policy.status();
+  setup.loop.secrets = std::move(policy.value());
   auto secret = read_secret_option(options, "webhook-secret-file", "C4CONFD_WEBHOOK_SECRET");
   if (!secret) return secret.status();
   setup.webhook.secret = *secret;

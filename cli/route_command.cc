@@ -5,6 +5,7 @@
 #include "api/routing/engine.h"
 #include "api/routing/explain.h"
 #include "cli/commands.h"
+#include "cli/secret_options.h"
 #include "cli/source_options.h"
 #include "model/validate.h"
 
@@ -48,6 +49,8 @@ int run_route(const ParsedOptions& options) {
   }
   if (options.flag("legacy-matching")) env.matching = routing::CallerMatching::legacy;
 
+  auto secrets = read_secret_policy(options, SecretPolicy::Dirs::must_exist);
+  if (!secrets) return fail(secrets.status().message());
   auto source = open_revision_source(options);
   if (!source) return fail(source.status().message());
   if (auto s = (*source)->fetch(); !s) return fail(s.message());
@@ -55,13 +58,15 @@ int run_route(const ParsedOptions& options) {
   if (!revision) return fail(revision.status().message());
   auto schemas = SchemaSet::builtin();
   if (!schemas) return fail(schemas.status().message());
-  auto report = validate_sources(revision->files, **schemas);
+  auto report = validate_sources(revision->files, **schemas, 0, nullptr, *secrets);
   if (!report.ok()) {
     for (const auto& p : report.problems.items())
       if (p.severity == Problem::Severity::error) std::cerr << p.to_text() << "\n";
     return fail("the revision is invalid (see c4confd validate)");
   }
-  auto snapshot = routing::compile_snapshot(std::move(report.catalog), {}, revision->commit.id);
+  routing::SnapshotOptions snapshot_options;
+  snapshot_options.secrets = *secrets;
+  auto snapshot = routing::compile_snapshot(std::move(report.catalog), {}, revision->commit.id, snapshot_options);
   if (!snapshot) return fail(snapshot.status().message());
   for (const auto& w : (*snapshot)->warnings()) std::cerr << "warning: " << w << "\n";
 
@@ -98,10 +103,12 @@ Command route_command() {
       {"legacy-matching", "", "identify callers as the old service did (no allowed source = any source).", "", true},
   };
   for (auto& o : git_source_options()) opts.push_back(std::move(o));
+  for (auto& o : secret_options()) opts.push_back(std::move(o));
   return {{"route", "[PATH]",
            "Answers one routing question from a revision (the --repo branch tip, or the directory PATH), with no\n"
            "database: prints the JSON Kamailio would get ({\"auth\", \"rtjson\"}), or the explanation with\n"
-           "--explain. Secrets (passwordFrom) are read from this process's environment.\n"
+           "--explain (which shows auth_password as \"<redacted>\"). Secrets (passwordFrom) are read from this\n"
+           "process's environment and files, as --secrets-env-prefix and --secrets-dir allow.\n"
            "Exit status: 0 routed, 1 no route, 2 could not run (including an invalid revision).",
            std::move(opts)},
           run_route};

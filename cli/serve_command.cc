@@ -38,6 +38,11 @@ int run_serve(const ParsedOptions& parsed) {
     return 2;
   }
   options->version = C4CONFD_VERSION;
+  auto call_options = read_call_options(parsed, options->database_url);
+  if (!call_options) {
+    std::cerr << "c4confd serve: " << call_options.status().message() << "\n";
+    return 2;
+  }
   // Before any thread exists, so every thread inherits the mask and sigwait() gets the signal.
   block_shutdown_signals();
 
@@ -50,7 +55,6 @@ int run_serve(const ParsedOptions& parsed) {
     return 1;
   }
 
-  std::string database_url = options->database_url;
   auto service = api::ApiService::create(std::move(options.value()));
   if (!service) {
     std::cerr << "c4confd serve: " << service.status().message() << "\n";
@@ -61,9 +65,8 @@ int run_serve(const ParsedOptions& parsed) {
     std::cerr << "c4confd serve: " << spool.status().message() << "\n";
     return 2;
   }
-  auto call_options = api::call_handling_options(database_url);
-  call_options.cdr_writer.spool = *spool;
-  auto calls = api::CallHandling::mount(**service, std::move(call_options));
+  call_options->cdr_writer.spool = *spool;
+  auto calls = api::CallHandling::mount(**service, std::move(call_options.value()));
   if (!calls) {
     std::cerr << "c4confd serve: " << calls.status().message() << "\n";
     return 1;

@@ -8,6 +8,7 @@
 #include <pthread.h>
 
 #include "cli/cdr_spool_options.h"
+#include "cli/secret_options.h"
 #include "common/log.h"
 
 namespace c4::cli {
@@ -25,7 +26,7 @@ Result<int64_t> positive(const ParsedOptions& options, const std::string& flag, 
 }  // namespace
 
 std::vector<OptionSpec> serve_options() {
-  return {
+  std::vector<OptionSpec> options = {
       {"listen", "HOST:PORT", "address and port of the HTTP API ([::1]:9600 for IPv6).", "127.0.0.1:9600"},
       {"workers", "N", "threads for the API requests that may block (PostgreSQL reads, CDR ingest): how many are "
                        "served at once (0: the default, max(32, 2 x cores)).", "0"},
@@ -45,6 +46,18 @@ std::vector<OptionSpec> serve_options() {
       cdr_spool_options()[0],
       cdr_spool_options()[1],
   };
+  for (auto& o : secret_options()) options.push_back(std::move(o));
+  return options;
+}
+
+Result<api::CallHandlingOptions> read_call_options(const ParsedOptions& options, const std::string& database_url) {
+  auto secrets = read_secret_policy(options, SecretPolicy::Dirs::must_exist);
+  if (!secrets) return secrets.status();
+  api::CallHandlingOptions o = api::call_handling_options(database_url);
+  o.secrets = std::move(secrets.value());
+  log_event(LogLevel::info, "secrets.policy",
+            {{"env_prefix", o.secrets.env_prefix()}, {"dirs", o.secrets.describe()}});
+  return o;
 }
 
 Result<api::ApiServiceOptions> read_serve_options(const ParsedOptions& options) {

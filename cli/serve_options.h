@@ -5,15 +5,21 @@
 #include <string_view>
 #include <vector>
 
+#include "api/calls/call_handling.h"
 #include "api/server/api_service.h"
 #include "cli/options.h"
 
 namespace c4::cli {
 
 // --listen, --workers, --database-url, --redis-url, --admin-token-file, --kamailio-token-file,
-// --trusted-networks, --repo-url, --max-body-bytes, --poll-interval, --log-level, and the CDR
-// spool's (cdr_spool_options.h).
+// --trusted-networks, --repo-url, --max-body-bytes, --poll-interval, --log-level, the CDR
+// spool's (cdr_spool_options.h) and the secret policy's --secrets-dir and --secrets-env-prefix
+// (cli/secret_options.h).
 std::vector<OptionSpec> serve_options();
+
+// The call handling's options for `database_url`: the secret policy of the flags, whose
+// directories must exist (invalid, naming the flag, otherwise). Logs the policy.
+Result<api::CallHandlingOptions> read_call_options(const ParsedOptions& options, const std::string& database_url);
 
 // Reads and checks them. Tokens come from the file flags, else from C4CONFD_ADMIN_TOKEN and
 // C4CONFD_KAMAILIO_TOKEN. Errors (invalid) name the flag: a bad HOST:PORT, a worker count or

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "cli/secret_options.h"
 #include "model/loader.h"
 #include "model/validate.h"
 
@@ -54,6 +55,13 @@ int run_validate(const ParsedOptions& options) {
       return kExitCannotRun;
     }
   }
+  // A pull-request check may run where the secret directories do not exist: paths are then
+  // checked as written, `..` resolved.
+  auto secrets = read_secret_policy(options, SecretPolicy::Dirs::may_be_missing);
+  if (!secrets) {
+    std::cerr << "c4confd validate: " << secrets.status().message() << "\n";
+    return kExitCannotRun;
+  }
   auto schemas = SchemaSet::builtin();
   if (!schemas) {
     std::cerr << "c4confd validate: " << schemas.status().to_string() << "\n";
@@ -64,7 +72,7 @@ int run_validate(const ParsedOptions& options) {
     std::cerr << "c4confd validate: " << sources.status().message() << "\n";
     return kExitCannotRun;
   }
-  ValidationReport report = validate_sources(*sources, **schemas, threads);
+  ValidationReport report = validate_sources(*sources, **schemas, threads, nullptr, *secrets);
 
   if (format == "json") {
     nlohmann::json out = nlohmann::json::array();
@@ -85,20 +93,23 @@ int run_validate(const ParsedOptions& options) {
 }  // namespace
 
 Command validate_command() {
+  std::vector<OptionSpec> options = {
+      {"output", "FORMAT", "text (one line per problem, then a summary) or json (an array of problems "
+                           "with file, line, column, pointer, kind, tenant, name, severity, message).", "text"},
+      {"quiet", "", "text output: print errors only, not warnings.", ""},
+      {"threads", "N", "parse files on N threads (0: one per core).", "0"},
+  };
+  for (auto& o : secret_options()) options.push_back(std::move(o));
   return {{"validate",
            "PATH",
            "Checks every manifest under PATH (a directory or one file) and reports all problems at once,\n"
            "sorted by file and line: YAML syntax, unknown kinds and apiVersions, JSON Schema violations,\n"
            "duplicate objects, dangling and cross-tenant references, regexes RE2 rejects, invalid\n"
            "IPs/CIDRs/ports/hostnames, numbers that are not E.164, numbers claimed by two DIDs, empty\n"
-           "routing targets and time windows that can never open.\n"
+           "routing targets, time windows that can never open, and passwordFrom references the secret policy\n"
+           "refuses (--secrets-dir, --secrets-env-prefix: give the server's values).\n"
            "Exit status: 0 valid (warnings allowed), 1 invalid, 2 could not run.",
-           {
-               {"output", "FORMAT", "text (one line per problem, then a summary) or json (an array of problems "
-                                    "with file, line, column, pointer, kind, tenant, name, severity, message).", "text"},
-               {"quiet", "", "text output: print errors only, not warnings.", ""},
-               {"threads", "N", "parse files on N threads (0: one per core).", "0"},
-           }},
+           std::move(options)},
           run_validate};
 }
 

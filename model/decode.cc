@@ -149,9 +149,11 @@ class Decoder {
                                      "; a SIP password may not hold control characters");
     } else if (obj.contains(from_key)) {
       const json& from = obj[from_key];
+      const char* key = from.contains("env") ? "env" : "file";
       s.source = from.contains("env") ? SecretRef::Source::env : SecretRef::Source::file;
-      s.value = from.contains("env") ? from["env"].get<std::string>() : from["file"].get<std::string>();
-      s.origin = origin(pointer_append(base, from_key));
+      s.value = from[key].get<std::string>();
+      // At the name or path itself: where a refused reference is reported.
+      s.origin = origin(pointer_append(pointer_append(base, from_key), key));
     }
     return s;
   }

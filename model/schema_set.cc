@@ -9,6 +9,7 @@
 #include <valijson/validation_results.hpp>
 #include <valijson/validator.hpp>
 
+#include "model/redaction.h"
 #include "model/yaml_json.h"
 #include "model/yaml_source.h"
 
@@ -246,6 +247,9 @@ bool SchemaSet::validate(Kind kind, const nlohmann::json& json, const YAML::Node
     const nlohmann::json* schema = schema_at(kind, pointer);
     nlohmann::json::json_pointer jp(pointer);
     const nlohmann::json* value = json.contains(jp) ? &json.at(jp) : nullptr;
+    // Messages end up in revision rows, status and CI logs: a secret field's value is never echoed.
+    bool secret = is_secret_field(std::string_view(pointer).substr(pointer.rfind('/') + 1));
+    auto echo = [&](const nlohmann::json& v) { return secret ? std::string(kRedacted) : short_value(v); };
 
     if (starts_with(d, "Failed to validate against any schemas allowed by anyOf")) {
       std::vector<std::string> names;
@@ -286,22 +290,23 @@ bool SchemaSet::validate(Kind kind, const nlohmann::json& json, const YAML::Node
       YAML::Node yaml_value = node_at(yaml, pointer);
       if (std::find(expected.begin(), expected.end(), "a string") != expected.end() &&
           is_plain_number(yaml_value))
-        msg += "; write it in quotes (\"" + yaml_value.Scalar() + "\") so YAML reads it as text";
+        msg += "; write it in quotes (\"" + (secret ? std::string(kRedacted) : yaml_value.Scalar()) +
+               "\") so YAML reads it as text";
       findings.push_back({pointer, msg});
     } else if (starts_with(d, "Failed to match expected value set by 'const'")) {
       std::string want = schema && schema->contains("const") ? (*schema)["const"].dump() : "?";
-      findings.push_back({pointer, "must be " + want + (value ? ", found " + short_value(*value) : "")});
+      findings.push_back({pointer, "must be " + want + (value ? ", found " + echo(*value) : "")});
     } else if (starts_with(d, "Failed to match against any enum values")) {
       std::vector<std::string> allowed;
       if (schema && schema->contains("enum"))
         for (const auto& e : (*schema)["enum"]) allowed.push_back(e.dump());
-      findings.push_back({pointer, (value ? short_value(*value) + " is not allowed; " : std::string()) +
+      findings.push_back({pointer, (value ? echo(*value) + " is not allowed; " : std::string()) +
                                        "must be one of " + join(allowed, ", ")});
     } else if (starts_with(d, "Failed to match regex specified by 'pattern'")) {
       std::string what = schema && schema->contains("description")
                              ? form_description((*schema)["description"].get<std::string>())
                              : "the pattern " + (schema ? (*schema)["pattern"].dump() : std::string("?"));
-      findings.push_back({pointer, (value ? short_value(*value) : std::string("value")) +
+      findings.push_back({pointer, (value ? echo(*value) : std::string("value")) +
                                        " has the wrong form. Expected: " + what});
     } else if (starts_with(d, "Target should not validate against schema specified in 'not'")) {
       std::vector<std::string> clash;
@@ -330,10 +335,10 @@ bool SchemaSet::validate(Kind kind, const nlohmann::json& json, const YAML::Node
       int min = schema && schema->contains("minItems") ? (*schema)["minItems"].get<int>() : 1;
       findings.push_back({pointer, "must list at least " + std::to_string(min) + (min == 1 ? " item" : " items")});
     } else if (starts_with(d, "Expected number greater than or equal to")) {
-      findings.push_back({pointer, (value ? short_value(*value) + " is too small; " : std::string()) + "must be at least " +
+      findings.push_back({pointer, (value ? echo(*value) + " is too small; " : std::string()) + "must be at least " +
                                        (schema && schema->contains("minimum") ? (*schema)["minimum"].dump() : "?")});
     } else if (starts_with(d, "Expected number less than or equal to")) {
-      findings.push_back({pointer, (value ? short_value(*value) + " is too large; " : std::string()) + "must be at most " +
+      findings.push_back({pointer, (value ? echo(*value) + " is too large; " : std::string()) + "must be at most " +
                                        (schema && schema->contains("maximum") ? (*schema)["maximum"].dump() : "?")});
     } else if (starts_with(d, "String should be no fewer than")) {
       findings.push_back({pointer, "must not be empty"});

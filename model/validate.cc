@@ -94,7 +94,7 @@ std::shared_ptr<const FileValidation> FileValidationCache::find(const SourceText
 }
 
 ValidationReport validate_sources(const std::vector<SourceText>& sources, const SchemaSet& schemas,
-                                  unsigned threads, FileValidationCache* cache) {
+                                  unsigned threads, FileValidationCache* cache, const SecretPolicy& secrets) {
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
   threads = std::min<unsigned>(threads, std::max<size_t>(1, sources.size()));
 
@@ -131,6 +131,8 @@ ValidationReport validate_sources(const std::vector<SourceText>& sources, const 
   if (cache) cache->reset(std::move(entries));
   report.catalog.build_index(report.problems);
   check_catalog(report.catalog, report.problems);
+  // Not a per-file check: the policy is the operator's, and cached file results must not hold it.
+  check_secret_references(report.catalog, secrets, report.problems);
   report.problems.sort();
   return report;
 }

@@ -7,6 +7,7 @@
 
 #include "model/catalog.h"
 #include "model/schema_set.h"
+#include "model/secret_policy.h"
 #include "model/yaml_source.h"
 
 namespace c4 {
@@ -42,8 +43,11 @@ class FileValidationCache {
 
 // Validates `sources` as one revision. Files are parsed on up to `threads` threads (0: one per
 // core); the result does not depend on the thread count. With a `cache`, files whose content
-// id is known are not parsed again and the cache is refreshed. Never throws.
+// id is known are not parsed again and the cache is refreshed. Every `passwordFrom` the
+// `secrets` policy refuses is an error at its file:line (the default policy: env names with
+// the C4_SECRET_ prefix only, no file). Never throws.
 ValidationReport validate_sources(const std::vector<SourceText>& sources, const SchemaSet& schemas,
-                                  unsigned threads = 0, FileValidationCache* cache = nullptr);
+                                  unsigned threads = 0, FileValidationCache* cache = nullptr,
+                                  const SecretPolicy& secrets = SecretPolicy());
 
 }  // namespace c4

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "model/redaction.h"
 #include "model/yaml_source.h"
 
 namespace c4 {
@@ -11,11 +12,7 @@ namespace {
 constexpr size_t kListSummaryThreshold = 16;  // longer string lists are summarised
 constexpr size_t kListExamples = 5;
 
-bool is_secret_key(const std::string& key) { return key == "password" || key == "ha1"; }
-
-nlohmann::json shown(const std::string& key, const nlohmann::json& v) {
-  return is_secret_key(key) && !v.is_null() ? nlohmann::json("<redacted>") : v;
-}
+nlohmann::json shown(const std::string& key, const nlohmann::json& v) { return shown_field(key, v); }
 
 bool is_string_list(const nlohmann::json& v) {
   return v.is_array() && std::all_of(v.begin(), v.end(), [](const nlohmann::json& x) { return x.is_string(); });

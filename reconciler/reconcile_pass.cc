@@ -49,7 +49,7 @@ PassOutcome reconcile_revision(pqxx::connection& conn, const DesiredRevision& re
   StepClock clock(out.step_ms);
 
   // validate
-  ValidationReport report = validate_sources(revision.files, schemas, options.threads, cache);
+  ValidationReport report = validate_sources(revision.files, schemas, options.threads, cache, options.secrets);
   out.problems = report.problems;
   clock.lap("validate");
   if (!report.ok()) {

@@ -42,6 +42,9 @@ struct PassOptions {
   // included): rows edited by hand are rewritten and counted as drift.
   bool check_drift = false;
   unsigned threads = 0;
+  // Which passwordFrom references the revision may make (model/secret_policy.h); a refused one
+  // fails validation like any other error.
+  SecretPolicy secrets;
 };
 
 // Reconciles `revision` into the database reached by `conn`. A revision that does not

@@ -64,7 +64,9 @@ Result<std::unique_ptr<CallHandling>> CallHandling::mount(ApiService& service, C
       return Status::ok();
     }
     auto started = std::chrono::steady_clock::now();
-    auto snapshot = routing::load_snapshot(conn);
+    routing::SnapshotOptions snapshot_options;
+    snapshot_options.secrets = calls->options_.secrets;
+    auto snapshot = routing::load_snapshot(conn, snapshot_options);
     if (!snapshot) return snapshot.status().with_context("loading the routing snapshot");
     calls->install(*snapshot, false);
     auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
@@ -148,7 +150,9 @@ Status CallHandling::take_applied_revision(const Catalog& catalog, const routing
   auto current = snapshot_.get();
   if (current && revision_number(current->revision()) == revision_id) return Status::ok();  // already served
   auto started = std::chrono::steady_clock::now();
-  auto snapshot = routing::compile_applied_snapshot(catalog, ids, revision_id);
+  routing::SnapshotOptions snapshot_options;
+  snapshot_options.secrets = options_.secrets;
+  auto snapshot = routing::compile_applied_snapshot(catalog, ids, revision_id, snapshot_options);
   if (!snapshot) {
     Status failed = snapshot.status().with_context("handing revision " + std::to_string(revision_id) + " to the API");
     log_event(LogLevel::error, "routing.snapshot_handoff_failed", {{"revision", revision_id}, {"error", failed.message()}});

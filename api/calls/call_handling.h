@@ -32,6 +32,9 @@ struct CallHandlingOptions {
   // by default; legacy reproduces the old service's wildcards for compatibility tests.
   routing::CallerMatching matching = routing::CallerMatching::strict;
   cdr::CdrWriterOptions cdr_writer;  // database_url is filled from the field above
+  // The snapshot's secret policy (model/secret_policy.h): which passwordFrom references it may
+  // read. Default: C4_SECRET_* variables only.
+  SecretPolicy secrets;
 };
 
 // The defaults with `database_url`.

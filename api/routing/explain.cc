@@ -6,6 +6,7 @@
 #include "api/routing/sip_uri.h"
 #include "api/routing/snapshot_data.h"
 #include "common/json_depth.h"
+#include "model/redaction.h"
 
 namespace c4::routing {
 namespace {
@@ -100,6 +101,7 @@ json explain_json(const Snapshot& snapshot, const CallRequest& request, const Ro
               {"routes", std::move(routes)},
               {"no_route_reason", decision.routes.empty() ? json(decision.no_route_reason) : json(nullptr)},
               {"rtjson", rtjson(snapshot, decision)}};
+  if (out["rtjson"].contains("auth_password")) out["rtjson"]["auth_password"] = std::string(kRedacted);
   return out;
 }
 

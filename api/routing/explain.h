@@ -9,7 +9,9 @@
 //              "line", "how"},
 //    "skipped": [{"kind", "name", "reason"}],
 //    "routes": [{"target": "ipbx"|"trunk", "name", "id", "dst_uri", "from", "to"}],
-//    "no_route_reason", "rtjson": {…exactly what Kamailio would get…}}
+//    "no_route_reason", "rtjson": {…what Kamailio would get, its auth_password "<redacted>"…}}
+// Explain answers people (a tenant's token, the NOC, `c4confd route --explain`), never Kamailio,
+// so it never carries a secret.
 // Explaining never counts a call against a trunk's capacity (it reads the tracker only).
 //
 // Tenant isolation (docs/security.md): an answer for a viewer that does not see every tenant

@@ -1,9 +1,6 @@
 #include "api/routing/snapshot.h"
 
 #include <algorithm>
-#include <cstdlib>
-#include <fstream>
-#include <sstream>
 
 #include "api/routing/reply_writer.h"
 #include "api/routing/snapshot_data.h"
@@ -32,7 +29,9 @@ int32_t index_of(const Catalog& catalog, const std::string& tenant, const Ref& r
 class Compiler {
  public:
   Compiler(SnapshotData& d, const ObjectIds& ids, const SnapshotOptions& options)
-      : d_(d), ids_(ids), resolve_(options.resolve_secret ? options.resolve_secret : resolve_secret_from_process) {}
+      : d_(d), ids_(ids), resolve_(options.resolve_secret) {
+    if (!resolve_) resolve_ = [policy = options.secrets](const SecretRef& ref) { return policy.read(ref); };
+  }
 
   Status run() {
     const Catalog& c = d_.catalog;
@@ -215,28 +214,6 @@ class Compiler {
 };
 
 }  // namespace
-
-Result<std::string> resolve_secret_from_process(const SecretRef& ref) {
-  switch (ref.source) {
-    case SecretRef::Source::none: return Status::not_found("no secret is configured");
-    case SecretRef::Source::plain: return ref.value;
-    case SecretRef::Source::env: {
-      const char* v = std::getenv(ref.value.c_str());
-      if (!v) return Status::not_found("environment variable " + ref.value + " is not set");
-      return std::string(v);
-    }
-    case SecretRef::Source::file: {
-      std::ifstream in(ref.value, std::ios::binary);
-      if (!in) return Status::unavailable("cannot read secret file " + ref.value);
-      std::ostringstream text;
-      text << in.rdbuf();
-      std::string s = text.str();
-      while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
-      return s;
-    }
-  }
-  return Status::internal("unknown secret source");
-}
 
 ObjectIds assign_ids(const Catalog& catalog, const ObjectIds& known) {
   ObjectIds out = known;

@@ -11,10 +11,13 @@
 //   - routing-rule prefixes per routing group in a hash table, probed the same way;
 //   - per-source-address tables (IPv4 and IPv6, longest CIDR match) for IPBXs and trunks;
 //   - SIP domain → IPBX;
-//   - next-hop secrets (`passwordFrom` env/file) resolved at build time; a secret that cannot
-//     be resolved, or that holds a control character (CR, LF, NUL…: it would cut a uacreg row
-//     or a header), is listed in warnings() and the snapshot is still built (that trunk or
-//     IPBX then has no credentials to offer).
+//   - next-hop secrets (`passwordFrom` env/file) resolved at build time under the operator's
+//     SecretPolicy (model/secret_policy.h), even though validation checked them already: rows
+//     read back from PostgreSQL may predate the policy or have been edited by hand. A secret
+//     that is refused or cannot be resolved is never read, and one that holds a control
+//     character (CR, LF, NUL…: it would cut a uacreg row or a header) is not used; either is
+//     listed in warnings() and the snapshot is still built (that trunk or IPBX then has no
+//     credentials to offer).
 #pragma once
 
 #include <chrono>
@@ -29,6 +32,7 @@
 
 #include "common/status.h"
 #include "model/catalog.h"
+#include "model/secret_policy.h"
 
 #include <pqxx/connection>
 
@@ -45,14 +49,12 @@ using ObjectIds = std::map<ObjectKey, int64_t>;
 ObjectIds assign_ids(const Catalog& catalog, const ObjectIds& known = {});
 
 struct SnapshotOptions {
-  // Resolves a secret reference to its text. The default reads the process environment for
-  // `env`, the file (trailing newline stripped) for `file`, and returns the value for
-  // `plain`. Called only while the snapshot is built.
+  // Which references may be read (the default policy: C4_SECRET_* variables, no file).
+  SecretPolicy secrets;
+  // Resolves a secret reference to its text; when unset, secrets.read() (the process
+  // environment, or the file, as the policy allows). Called only while the snapshot is built.
   std::function<Result<std::string>(const SecretRef&)> resolve_secret;
 };
-
-// The default secret resolver described above.
-Result<std::string> resolve_secret_from_process(const SecretRef& ref);
 
 class SnapshotData;  // the compiled tables (api/routing/snapshot_data.h), internal
 
@@ -69,7 +71,7 @@ class Snapshot {
   std::chrono::system_clock::time_point built_at() const;
   // Problems that did not stop the build: secrets that could not be resolved, with the
   // object and the reason ("acme/orange-paris: registration password: environment variable
-  // ORANGE_PARIS_PASSWORD is not set").
+  // C4_SECRET_ORANGE_PARIS_PASSWORD is not set").
   const std::vector<std::string>& warnings() const;
   const Catalog& catalog() const;
   // Counts for status pages and logs: numbers, ranges, prefixes, regexes, rules, rule prefixes.

@@ -139,7 +139,10 @@ AccessDecision AccessControl::decide(Access access, std::string_view authorizati
   TenantScope scope;
   Who who = identify(authorization, scope);
   if (access == Access::kamailio) {
-    if (who == Who::admin || who == Who::kamailio || trusted(peer)) {
+    if (who == Who::admin || who == Who::reader) {
+      d.denial = forbidden("Kamailio endpoints carry SIP secrets: they answer the Kamailio token or trusted "
+                           "networks, never the admin token or an API token");
+    } else if (who == Who::kamailio || trusted(peer)) {
       d.allowed = true;
       d.scope = TenantScope::everything();
     } else {

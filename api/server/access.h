@@ -10,7 +10,9 @@
 //   reader    a bearer token: the admin token (every tenant) or an ApiToken (its tenants)
 //   fleet     like reader, but the token must cover every tenant (revisions and reconciler
 //             status describe the whole repository, so they are not shown per tenant)
-//   kamailio  a peer in a trusted network, or the Kamailio token, or the admin token
+//   kamailio  a peer in a trusted network, or the Kamailio token. These answers hold SIP secrets
+//             (auth_password, uacreg), which no other token may see: the admin token and
+//             ApiTokens are refused (403) there, even from a trusted network.
 // A missing or unknown token is a 401 (with WWW-Authenticate: Bearer); a valid token that may
 // not use the route is a 403.
 //

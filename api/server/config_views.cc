@@ -7,6 +7,7 @@
 #include "api/server/query_params.h"
 #include "common/text.h"
 #include "common/uuid.h"
+#include "model/redaction.h"
 
 namespace c4::api {
 namespace {
@@ -60,8 +61,6 @@ const std::vector<KindView>& kinds() {
   };
   return views;
 }
-
-bool is_secret_key(const std::string& key) { return key == "password" || key == "ha1"; }
 
 std::string uuid_array(const TenantScope& scope, pqxx::transaction_base& txn) {
   std::string list;
@@ -215,7 +214,7 @@ nlohmann::json api_spec_fields(const nlohmann::json& spec) {
   if (!spec.is_object()) return spec;
   nlohmann::json out = nlohmann::json::object();
   for (const auto& [key, value] : spec.items())
-    out[snake_case(key)] = is_secret_key(key) && !value.is_null() ? nlohmann::json("<redacted>") : api_spec_fields(value);
+    out[snake_case(key)] = is_secret_field(key) ? shown_field(key, value) : api_spec_fields(value);
   return out;
 }
 

@@ -198,10 +198,10 @@ def check_outbound_plan(switch):
     header = call.get("proxy_authorization", "").strip()
     expect(header, f"tim-milano challenged, but the router's retry had no credentials: {call}")
     expected, actual, fields = digest_response(header, "INVITE",
-                                               SECRETS["TIM_MILANO_PASSWORD"])
+                                               SECRETS["C4_SECRET_TIM_MILANO_PASSWORD"])
     expect(fields.get("username") == "lagoon-mi" and actual == expected,
            f"the router should answer tim-milano's challenge as lagoon-mi with the password of "
-           f"TIM_MILANO_PASSWORD; it sent: {header}")
+           f"C4_SECRET_TIM_MILANO_PASSWORD; it sent: {header}")
     say("ok: tim-milano's 407 was answered with its registration credentials (uac_auth)")
     return [call["call"]]
 
@@ -210,7 +210,7 @@ def check_digest_caller(switch):
     """An IPBX with a SIP password is challenged, then routed once its digest verifies."""
     switch.call("uac-digest", "acme-lyon", "0450123456", "0472100001",
                 scenario="uac_auth.xml", from_domain="lyon.acme.example.com",
-                extra=["-au", "acme-lyon", "-ap", SECRETS["ACME_LYON_SIP_PASSWORD"]])
+                extra=["-au", "acme-lyon", "-ap", SECRETS["C4_SECRET_ACME_LYON_SIP_PASSWORD"]])
     call = last_call(switch, "orange-lyon", "call from acme-lyon to +33450123456")
     expect(call["to_user"] == "0450123456",
            f"orange-lyon should receive 0450123456, got {call}")

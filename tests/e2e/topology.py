@@ -32,11 +32,11 @@ HOSTS = {
 }
 
 SECRETS = {
-    "ORANGE_PARIS_PASSWORD": "e2e-orange",
-    "VOXBONE_PASSWORD": "e2e-voxbone",
-    "TIM_MILANO_PASSWORD": "e2e-tim",
-    "ACME_LYON_SIP_PASSWORD": "e2e-lyon",
-    "LAGOON_ROMA_SIP_PASSWORD": "e2e-roma",
+    "C4_SECRET_ORANGE_PARIS_PASSWORD": "e2e-orange",
+    "C4_SECRET_VOXBONE_PASSWORD": "e2e-voxbone",
+    "C4_SECRET_TIM_MILANO_PASSWORD": "e2e-tim",
+    "C4_SECRET_ACME_LYON_SIP_PASSWORD": "e2e-lyon",
+    "C4_SECRET_LAGOON_ROMA_SIP_PASSWORD": "e2e-roma",
 }
 
 NOC_TOKEN = "c4demo-noc-8c1f2e7a94b3d605"  # examples/README.md: sees both tenants

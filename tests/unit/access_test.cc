@@ -77,6 +77,18 @@ TEST_CASE("kamailio paths answer trusted networks or the kamailio token and refu
   CHECK(access.decide(Access::reader, "Bearer kamailio-secret", "10.1.2.3").denial.status == 403);
 }
 
+TEST_CASE("kamailio paths hold SIP secrets so the admin token and API tokens are refused even from a trusted network") {
+  auto access = control("10.1.0.0/16");
+  for (const char* peer : {"10.1.2.3", "192.0.2.1"}) {
+    CAPTURE(peer);
+    auto admin = access.decide(Access::kamailio, "Bearer admin-secret", peer);
+    CHECK_FALSE(admin.allowed);
+    CHECK(admin.denial.status == 403);
+    CHECK(access.decide(Access::kamailio, "Bearer acme-token", peer).denial.status == 403);
+    CHECK(access.decide(Access::kamailio, "Bearer kamailio-secret", peer).allowed);
+  }
+}
+
 TEST_CASE("open paths need nothing") {
   auto access = control();
   CHECK(access.decide(Access::open, "", "192.0.2.1").allowed);

@@ -161,6 +161,19 @@ TEST_CASE("the last occurrence of an option wins") {
   CHECK(parse({"--output", "json", "--output", "text"}).get("output") == "text");
 }
 
+TEST_CASE("a repeatable option keeps every value and the command line replaces its environment twin") {
+  OptionSpec dirs{"secrets-dir", "DIR", "secret directories.", ""};
+  dirs.repeatable = true;
+  CommandSpec s{"validate", "PATH", "Checks manifests.", {dirs, {"output", "FORMAT", "text or json.", "text"}}};
+  EnvVar env("C4CONFD_SECRETS_DIR", "/from/env");
+  CHECK(parse_options(s, {}).value().all("secrets-dir") == std::vector<std::string>{"/from/env"});
+  auto given = parse_options(s, {"--secrets-dir", "/a", "--secrets-dir=/b"}).value();
+  CHECK(given.all("secrets-dir") == std::vector<std::string>{"/a", "/b"});
+  CHECK(given.get("secrets-dir") == "/b");
+  CHECK(given.all("output") == std::vector<std::string>{"text"});
+  CHECK(command_help(s).find("--secrets-dir DIR …") != std::string::npos);
+}
+
 TEST_CASE("command help lists every option with its env twin and default") {
   std::string help = command_help(spec());
   CHECK(help.rfind("Usage: c4confd validate [OPTIONS] PATH\n\nChecks manifests.\n", 0) == 0);

@@ -106,14 +106,14 @@ TEST_CASE("next-hop credentials are the resolved secret never a hash") {
   auto d = route(examples(), call("192.0.2.10", "0140000123", "00390612345678"), env_at(kTueDay));
   auto rt = rtjson(examples(), d);
   CHECK(rt["auth_username"] == "acme-c4");
-  CHECK(rt["auth_password"] == "secret-of-VOXBONE_PASSWORD");
+  CHECK(rt["auth_password"] == "secret-of-C4_SECRET_VOXBONE_PASSWORD");
   CHECK(rt["realm"] == "voxbone.example");
-  CHECK(uacreg_content(examples()).find(":secret-of-VOXBONE_PASSWORD:") != std::string::npos);
+  CHECK(uacreg_content(examples()).find(":secret-of-C4_SECRET_VOXBONE_PASSWORD:") != std::string::npos);
   // An IPBX target offers its own digest credentials.
   auto onnet = route(examples(), call("192.0.2.10", "0140000123", "0472100042"), env_at(kTueDay));
   auto rt2 = rtjson(examples(), onnet);
   CHECK(rt2["auth_username"] == "acme-lyon");
-  CHECK(rt2["auth_password"] == "secret-of-ACME_LYON_SIP_PASSWORD");
+  CHECK(rt2["auth_password"] == "secret-of-C4_SECRET_ACME_LYON_SIP_PASSWORD");
 }
 
 TEST_CASE("a source-less trunk or IPBX and an empty username are not wildcards") {

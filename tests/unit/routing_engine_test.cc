@@ -225,7 +225,7 @@ TEST_CASE("compiled ids are deterministic and known ids are kept") {
 TEST_CASE("an unresolvable secret is a warning and the snapshot still routes") {
   SnapshotOptions options;
   options.resolve_secret = [](const SecretRef& ref) -> Result<std::string> {
-    if (ref.value == "VOXBONE_PASSWORD") return Status::not_found("environment variable VOXBONE_PASSWORD is not set");
+    if (ref.value == "C4_SECRET_VOXBONE_PASSWORD") return Status::not_found("environment variable C4_SECRET_VOXBONE_PASSWORD is not set");
     return std::string("x");
   };
   auto files = read_manifest_tree(std::filesystem::path(C4_SOURCE_DIR) / "examples");
@@ -233,7 +233,7 @@ TEST_CASE("an unresolvable secret is a warning and the snapshot still routes") {
   auto s = compile_texts(*files, options);
   REQUIRE(s->warnings().size() == 1);
   CHECK(s->warnings()[0].find("acme/voxbone-fr") != std::string::npos);
-  CHECK(s->warnings()[0].find("VOXBONE_PASSWORD is not set") != std::string::npos);
+  CHECK(s->warnings()[0].find("C4_SECRET_VOXBONE_PASSWORD is not set") != std::string::npos);
   auto d = route(*s, call("192.0.2.10", "0140000123", "00390612345678"), env_at(kTueDay));
   CHECK(targets(*s, d) == Names{"voxbone-fr", "orange-paris"});
   // No credentials for voxbone: those of the next target that has some.

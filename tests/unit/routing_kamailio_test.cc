@@ -76,7 +76,7 @@ TEST_CASE("the routing reply carries the auth object only when asked") {
   CHECK(auth["carrier_trunk_id"].is_null());
   CHECK(auth["domain"] == "lyon.acme.example.com");
   CHECK(auth["username"] == "acme-lyon");
-  CHECK(auth["password_ha1"] == md5_hex("acme-lyon:lyon.acme.example.com:secret-of-ACME_LYON_SIP_PASSWORD"));
+  CHECK(auth["password_ha1"] == md5_hex("acme-lyon:lyon.acme.example.com:secret-of-C4_SECRET_ACME_LYON_SIP_PASSWORD"));
   // The on-net route to acme-paris-hq, as the contract shows it.
   auto route0 = with["rtjson"]["routes"][0];
   CHECK(route0["dst_uri"] == "sip:192.0.2.10:5060");
@@ -98,7 +98,7 @@ TEST_CASE("auth identifies IPBXs and trunks and checks passwords") {
   CHECK(trunk["username"].is_null());
   CHECK(trunk["tenant_id"] == "c8c31ae4-d859-44af-8097-91c0941a5571");
   auto good = ask({{"source_ip", "192.0.2.34"}, {"username", "acme-lyon"},
-                   {"password", "secret-of-ACME_LYON_SIP_PASSWORD"}});
+                   {"password", "secret-of-C4_SECRET_ACME_LYON_SIP_PASSWORD"}});
   CHECK(good["success"] == true);
   CHECK(good["ipbx_id"].is_number_integer());
   auto bad = ask({{"source_ip", "192.0.2.34"}, {"username", "acme-lyon"}, {"password", "wrong"}});
@@ -140,7 +140,7 @@ spec:
   carrier: orange
   sipProxy: sbc.example
   allowedSources: [203.0.113.99]
-  registration: {username: user, passwordFrom: {env: REG_PW}, realm: realm, registrarProxy: "registrar",
+  registration: {username: user, passwordFrom: {env: C4_SECRET_REG_PW}, realm: realm, registrarProxy: "registrar",
                  fromDomain: domain.com, expireSeconds: 300}
 )");
   std::string content = uacreg_content(*s);
@@ -149,7 +149,7 @@ spec:
       "realm(string) auth_username(string) auth_password(string) auth_proxy(string) expires(int) flags(int) "
       "reg_delay(int) socket(string)\n";
   // reg is the second trunk of the catalog: id 2.
-  CHECK(content == header + "1:2:user:domain.com:user:domain.com:realm:user:secret-of-REG_PW:sip\\:registrar:300:16:0:\n");
+  CHECK(content == header + "1:2:user:domain.com:user:domain.com:realm:user:secret-of-C4_SECRET_REG_PW:sip\\:registrar:300:16:0:\n");
   auto reply = uacreg_reply(*s);
   CHECK(reply.status == 200);
   CHECK(json::parse(reply.body)["content"] == content);

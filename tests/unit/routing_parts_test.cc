@@ -103,19 +103,20 @@ spec: {host: "2001:db8::10", allowedSources: ["2001:db8::/48"]}
   CHECK(c.matched_by == "source 2001:db8::/48");
 }
 
-TEST_CASE("secrets come from the environment or a file") {
+TEST_CASE("secrets come from the environment or a file the policy allows") {
   c4::test::TempDir dir;
   auto file = dir.write("pw", "from-file\n");
-  ::setenv("C4_ROUTING_TEST_SECRET", "from-env", 1);
-  SecretRef env{SecretRef::Source::env, "C4_ROUTING_TEST_SECRET", {}};
+  ::setenv("C4_SECRET_ROUTING_TEST", "from-env", 1);
+  auto policy = SecretPolicy::create({{dir.path().string()}, "C4_SECRET_", {}}, SecretPolicy::Dirs::must_exist);
+  REQUIRE(policy.is_ok());
+  SecretRef env{SecretRef::Source::env, "C4_SECRET_ROUTING_TEST", {}};
   SecretRef in_file{SecretRef::Source::file, file.string(), {}};
-  SecretRef missing{SecretRef::Source::env, "C4_ROUTING_TEST_NO_SUCH_SECRET", {}};
-  CHECK(resolve_secret_from_process(env).value() == "from-env");
-  CHECK(resolve_secret_from_process(in_file).value() == "from-file");
-  CHECK(resolve_secret_from_process(missing).status().message() ==
-        "environment variable C4_ROUTING_TEST_NO_SUCH_SECRET is not set");
+  SecretRef missing{SecretRef::Source::env, "C4_SECRET_ROUTING_TEST_NO_SUCH", {}};
+  CHECK(policy->read(env).value() == "from-env");
+  CHECK(policy->read(in_file).value() == "from-file");
+  CHECK(policy->read(missing).status().message() == "environment variable C4_SECRET_ROUTING_TEST_NO_SUCH is not set");
   SecretRef no_file{SecretRef::Source::file, (dir.path() / "none").string(), {}};
-  CHECK_FALSE(resolve_secret_from_process(no_file).is_ok());
+  CHECK(policy->read(no_file).status().code() == Status::Code::not_found);
 }
 
 TEST_CASE("the flat number table finds every key it holds and no other") {

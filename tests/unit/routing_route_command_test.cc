@@ -17,7 +17,7 @@ struct Run {
 
 // Runs c4confd route on the examples with `args`; stderr is dropped.
 Run route(const std::string& args) {
-  std::string cmd = "env VOXBONE_PASSWORD=vx-secret " + std::string(C4_BINARY) + " route " C4_SOURCE_DIR "/examples " +
+  std::string cmd = "env C4_SECRET_VOXBONE_PASSWORD=vx-secret " + std::string(C4_BINARY) + " route " C4_SOURCE_DIR "/examples " +
                     args + " 2>/dev/null";
   Run r;
   FILE* pipe = ::popen(cmd.c_str(), "r");
