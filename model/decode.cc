@@ -312,6 +312,7 @@ IPBX decode_ipbx(Decoder& d, Meta meta) {
   x.username = Decoder::str(s, "username");
   x.password = d.secret(s, "/spec", "password", "passwordFrom");
   x.ha1 = Decoder::str(s, "ha1");
+  x.digest_realm = Decoder::str(s, "digestRealm");
   x.realm = Decoder::str(s, "realm");
   x.customer = Decoder::str(s, "customer");
   x.normalization_profile = d.ref(s, "/spec", "normalizationProfile");
@@ -321,6 +322,12 @@ IPBX decode_ipbx(Decoder& d, Meta meta) {
   d.check_source_choice(s);
   if (d.complete() && !x.any_source && !s.contains("allowedSources") && x.username.empty())
     d.report("/spec", "this IPBX can never be identified: give allowedSources, a username, or anySource: true");
+  // The HA1 Kamailio checks is bound to the realm it challenges with; without a Domain nothing
+  // says which realm that is, and `realm` (for calls to the IPBX) is another thing.
+  if (d.complete() && !x.username.empty() && (!x.password.empty() || !x.ha1.empty()) && x.domain.empty() &&
+      x.digest_realm.empty())
+    d.report("/spec", "an IPBX that authenticates by digest needs its digest realm (the realm Kamailio challenges it "
+                      "with): give domain or digestRealm (realm is for the credentials sent to the IPBX)");
   return x;
 }
 

@@ -150,8 +150,9 @@ struct IPBX {
   bool registered = false;
   std::string username;
   SecretRef password;
-  std::string ha1;
-  std::string realm;
+  std::string ha1;           // of the IPBX's own calls, over the digest realm
+  std::string digest_realm;  // realm Kamailio challenges the IPBX with; "" = its Domain's SIP domain
+  std::string realm;         // realm of the credentials sent TO the IPBX; "" = its Domain's SIP domain
   std::string customer;
   Ref normalization_profile;
   Ref routing_group;
