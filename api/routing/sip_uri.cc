@@ -1,5 +1,7 @@
 #include "api/routing/sip_uri.h"
 
+#include "api/routing/phone_user.h"
+
 namespace c4::routing {
 namespace {
 
@@ -38,7 +40,7 @@ std::optional<SipUri> parse_sip_uri(std::string_view text) {
   std::string_view rest = text.substr(colon + 1);
   rest = rest.substr(0, rest.find('?'));
   if (uri.scheme == "tel") {
-    uri.user = std::string(rest.substr(0, rest.find(';')));
+    uri.user = phone_user(rest.substr(0, rest.find(';')));
     return uri.user.empty() ? std::nullopt : std::optional<SipUri>(uri);
   }
   if (auto at = rest.rfind('@'); at != std::string_view::npos) {
@@ -46,7 +48,7 @@ std::optional<SipUri> parse_sip_uri(std::string_view text) {
     // Drop user parameters and the password (a loop: find_first_of calls memchr per character).
     size_t end = 0;
     while (end < user.size() && user[end] != ';' && user[end] != ':') ++end;
-    uri.user = user.substr(0, end);
+    uri.user = phone_user(user.substr(0, end));
     rest = rest.substr(at + 1);
   }
   rest = rest.substr(0, rest.find(';'));
