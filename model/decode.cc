@@ -236,6 +236,7 @@ NormalizationProfile decode_profile(Decoder& d, Meta meta) {
   x.long_distance_prefix = Decoder::str(s, "longDistancePrefix", "0");
   x.always_international_plus = Decoder::boolean(s, "alwaysInternationalPlus", false);
   x.always_long_distance = Decoder::boolean(s, "alwaysLongDistance", false);
+  x.e164_without_plus = Decoder::boolean(s, "e164WithoutPlus", false);
   if (s.contains("rules")) {
     for (size_t i = 0; i < s["rules"].size(); ++i) {
       const json& r = s["rules"][i];

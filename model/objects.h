@@ -111,6 +111,7 @@ struct NormalizationProfile {
   std::string long_distance_prefix = "0";
   bool always_international_plus = false;
   bool always_long_distance = false;
+  bool e164_without_plus = false;  // inbound: digits-only E.164 gets its '+' (normalizer.h)
   std::vector<NormalizationRule> rules;  // as written; sort by priority where used
 };
 
