@@ -243,6 +243,7 @@ NormalizationProfile decode_profile(Decoder& d, Meta meta) {
   x.long_distance_prefix = Decoder::str(s, "longDistancePrefix", "0");
   x.always_international_plus = Decoder::boolean(s, "alwaysInternationalPlus", false);
   x.always_long_distance = Decoder::boolean(s, "alwaysLongDistance", false);
+  x.e164_without_plus = Decoder::boolean(s, "e164WithoutPlus", false);
   if (s.contains("rules")) {
     for (size_t i = 0; i < s["rules"].size(); ++i) {
       const json& r = s["rules"][i];
@@ -319,6 +320,7 @@ IPBX decode_ipbx(Decoder& d, Meta meta) {
   x.username = Decoder::str(s, "username");
   x.password = d.secret(s, "/spec", "password", "passwordFrom");
   x.ha1 = Decoder::str(s, "ha1");
+  x.digest_realm = Decoder::str(s, "digestRealm");
   x.realm = Decoder::str(s, "realm");
   x.customer = Decoder::str(s, "customer");
   x.normalization_profile = d.ref(s, "/spec", "normalizationProfile");
@@ -328,6 +330,12 @@ IPBX decode_ipbx(Decoder& d, Meta meta) {
   d.check_source_choice(s);
   if (d.complete() && !x.any_source && !s.contains("allowedSources") && x.username.empty())
     d.report("/spec", "this IPBX can never be identified: give allowedSources, a username, or anySource: true");
+  // The HA1 Kamailio checks is bound to the realm it challenges with; without a Domain nothing
+  // says which realm that is, and `realm` (for calls to the IPBX) is another thing.
+  if (d.complete() && !x.username.empty() && (!x.password.empty() || !x.ha1.empty()) && x.domain.empty() &&
+      x.digest_realm.empty())
+    d.report("/spec", "an IPBX that authenticates by digest needs its digest realm (the realm Kamailio challenges it "
+                      "with): give domain or digestRealm (realm is for the credentials sent to the IPBX)");
   return x;
 }
 

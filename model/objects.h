@@ -111,6 +111,7 @@ struct NormalizationProfile {
   std::string long_distance_prefix = "0";
   bool always_international_plus = false;
   bool always_long_distance = false;
+  bool e164_without_plus = false;  // inbound: digits-only E.164 gets its '+' (normalizer.h)
   std::vector<NormalizationRule> rules;  // as written; sort by priority where used
 };
 
@@ -150,8 +151,9 @@ struct IPBX {
   bool registered = false;
   std::string username;
   SecretRef password;
-  std::string ha1;
-  std::string realm;
+  std::string ha1;           // of the IPBX's own calls, over the digest realm
+  std::string digest_realm;  // realm Kamailio challenges the IPBX with; "" = its Domain's SIP domain
+  std::string realm;         // realm of the credentials sent TO the IPBX; "" = its Domain's SIP domain
   std::string customer;
   Ref normalization_profile;
   Ref routing_group;

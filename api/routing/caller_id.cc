@@ -48,7 +48,7 @@ void each_candidate(const SourceTable& table, const std::vector<uint32_t>& any, 
 }
 
 bool verify_password(const IpbxEntry& x, const std::string& username, const std::string& password) {
-  if (!x.ha1.empty()) return md5_hex(username + ":" + x.realm + ":" + password) == x.ha1;
+  if (!x.ha1.empty()) return md5_hex(username + ":" + x.digest_realm + ":" + password) == x.ha1;
   if (x.password) return *x.password == password;
   return false;
 }

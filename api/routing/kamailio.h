@@ -39,7 +39,7 @@ api::HttpReply bad_request_reply(const Status& status);
 api::HttpReply routing_reply(const Snapshot& snapshot, std::string_view body, const RouteEnv& env);
 
 // POST /1.0/kamailio/auth: the auth object (seven keys + tenant_id), HTTP 200. A given
-// "password" must verify: against the IPBX's stored HA1 (md5 of username:realm:password) or
+// "password" must verify: against the IPBX's HA1 (md5 of username:digest realm:password) or
 // its resolved plain secret; an IPBX with neither fails.
 api::HttpReply auth_reply(const Snapshot& snapshot, std::string_view body,
                           CallerMatching matching = CallerMatching::strict);

@@ -2,11 +2,17 @@
 
 #include <algorithm>
 
+#include "model/e164.h"
+
 namespace c4::routing {
 
 Result<Normalizer> Normalizer::compile(const NormalizationProfile& profile) {
   Normalizer n;
   n.name_ = profile.meta.name;
+  n.e164_without_plus_ = profile.e164_without_plus;
+  n.country_code_ = profile.country_code;
+  n.international_prefix_ = profile.international_prefix;
+  n.long_distance_prefix_ = profile.long_distance_prefix;
   std::vector<const NormalizationRule*> ordered;
   for (const auto& r : profile.rules) ordered.push_back(&r);
   std::stable_sort(ordered.begin(), ordered.end(),
@@ -38,7 +44,21 @@ std::string Normalizer::rewrite(const std::string& number, Direction direction, 
     if (steps) steps->push_back({rule.name, std::move(before), value});
     if (rule.stop) break;
   }
+  if (direction == Direction::inbound && e164_without_plus_ && reads_as_e164_without_plus(value)) {
+    if (steps) steps->push_back({"e164WithoutPlus", value, "+" + value});
+    value.insert(value.begin(), '+');
+  }
   return value;
+}
+
+bool Normalizer::reads_as_e164_without_plus(const std::string& digits) const {
+  constexpr size_t kMinDigits = 8;
+  if (digits.size() < kMinDigits || digits.size() > kE164MaxDigits || digits[0] == '0') return false;
+  if (!std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) return false;
+  auto starts_with = [&](const std::string& prefix) { return digits.compare(0, prefix.size(), prefix) == 0; };
+  if (!international_prefix_.empty() && starts_with(international_prefix_)) return false;
+  if (!long_distance_prefix_.empty() && starts_with(long_distance_prefix_) && !starts_with(country_code_)) return false;
+  return true;
 }
 
 }  // namespace c4::routing

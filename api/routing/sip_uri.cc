@@ -1,5 +1,7 @@
 #include "api/routing/sip_uri.h"
 
+#include "api/routing/phone_user.h"
+
 namespace c4::routing {
 namespace {
 
@@ -85,15 +87,16 @@ std::optional<SipUri> parse_sip_uri(std::string_view text) {
   std::string_view rest = text.substr(colon + 1);
   rest = rest.substr(0, rest.find('?'));
   if (uri.scheme == "tel") {
-    uri.user = std::string(rest.substr(0, rest.find(';')));
-    return is_sip_user(uri.user) ? std::optional<SipUri>(uri) : std::nullopt;
+    // A telephone number is read as RFC 3966 does (separators dropped) before the RFC 3261 check.
+    uri.user = phone_user(rest.substr(0, rest.find(';')));
+    return !uri.user.empty() && is_sip_user(uri.user) ? std::optional<SipUri>(uri) : std::nullopt;
   }
   if (auto at = rest.rfind('@'); at != std::string_view::npos) {
     std::string_view user = rest.substr(0, at);
     // Drop user parameters and the password (a loop: find_first_of calls memchr per character).
     size_t end = 0;
     while (end < user.size() && user[end] != ';' && user[end] != ':') ++end;
-    uri.user = user.substr(0, end);
+    uri.user = phone_user(user.substr(0, end));
     if (!is_sip_user(uri.user)) return std::nullopt;
     rest = rest.substr(at + 1);
   }

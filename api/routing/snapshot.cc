@@ -127,12 +127,16 @@ class Compiler {
       e.domain = index_of<Domain>(c, x.meta.tenant, x.domain);
       if (e.domain == kNone && !x.domain.empty()) return dangling(x.meta, x.domain, "domain");
       if (e.domain != kNone && d_.domains[e.domain].ipbx == kNone) d_.domains[e.domain].ipbx = static_cast<int32_t>(i);
-      e.realm = !x.realm.empty() ? x.realm : e.domain != kNone ? d_.domains[e.domain].src->domain : "";
+      // Two realms: the one Kamailio challenges the IPBX with (its HA1 is bound to it), and the
+      // one of the credentials sent to the IPBX. Both default to the Domain's SIP domain.
+      const std::string sip_domain = e.domain != kNone ? d_.domains[e.domain].src->domain : "";
+      e.digest_realm = !x.digest_realm.empty() ? x.digest_realm : sip_domain;
+      e.realm = !x.realm.empty() ? x.realm : sip_domain;
       e.password = secret(x.meta, x.password, "SIP password");
       if (!x.ha1.empty())
         e.ha1 = x.ha1;
       else if (e.password && !x.username.empty())
-        e.ha1 = md5_hex(x.username + ":" + e.realm + ":" + *e.password);
+        e.ha1 = md5_hex(x.username + ":" + e.digest_realm + ":" + *e.password);
       d_.ipbxs.push_back(std::move(e));
       for (const auto& net : x.allowed_sources) d_.ipbx_sources.add(net, i);
       if (x.any_source) d_.any_source_ipbxs.push_back(i);

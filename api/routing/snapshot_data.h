@@ -65,8 +65,9 @@ struct IpbxEntry {
   int32_t group = kNone;   // routing group (explicit, or the tenant's only one)
   int32_t domain = kNone;
   std::optional<std::string> password;  // resolved plain secret
-  std::string ha1;                      // stored, or md5(username:realm:password)
-  std::string realm;                    // realm, else the domain's SIP domain
+  std::string ha1;                      // stored, or md5(username:digest_realm:password)
+  std::string digest_realm;             // digestRealm, else the domain's SIP domain (Kamailio's challenge)
+  std::string realm;                    // realm, else the domain's SIP domain (credentials sent to the IPBX)
   Preformatted text = {};
 };
 

@@ -22,11 +22,11 @@ class AllProcess {
     const char* redis = std::getenv("C4CONFD_REDIS_URL");
     REQUIRE_MESSAGE(redis, "C4CONFD_REDIS_URL is not set: run the tests through ./c4 test");
     examples_copy(dir_.path() / "repo");
-    ::setenv("ORANGE_PARIS_PASSWORD", "orange\r\nX-Injected: 1", 1);  // refused: orange-paris has no credentials
-    ::setenv("VOXBONE_PASSWORD", "vox:pa\\ss", 1);                  // escaped in uacreg
-    ::setenv("TIM_MILANO_PASSWORD", "tim-secret", 1);
-    ::setenv("ACME_LYON_SIP_PASSWORD", "lyon-secret", 1);
-    ::setenv("LAGOON_ROMA_SIP_PASSWORD", "roma-secret", 1);
+    ::setenv("C4_SECRET_ORANGE_PARIS_PASSWORD", "orange\r\nX-Injected: 1", 1);  // refused: orange-paris has no credentials
+    ::setenv("C4_SECRET_VOXBONE_PASSWORD", "vox:pa\\ss", 1);                  // escaped in uacreg
+    ::setenv("C4_SECRET_TIM_MILANO_PASSWORD", "tim-secret", 1);
+    ::setenv("C4_SECRET_ACME_LYON_SIP_PASSWORD", "lyon-secret", 1);
+    ::setenv("C4_SECRET_LAGOON_ROMA_SIP_PASSWORD", "roma-secret", 1);
     port_ = free_loopback_port();
     process_ = std::make_unique<ChildProcess>(
         std::vector<std::string>{C4_BINARY, "all", (dir_.path() / "repo").string(), "--listen",

@@ -19,7 +19,7 @@ std::string sourceless_manifests() {
 apiVersion: c4confd/v1
 kind: IPBX
 metadata: {name: nosource, tenant: acme}
-spec: {host: nosource.example, username: pbxuser, password: pbx-secret}
+spec: {host: nosource.example, username: pbxuser, password: pbx-secret, digestRealm: acme.example}
 ---
 apiVersion: c4confd/v1
 kind: CarrierTrunk
@@ -29,7 +29,7 @@ spec: {carrier: orange, sipProxy: nosource-trunk.example}
 apiVersion: c4confd/v1
 kind: IPBX
 metadata: {name: roaming, tenant: acme}
-spec: {host: roaming.example, anySource: true, username: roamer, password: roam-secret}
+spec: {host: roaming.example, anySource: true, username: roamer, password: roam-secret, digestRealm: acme.example}
 )";
 }
 

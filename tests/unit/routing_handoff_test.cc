@@ -37,7 +37,7 @@ json fingerprint(const Snapshot& s) {
     out["trunks"].push_back({object_json(t.src->meta, t.id), t.tenant, t.profile, t.registration_password.value_or("-")});
   for (const auto& x : d.ipbxs)
     out["ipbxs"].push_back({object_json(x.src->meta, x.id), x.tenant, x.profile, x.group, x.domain,
-                            x.password.value_or("-"), x.ha1, x.realm});
+                            x.password.value_or("-"), x.ha1, x.digest_realm, x.realm});
   for (const auto& g : d.groups) out["groups"].push_back({object_json(g.src->meta, g.id), g.tenant, g.unprefixed_rules});
   for (const auto& r : d.rules) {
     json targets = json::array();

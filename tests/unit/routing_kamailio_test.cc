@@ -120,7 +120,7 @@ TEST_CASE("auth verifies a password against a stored HA1") {
 apiVersion: c4confd/v1
 kind: IPBX
 metadata: {name: hashed, tenant: acme}
-spec: {host: hashed.example, allowedSources: [192.0.2.77], username: u1, realm: r.example,
+spec: {host: hashed.example, allowedSources: [192.0.2.77], username: u1, digestRealm: r.example,
        ha1: )" + md5_hex("u1:r.example:pw") + R"(}
 )");
   auto ok = json::parse(auth_reply(*s, R"({"source_ip": "192.0.2.77", "username": "u1", "password": "pw"})").body);

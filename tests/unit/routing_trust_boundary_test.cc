@@ -64,7 +64,7 @@ spec:
   carrier: orange
   sipProxy: sbc.example
   allowedSources: [203.0.113.99]
-  registration: {username: user, passwordFrom: {env: REG_PW}, realm: "realm:with:colons", registrarProxy: registrar,
+  registration: {username: user, passwordFrom: {env: C4_SECRET_REG_PW}, realm: "realm:with:colons", registrarProxy: registrar,
                  fromDomain: domain.com, expireSeconds: 300}
 )";
 
@@ -231,11 +231,11 @@ TEST_CASE("manifest usernames and realms and passwords and replacements that cou
     std::string manifest, pointer, says;
   };
   const std::vector<Case> cases = {
-      {trunk(R"(username: "acme\r\nX: 1", passwordFrom: {env: P})"), "/spec/registration/username", "has the wrong form"},
-      {trunk(R"(username: "acme paris", passwordFrom: {env: P})"), "/spec/registration/username", "RFC 3261"},
-      {trunk(R"(username: "a:b", passwordFrom: {env: P})"), "/spec/registration/username", "has the wrong form"},
-      {trunk(R"(username: u, passwordFrom: {env: P}, realm: "r\"ealm")"), "/spec/registration/realm", "double quote"},
-      {trunk(R"(username: u, passwordFrom: {env: P}, realm: "r\nealm")"), "/spec/registration/realm", "control character"},
+      {trunk(R"(username: "acme\r\nX: 1", passwordFrom: {env: C4_SECRET_P})"), "/spec/registration/username", "has the wrong form"},
+      {trunk(R"(username: "acme paris", passwordFrom: {env: C4_SECRET_P})"), "/spec/registration/username", "RFC 3261"},
+      {trunk(R"(username: "a:b", passwordFrom: {env: C4_SECRET_P})"), "/spec/registration/username", "has the wrong form"},
+      {trunk(R"(username: u, passwordFrom: {env: C4_SECRET_P}, realm: "r\"ealm")"), "/spec/registration/realm", "double quote"},
+      {trunk(R"(username: u, passwordFrom: {env: C4_SECRET_P}, realm: "r\nealm")"), "/spec/registration/realm", "control character"},
       {trunk(R"(username: u, password: "line\nbreak")"), "/spec/registration/password", "control character 0x0A at byte 4"},
       {"apiVersion: c4confd/v1\nkind: IPBX\nmetadata: {name: p2, tenant: acme}\n"
        "spec: {host: 192.0.2.20, username: \"pbx\\u0000\", password: \"x\\ry\"}\n",
@@ -262,7 +262,7 @@ TEST_CASE("manifest usernames and realms and passwords and replacements that cou
     CHECK(text.find("line\nbreak") == std::string::npos);  // a plain password is not echoed
   }
   // What RFC 3261 allows still validates.
-  auto ok = c4::test::validate_with_base(trunk(R"(username: "acme+c4.%41_paris", passwordFrom: {env: P}, realm: "Orange VoIP")"));
+  auto ok = c4::test::validate_with_base(trunk(R"(username: "acme+c4.%41_paris", passwordFrom: {env: C4_SECRET_P}, realm: "Orange VoIP")"));
   CHECK_MESSAGE(!ok.problems.has_errors(), c4::test::problem_text(ok));
 }
 

@@ -291,7 +291,7 @@ TEST_CASE("warnings alone keep a revision valid") {
   auto r = validate_with_base(R"(apiVersion: c4confd/v1
 kind: IPBX
 metadata: {name: p2, tenant: acme}
-spec: {host: 192.0.2.11, username: u, password: secret}
+spec: {host: 192.0.2.11, username: u, password: secret, digestRealm: p2.example}
 )");
   CHECK(problem_text(r) ==
         "test.yaml:4:39: warning: IPBX acme/p2 /spec/password: plain-text secret in Git; prefer passwordFrom: {env: "
