@@ -736,8 +736,9 @@ def check_network_policies(chart, variant, f):
 
 def check_extra_configuration(chart, variant, f):
     """envFrom, extraEnv, extraVolumes and extraVolumeMounts reach both Deployments; secrets.secretsDir mounts its
-    Secret read-only into the API (the pods that resolve manifests' passwordFrom) and passes --secrets-dir;
-    wazoAuth.url reaches the ConfigMap. Off, none of it is rendered."""
+    Secret read-only into the API (the pods that resolve manifests' passwordFrom) and passes --secrets-dir to both
+    (the reconciler validates against it); api.cdrSpool mounts a writable spool volume (emptyDir or a claim) and
+    passes --cdr-spool-dir; wazoAuth.url reaches the ConfigMap. Off, none of it is rendered."""
     objects = chart.render(variant)
     values = chart.values(variant)
     for name in ("api", "reconciler"):
@@ -774,9 +775,38 @@ def check_extra_configuration(chart, variant, f):
         f.expect(not secret_volumes and not secret_mounts and "--secrets-dir" not in args,
                  "api: a secrets directory is mounted or passed while secrets.secretsDir is off")
     reconciler = component(objects, "Deployment", "reconciler")["spec"]["template"]["spec"]
-    f.expect("--secrets-dir" not in reconciler["containers"][0]["args"] and
-             not any(x["name"] == "secrets-dir" for x in reconciler.get("volumes", [])),
-             "the reconciler (which never resolves secrets) gets the secrets directory")
+    r_args = reconciler["containers"][0]["args"]
+    # It validates passwordFrom files against the same directory (else it refuses every one),
+    # but never reads a secret: the flag without the volume.
+    f.expect(not any(x["name"] == "secrets-dir" for x in reconciler.get("volumes", [])),
+             "the reconciler (which never resolves secrets) mounts the secrets directory")
+    if sd["enabled"]:
+        f.expect("--secrets-dir" in r_args and r_args[r_args.index("--secrets-dir") + 1] == sd["mountPath"],
+                 f"the reconciler validates without --secrets-dir {sd['mountPath']}: {r_args}")
+    else:
+        f.expect("--secrets-dir" not in r_args, "the reconciler is given --secrets-dir while secrets.secretsDir is off")
+    spool = values["api"]["cdrSpool"]
+    api_c = api["containers"][0]
+    spool_volumes = [x for x in api.get("volumes", []) if x.get("name") == "cdr-spool"]
+    spool_mounts = [m for m in api_c.get("volumeMounts", []) if m["name"] == "cdr-spool"]
+    if spool["enabled"]:
+        f.expect(args[args.index("--cdr-spool-dir") + 1] == spool["mountPath"] if "--cdr-spool-dir" in args else False,
+                 f"api: serve is not given --cdr-spool-dir {spool['mountPath']}: {args}")
+        f.expect("--cdr-spool-max-bytes" in args and args[args.index("--cdr-spool-max-bytes") + 1] == str(spool["maxBytes"]),
+                 f"api: serve is not given --cdr-spool-max-bytes {spool['maxBytes']}: {args}")
+        f.expect(len(spool_mounts) == 1 and spool_mounts[0]["mountPath"] == spool["mountPath"] and
+                 not spool_mounts[0].get("readOnly"), f"api: the CDR spool is not mounted writable: {spool_mounts}")
+        want = ({"persistentVolumeClaim": {"claimName": spool["existingClaim"]}} if spool["existingClaim"]
+                else {"emptyDir": {"sizeLimit": spool["sizeLimit"]}})
+        f.expect(len(spool_volumes) == 1 and {k: v for k, v in spool_volumes[0].items() if k != "name"} == want,
+                 f"api: the CDR spool volume is {spool_volumes}, expected {want}")
+    else:
+        f.expect("--cdr-spool-dir" in args and args[args.index("--cdr-spool-dir") + 1] == "none" and not spool_volumes,
+                 f"api: cdrSpool off, yet serve has a spool: {args} {spool_volumes}")
+    claim = chart.render(variant, ["api.cdrSpool.existingClaim=cdr-spool-claim"])
+    claim_volumes = component(claim, "Deployment", "api")["spec"]["template"]["spec"].get("volumes", [])
+    f.expect({"name": "cdr-spool", "persistentVolumeClaim": {"claimName": "cdr-spool-claim"}} in claim_volumes or
+             not spool["enabled"], f"api.cdrSpool.existingClaim does not become the spool volume: {claim_volumes}")
     config = of_kind(objects, "ConfigMap")[0]["data"]
     url = values.get("wazoAuth", {}).get("url", "")
     f.expect(config.get("C4CONFD_WAZO_AUTH_URL", "") == url,
