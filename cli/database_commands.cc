@@ -2,10 +2,12 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/limit_options.h"
 #include "cli/source_options.h"
 #include "reconciler/database.h"
 #include "reconciler/migrations.h"
 #include "reconciler/outcome_projection.h"
+#include "reconciler/projection_size.h"
 #include "reconciler/reconcile_pass.h"
 #include "reconciler/redis_client.h"
 #include "reconciler/redis_projection.h"
@@ -43,9 +45,12 @@ struct Desired {
   std::unique_ptr<RevisionSource> source;
   DesiredRevision revision;
   std::shared_ptr<const SchemaSet> schemas;
+  Limits limits;
 };
 
 Result<Desired> load_desired(const ParsedOptions& options) {
+  auto limits = read_limits(options);
+  if (!limits) return limits.status();
   auto source = open_revision_source(options);
   if (!source) return source.status();
   if (auto s = (*source)->fetch(); !s) return s;
@@ -53,7 +58,7 @@ Result<Desired> load_desired(const ParsedOptions& options) {
   if (!revision) return revision.status();
   auto schemas = SchemaSet::builtin();
   if (!schemas) return schemas.status();
-  return Desired{std::move(source.value()), std::move(revision.value()), schemas.value()};
+  return Desired{std::move(source.value()), std::move(revision.value()), schemas.value(), *limits};
 }
 
 // plan: exit 0 no change, 2 changes, 1 error (terraform plan -detailed-exitcode).
@@ -61,7 +66,7 @@ int run_plan(const ParsedOptions& options) {
   bool json = options.get("output") == "json";
   auto loaded = load_desired(options);
   if (!loaded) return fail("plan", loaded.status(), kExitError);
-  auto& [source, desired, schemas] = *loaded;
+  auto& [source, desired, schemas, limits] = *loaded;
 
   Plan plan;
   Problems problems;
@@ -70,8 +75,9 @@ int run_plan(const ParsedOptions& options) {
     // A database-free plan between two revisions, for pull-request checks.
     auto base = source->load(against);
     if (!base) return fail("plan", base.status(), kExitError);
-    auto base_report = validate_sources(base->files, *schemas);
-    auto report = validate_sources(desired.files, *schemas);
+    auto base_report = validate_sources(base->files, *schemas, 0, nullptr, limits);
+    auto report = validate_sources(desired.files, *schemas, 0, nullptr, limits);
+    if (report.ok()) check_projection_size(report.catalog, limits, report.problems);
     problems = report.problems;
     if (report.ok()) {
       auto p = make_plan(report.catalog, catalog_objects(base_report.catalog), catalog_fetcher(base_report.catalog));
@@ -83,6 +89,7 @@ int run_plan(const ParsedOptions& options) {
     if (!conn) return fail("plan", conn.status(), kExitError);
     PassOptions pass;
     pass.dry_run = true;
+    pass.limits = limits;
     auto outcome = reconcile_revision(**conn, desired, *schemas, pass);
     problems = outcome.problems;
     if (!outcome.status && outcome.failed_step != "validate") return fail("plan", outcome.status, kExitError);
@@ -118,10 +125,11 @@ Result<ProjectionStats> project(const std::string& redis_url, const PassOutcome&
 int run_apply(const ParsedOptions& options) {
   auto loaded = load_desired(options);
   if (!loaded) return fail("apply", loaded.status(), kExitError);
-  auto& [source, desired, schemas] = *loaded;
+  auto& [source, desired, schemas, limits] = *loaded;
   auto conn = migrated_connection(options);
   if (!conn) return fail("apply", conn.status(), kExitError);
   PassOptions pass;
+  pass.limits = limits;
   pass.check_drift = options.flag("check-drift");
   auto outcome = reconcile_revision(**conn, desired, *schemas, pass);
   for (const auto& key : outcome.drifted) std::cout << "drift: " << key.display() << " was edited in the database; rewritten\n";

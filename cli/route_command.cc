@@ -5,6 +5,7 @@
 #include "api/routing/engine.h"
 #include "api/routing/explain.h"
 #include "cli/commands.h"
+#include "cli/limit_options.h"
 #include "cli/source_options.h"
 #include "model/validate.h"
 
@@ -48,6 +49,8 @@ int run_route(const ParsedOptions& options) {
   }
   if (options.flag("legacy-matching")) env.matching = routing::CallerMatching::legacy;
 
+  auto limits = read_limits(options);
+  if (!limits) return fail(limits.status().message());
   auto source = open_revision_source(options);
   if (!source) return fail(source.status().message());
   if (auto s = (*source)->fetch(); !s) return fail(s.message());
@@ -55,7 +58,7 @@ int run_route(const ParsedOptions& options) {
   if (!revision) return fail(revision.status().message());
   auto schemas = SchemaSet::builtin();
   if (!schemas) return fail(schemas.status().message());
-  auto report = validate_sources(revision->files, **schemas);
+  auto report = validate_sources(revision->files, **schemas, 0, nullptr, *limits);
   if (!report.ok()) {
     for (const auto& p : report.problems.items())
       if (p.severity == Problem::Severity::error) std::cerr << p.to_text() << "\n";

@@ -4,19 +4,16 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "cli/limit_options.h"
+#include "common/escape.h"
 #include "model/loader.h"
 #include "model/validate.h"
+#include "reconciler/projection_size.h"
 
 namespace c4::cli {
 namespace {
 
 constexpr int kExitValid = 0, kExitInvalid = 1, kExitCannotRun = 2;
-
-std::string with_thousands(uint64_t n) {
-  std::string s = std::to_string(n);
-  for (int i = static_cast<int>(s.size()) - 3; i > 0; i -= 3) s.insert(static_cast<size_t>(i), ",");
-  return s;
-}
 
 std::string summary(const ValidationReport& report) {
   std::string s = std::to_string(report.files) + " files, " + std::to_string(report.catalog.object_count()) + " objects";
@@ -59,12 +56,18 @@ int run_validate(const ParsedOptions& options) {
     std::cerr << "c4confd validate: " << schemas.status().to_string() << "\n";
     return kExitCannotRun;
   }
-  auto sources = read_manifest_tree(args[0]);
+  auto limits = read_limits(options);
+  if (!limits) {
+    std::cerr << "c4confd validate: " << limits.status().message() << "\n";
+    return kExitCannotRun;
+  }
+  auto sources = read_manifest_tree(args[0], *limits);
   if (!sources) {
     std::cerr << "c4confd validate: " << sources.status().message() << "\n";
     return kExitCannotRun;
   }
-  ValidationReport report = validate_sources(*sources, **schemas, threads);
+  ValidationReport report = validate_sources(*sources, **schemas, threads, nullptr, *limits);
+  if (report.ok()) check_projection_size(report.catalog, *limits, report.problems);
 
   if (format == "json") {
     nlohmann::json out = nlohmann::json::array();
@@ -75,7 +78,7 @@ int run_validate(const ParsedOptions& options) {
     for (const auto& p : report.problems.items())
       if (!quiet || p.severity == Problem::Severity::error) std::cout << p.to_text() << "\n";
     size_t errors = report.problems.error_count(), warnings = report.problems.warning_count();
-    std::cout << args[0] << ": " << (report.ok() ? "valid" : "INVALID") << ": " << summary(report) << "; "
+    std::cout << escape_for_text(args[0], true) << ": " << (report.ok() ? "valid" : "INVALID") << ": " << summary(report) << "; "
               << errors << (errors == 1 ? " error, " : " errors, ") << warnings
               << (warnings == 1 ? " warning" : " warnings") << "\n";
   }
@@ -85,6 +88,13 @@ int run_validate(const ParsedOptions& options) {
 }  // namespace
 
 Command validate_command() {
+  std::vector<OptionSpec> options = {
+      {"output", "FORMAT", "text (one line per problem, then a summary) or json (an array of problems "
+                           "with file, line, column, pointer, kind, tenant, name, severity, message).", "text"},
+      {"quiet", "", "text output: print errors only, not warnings.", ""},
+      {"threads", "N", "parse files on N threads (0: one per core).", "0"},
+  };
+  for (auto& o : limit_options()) options.push_back(std::move(o));
   return {{"validate",
            "PATH",
            "Checks every manifest under PATH (a directory or one file) and reports all problems at once,\n"
@@ -93,12 +103,7 @@ Command validate_command() {
            "IPs/CIDRs/ports/hostnames, numbers that are not E.164, numbers claimed by two DIDs, empty\n"
            "routing targets and time windows that can never open.\n"
            "Exit status: 0 valid (warnings allowed), 1 invalid, 2 could not run.",
-           {
-               {"output", "FORMAT", "text (one line per problem, then a summary) or json (an array of problems "
-                                    "with file, line, column, pointer, kind, tenant, name, severity, message).", "text"},
-               {"quiet", "", "text output: print errors only, not warnings.", ""},
-               {"threads", "N", "parse files on N threads (0: one per core).", "0"},
-           }},
+           std::move(options)},
           run_validate};
 }
 

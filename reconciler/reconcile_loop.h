@@ -73,6 +73,7 @@ struct ReconcileLoopConfig {
   double jitter = 0.10;                           // each sleep is interval × U[1 - jitter, 1 + jitter]
   std::chrono::milliseconds initial_backoff{1'000};
   unsigned threads = 0;                           // validation threads (0: one per core)
+  Limits limits;                                  // what a revision may hold (PassOptions::limits)
 };
 
 class ReconcileLoop {

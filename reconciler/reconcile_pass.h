@@ -42,6 +42,9 @@ struct PassOptions {
   // included): rows edited by hand are rewritten and counted as drift.
   bool check_drift = false;
   unsigned threads = 0;
+  // What a revision may hold (model/limits.h); going over one fails the validate step. The
+  // file and revision byte limits are the revision source's (RevisionSource::open_*).
+  Limits limits;
 };
 
 // Reconciles `revision` into the database reached by `conn`. A revision that does not
