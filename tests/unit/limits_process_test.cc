@@ -106,7 +106,7 @@ void flush_c4_keys(const std::string& url) {
 
 }  // namespace
 
-TEST_CASE("c4confd validate refuses a billion-laughs file at the alias, in bounded time and memory") {
+TEST_CASE("c4confd validate refuses a billion-laughs file at the alias in bounded time and memory") {
   test::TempDir dir;
   dir.write("lol.yaml", billion_laughs());
   Run run = run_c4({"validate", dir.path().string()});
@@ -211,7 +211,7 @@ TEST_CASE("--max-redis-keys counts exactly the keys c4confd apply projects into 
   CHECK(redis_command(redis, {"KEYS", "c4:*"}).elements.empty());
 }
 
-TEST_CASE("a Git symlink and a blob over --max-file-bytes are reported like a directory's, without reading") {
+TEST_CASE("a Git symlink and a blob over --max-file-bytes are reported like a directory's without being read") {
   test::ManifestRepo repo;
   test::shell("ln -s /etc/passwd '" + (repo.work() / "passwd.yaml").string() + "'");
   std::ofstream(repo.work() / "big.yaml") << "# " << std::string(20000, 'x') << "\n";
@@ -226,7 +226,7 @@ TEST_CASE("a Git symlink and a blob over --max-file-bytes are reported like a di
   CHECK(run.out.find("root:") == std::string::npos);
 }
 
-TEST_CASE("c4confd all records a billion-laughs commit as failed, keeps routing, and stays up across a restart") {
+TEST_CASE("c4confd all records a billion-laughs commit as failed and keeps routing and stays up across a restart") {
   TestDatabase db("c4test_limits_all");
   std::string redis = redis_url(13);
   flush_c4_keys(redis);
