@@ -258,7 +258,8 @@ TEST_CASE("c4confd all records a billion-laughs commit as failed and keeps routi
     REQUIRE_MESSAGE(test::wait_until([&] { return status().live_commit_id == good; }, 60s), "see " << log);
     REQUIRE(test::wait_until([&] { routed = route(); return routed.is_object() && routed["success"] == true; }, 20s));
     REQUIRE(!routed["routes"].empty());
-    std::string projected = redis_command(redis, {"GET", "c4:revision"}).str;
+    std::string projected;  // the projector runs on its own thread: wait for it
+    REQUIRE(test::wait_until([&] { return !(projected = redis_command(redis, {"GET", "c4:revision"}).str).empty(); }, 30s));
 
     // The bad commit also moves the range away: had it been applied, the call would not route.
     repo.replace("tenants/acme/dids/lyon.yaml", "+33472100000", "+33472900000");
