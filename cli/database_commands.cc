@@ -3,10 +3,12 @@
 
 #include "cli/commands.h"
 #include "cli/secret_options.h"
+#include "cli/limit_options.h"
 #include "cli/source_options.h"
 #include "reconciler/database.h"
 #include "reconciler/migrations.h"
 #include "reconciler/outcome_projection.h"
+#include "reconciler/projection_size.h"
 #include "reconciler/reconcile_pass.h"
 #include "reconciler/redis_client.h"
 #include "reconciler/redis_projection.h"
@@ -46,12 +48,15 @@ struct Desired {
   DesiredRevision revision;
   std::shared_ptr<const SchemaSet> schemas;
   SecretPolicy secrets;
+  Limits limits;
 };
 
 Result<Desired> load_desired(const ParsedOptions& options) {
   // plan and apply read no secret, and may run where the directories do not exist (CI).
   auto secrets = read_secret_policy(options, SecretPolicy::Dirs::may_be_missing);
   if (!secrets) return secrets.status();
+  auto limits = read_limits(options);
+  if (!limits) return limits.status();
   auto source = open_revision_source(options);
   if (!source) return source.status();
   if (auto s = (*source)->fetch(); !s) return s;
@@ -59,7 +64,8 @@ Result<Desired> load_desired(const ParsedOptions& options) {
   if (!revision) return revision.status();
   auto schemas = SchemaSet::builtin();
   if (!schemas) return schemas.status();
-  return Desired{std::move(source.value()), std::move(revision.value()), schemas.value(), std::move(secrets.value())};
+  return Desired{std::move(source.value()), std::move(revision.value()), schemas.value(), std::move(secrets.value()),
+                 *limits};
 }
 
 // plan: exit 0 no change, 2 changes, 1 error (terraform plan -detailed-exitcode).
@@ -67,7 +73,7 @@ int run_plan(const ParsedOptions& options) {
   bool json = options.get("output") == "json";
   auto loaded = load_desired(options);
   if (!loaded) return fail("plan", loaded.status(), kExitError);
-  auto& [source, desired, schemas, secrets] = *loaded;
+  auto& [source, desired, schemas, secrets, limits] = *loaded;
 
   Plan plan;
   Problems problems;
@@ -76,8 +82,9 @@ int run_plan(const ParsedOptions& options) {
     // A database-free plan between two revisions, for pull-request checks.
     auto base = source->load(against);
     if (!base) return fail("plan", base.status(), kExitError);
-    auto base_report = validate_sources(base->files, *schemas, 0, nullptr, secrets);
-    auto report = validate_sources(desired.files, *schemas, 0, nullptr, secrets);
+    auto base_report = validate_sources(base->files, *schemas, 0, nullptr, limits, secrets);
+    auto report = validate_sources(desired.files, *schemas, 0, nullptr, limits, secrets);
+    if (report.ok()) check_projection_size(report.catalog, limits, report.problems);
     problems = report.problems;
     if (report.ok()) {
       auto p = make_plan(report.catalog, catalog_objects(base_report.catalog), catalog_fetcher(base_report.catalog));
@@ -90,6 +97,7 @@ int run_plan(const ParsedOptions& options) {
     PassOptions pass;
     pass.dry_run = true;
     pass.secrets = secrets;
+    pass.limits = limits;
     auto outcome = reconcile_revision(**conn, desired, *schemas, pass);
     problems = outcome.problems;
     if (!outcome.status && outcome.failed_step != "validate") return fail("plan", outcome.status, kExitError);
@@ -125,11 +133,12 @@ Result<ProjectionStats> project(const std::string& redis_url, const PassOutcome&
 int run_apply(const ParsedOptions& options) {
   auto loaded = load_desired(options);
   if (!loaded) return fail("apply", loaded.status(), kExitError);
-  auto& [source, desired, schemas, secrets] = *loaded;
+  auto& [source, desired, schemas, secrets, limits] = *loaded;
   auto conn = migrated_connection(options);
   if (!conn) return fail("apply", conn.status(), kExitError);
   PassOptions pass;
   pass.secrets = secrets;
+  pass.limits = limits;
   pass.check_drift = options.flag("check-drift");
   auto outcome = reconcile_revision(**conn, desired, *schemas, pass);
   for (const auto& key : outcome.drifted) std::cout << "drift: " << key.display() << " was edited in the database; rewritten\n";

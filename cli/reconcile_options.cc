@@ -1,5 +1,6 @@
 #include "cli/reconcile_options.h"
 
+#include "cli/limit_options.h"
 #include "cli/secret_options.h"
 #include "cli/source_options.h"
 #include "common/duration.h"
@@ -42,6 +43,9 @@ Result<ReconcileSetup> read_reconcile_options(const ParsedOptions& options) {
   auto secret = read_secret_option(options, "webhook-secret-file", "C4CONFD_WEBHOOK_SECRET");
   if (!secret) return secret.status();
   setup.webhook.secret = *secret;
+  auto limits = read_limits(options);
+  if (!limits) return limits.status();
+  setup.loop.limits = *limits;
   auto source = open_revision_source(options);
   if (!source) return source.status();
   setup.source = std::move(source.value());

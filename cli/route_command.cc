@@ -5,6 +5,7 @@
 #include "api/routing/engine.h"
 #include "api/routing/explain.h"
 #include "cli/commands.h"
+#include "cli/limit_options.h"
 #include "cli/secret_options.h"
 #include "cli/source_options.h"
 #include "model/validate.h"
@@ -51,6 +52,8 @@ int run_route(const ParsedOptions& options) {
 
   auto secrets = read_secret_policy(options, SecretPolicy::Dirs::must_exist);
   if (!secrets) return fail(secrets.status().message());
+  auto limits = read_limits(options);
+  if (!limits) return fail(limits.status().message());
   auto source = open_revision_source(options);
   if (!source) return fail(source.status().message());
   if (auto s = (*source)->fetch(); !s) return fail(s.message());
@@ -58,7 +61,7 @@ int run_route(const ParsedOptions& options) {
   if (!revision) return fail(revision.status().message());
   auto schemas = SchemaSet::builtin();
   if (!schemas) return fail(schemas.status().message());
-  auto report = validate_sources(revision->files, **schemas, 0, nullptr, *secrets);
+  auto report = validate_sources(revision->files, **schemas, 0, nullptr, *limits, *secrets);
   if (!report.ok()) {
     for (const auto& p : report.problems.items())
       if (p.severity == Problem::Severity::error) std::cerr << p.to_text() << "\n";

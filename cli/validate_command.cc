@@ -4,20 +4,17 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "cli/limit_options.h"
 #include "cli/secret_options.h"
+#include "common/escape.h"
 #include "model/loader.h"
 #include "model/validate.h"
+#include "reconciler/projection_size.h"
 
 namespace c4::cli {
 namespace {
 
 constexpr int kExitValid = 0, kExitInvalid = 1, kExitCannotRun = 2;
-
-std::string with_thousands(uint64_t n) {
-  std::string s = std::to_string(n);
-  for (int i = static_cast<int>(s.size()) - 3; i > 0; i -= 3) s.insert(static_cast<size_t>(i), ",");
-  return s;
-}
 
 std::string summary(const ValidationReport& report) {
   std::string s = std::to_string(report.files) + " files, " + std::to_string(report.catalog.object_count()) + " objects";
@@ -67,12 +64,18 @@ int run_validate(const ParsedOptions& options) {
     std::cerr << "c4confd validate: " << schemas.status().to_string() << "\n";
     return kExitCannotRun;
   }
-  auto sources = read_manifest_tree(args[0]);
+  auto limits = read_limits(options);
+  if (!limits) {
+    std::cerr << "c4confd validate: " << limits.status().message() << "\n";
+    return kExitCannotRun;
+  }
+  auto sources = read_manifest_tree(args[0], *limits);
   if (!sources) {
     std::cerr << "c4confd validate: " << sources.status().message() << "\n";
     return kExitCannotRun;
   }
-  ValidationReport report = validate_sources(*sources, **schemas, threads, nullptr, *secrets);
+  ValidationReport report = validate_sources(*sources, **schemas, threads, nullptr, *limits, *secrets);
+  if (report.ok()) check_projection_size(report.catalog, *limits, report.problems);
 
   if (format == "json") {
     nlohmann::json out = nlohmann::json::array();
@@ -83,7 +86,7 @@ int run_validate(const ParsedOptions& options) {
     for (const auto& p : report.problems.items())
       if (!quiet || p.severity == Problem::Severity::error) std::cout << p.to_text() << "\n";
     size_t errors = report.problems.error_count(), warnings = report.problems.warning_count();
-    std::cout << args[0] << ": " << (report.ok() ? "valid" : "INVALID") << ": " << summary(report) << "; "
+    std::cout << escape_for_text(args[0], true) << ": " << (report.ok() ? "valid" : "INVALID") << ": " << summary(report) << "; "
               << errors << (errors == 1 ? " error, " : " errors, ") << warnings
               << (warnings == 1 ? " warning" : " warnings") << "\n";
   }
@@ -100,6 +103,7 @@ Command validate_command() {
       {"threads", "N", "parse files on N threads (0: one per core).", "0"},
   };
   for (auto& o : secret_options()) options.push_back(std::move(o));
+  for (auto& o : limit_options()) options.push_back(std::move(o));
   return {{"validate",
            "PATH",
            "Checks every manifest under PATH (a directory or one file) and reports all problems at once,\n"

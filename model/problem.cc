@@ -5,6 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/escape.h"
+
 namespace c4 {
 
 std::string ObjectRef::display() const {
@@ -14,29 +16,35 @@ std::string ObjectRef::display() const {
   return s + (name.empty() ? "(unnamed)" : name);
 }
 
+// One line whatever the fields hold: control characters and bytes that are not UTF-8 (and, in
+// the file name, backslashes) are escaped (common/escape.h), so a file name cannot forge a line
+// or a terminal escape.
 std::string Problem::to_text() const {
-  std::string s = file;
+  // Everything but the file name (escaped in full, backslashes too) keeps its backslashes:
+  // messages quote regexes.
+  std::string s = escape_for_text(file, true);
   if (pos.line) s += ":" + std::to_string(pos.line);
   if (pos.column) s += ":" + std::to_string(pos.column);
   s += severity == Severity::error ? ": error: " : ": warning: ";
-  std::string obj = object.display();
+  std::string obj = escape_for_text(object.display());
   if (!obj.empty()) s += obj + " ";
-  if (!pointer.empty()) s += pointer + " ";
+  if (!pointer.empty()) s += escape_for_text(pointer) + " ";
   if (!obj.empty() || !pointer.empty()) s.replace(s.size() - 1, 1, ": ");
-  return s + message;
+  return s + escape_for_text(message);
 }
 
+// Strings made valid UTF-8 (common/escape.h valid_utf8), so dumping never throws.
 nlohmann::json Problem::to_json() const {
   return {
       {"severity", severity == Severity::error ? "error" : "warning"},
-      {"file", file},
+      {"file", valid_utf8(file)},
       {"line", pos.line},
       {"column", pos.column},
-      {"pointer", pointer},
-      {"kind", object.kind},
-      {"tenant", object.tenant},
-      {"name", object.name},
-      {"message", message},
+      {"pointer", valid_utf8(pointer)},
+      {"kind", valid_utf8(object.kind)},
+      {"tenant", valid_utf8(object.tenant)},
+      {"name", valid_utf8(object.name)},
+      {"message", valid_utf8(message)},
   };
 }
 

@@ -64,9 +64,18 @@ ObjectRef identify(const nlohmann::json& json) {
   return o;
 }
 
-FileValidation validate_file(const SourceText& source, const SchemaSet& schemas) {
+FileValidation validate_file(const SourceText& source, const SchemaSet& schemas, const Limits& limits) {
   FileValidation out;
-  for (const Document& doc : parse_documents(source, out.problems)) {
+  if (!source.not_read.empty()) {
+    Problem p;
+    p.severity = source.not_read_is_error ? Problem::Severity::error : Problem::Severity::warning;
+    p.file = source.path;
+    p.pos = {1, 0};
+    p.message = source.not_read;
+    out.problems.add(std::move(p));
+    return out;
+  }
+  for (const Document& doc : parse_documents(source, out.problems, limits)) {
     ++out.documents;
     nlohmann::json json = yaml_to_json(doc.root, doc.file, out.problems);
     ObjectRef object = identify(json);
@@ -85,16 +94,45 @@ FileValidation validate_file(const SourceText& source, const SchemaSet& schemas)
   return out;
 }
 
+// Reports the DID entry at which the revision's numbers (listed, and every number of every
+// range) go over limits.max_numbers; one problem at most.
+void check_number_count(const Catalog& catalog, const Limits& limits, Problems& problems) {
+  uint64_t total = 0;
+  for (const auto& d : catalog.all<DID>()) {
+    auto over = [&](const std::string& pointer, SourcePos pos) {
+      Problem p;
+      p.file = d.meta.file;
+      p.pos = pos;
+      p.pointer = pointer;
+      p.object = d.meta.ref();
+      p.message = "the DIDs of this revision claim more than " + with_thousands(limits.max_numbers) +
+                  " numbers, counting every number of every range (--max-numbers); the limit is crossed here";
+      problems.add(std::move(p));
+    };
+    if (total + d.counted_numbers() <= limits.max_numbers) {
+      total += d.counted_numbers();
+      continue;
+    }
+    for (const auto& n : d.numbers)
+      if (++total > limits.max_numbers) return over(pointer_append("/spec/numbers", n.index), n.pos);
+    for (const auto& r : d.ranges) {
+      total += r.to.value - r.from.value + 1;
+      if (total > limits.max_numbers) return over(pointer_append("/spec/ranges", r.index), r.pos);
+    }
+  }
+}
+
 }  // namespace
 
 std::shared_ptr<const FileValidation> FileValidationCache::find(const SourceText& source) const {
-  if (source.content_id.empty()) return nullptr;
+  if (source.content_id.empty() || !source.not_read.empty()) return nullptr;
   auto it = entries_.find(key(source));
   return it == entries_.end() ? nullptr : it->second;
 }
 
 ValidationReport validate_sources(const std::vector<SourceText>& sources, const SchemaSet& schemas,
-                                  unsigned threads, FileValidationCache* cache, const SecretPolicy& secrets) {
+                                  unsigned threads, FileValidationCache* cache, const Limits& limits,
+                                  const SecretPolicy& secrets) {
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
   threads = std::min<unsigned>(threads, std::max<size_t>(1, sources.size()));
 
@@ -106,7 +144,7 @@ ValidationReport validate_sources(const std::vector<SourceText>& sources, const 
   std::atomic<size_t> next{0};
   auto worker = [&] {
     for (size_t i = next++; i < sources.size(); i = next++)
-      if (!results[i]) results[i] = std::make_shared<FileValidation>(validate_file(sources[i], schemas));
+      if (!results[i]) results[i] = std::make_shared<FileValidation>(validate_file(sources[i], schemas, limits));
   };
   std::vector<std::thread> pool;
   for (unsigned t = 1; t < threads; ++t) pool.emplace_back(worker);
@@ -116,6 +154,7 @@ ValidationReport validate_sources(const std::vector<SourceText>& sources, const 
   ValidationReport report;
   report.files = sources.size();
   std::map<std::string, std::shared_ptr<const FileValidation>> entries;
+  bool complete = true;
   for (size_t i = 0; i < sources.size(); ++i) {
     FileValidation& r = *results[i];
     report.documents += r.documents;
@@ -126,11 +165,19 @@ ValidationReport validate_sources(const std::vector<SourceText>& sources, const 
       report.catalog.append(std::move(r.catalog));  // nobody keeps them: no copy of a million numbers
     }
     report.problems.append(r.problems);
-    if (cache && !sources[i].content_id.empty()) entries[FileValidationCache::key(sources[i])] = results[i];
+    // A refused file's result depends on the other files' sizes, not only on its content.
+    if (cache && !sources[i].content_id.empty() && sources[i].not_read.empty())
+      entries[FileValidationCache::key(sources[i])] = results[i];
+    complete = complete && !(sources[i].not_read_is_error && !sources[i].not_read.empty());
   }
   if (cache) cache->reset(std::move(entries));
-  report.catalog.build_index(report.problems);
-  check_catalog(report.catalog, report.problems);
+  check_number_count(report.catalog, limits, report.problems);
+  // With files left unread, references into them would all be reported as dangling: the
+  // revision is refused anyway, for the limit.
+  if (complete) {
+    report.catalog.build_index(report.problems);
+    check_catalog(report.catalog, report.problems);
+  }
   // Not a per-file check: the policy is the operator's, and cached file results must not hold it.
   check_secret_references(report.catalog, secrets, report.problems);
   report.problems.sort();

@@ -43,11 +43,15 @@ class FileValidationCache {
 
 // Validates `sources` as one revision. Files are parsed on up to `threads` threads (0: one per
 // core); the result does not depend on the thread count. With a `cache`, files whose content
-// id is known are not parsed again and the cache is refreshed. Every `passwordFrom` the
-// `secrets` policy refuses is an error at its file:line (the default policy: env names with
-// the C4_SECRET_ prefix only, no file). Never throws.
+// id is known are not parsed again and the cache is refreshed. `limits` (model/limits.h)
+// bounds what parsing may expand; a source the reader did not read (SourceText::not_read) is
+// reported at its line 1; when a limit refused it, references between files are not checked
+// (some files are missing). The numbers of all DIDs together must stay under
+// limits.max_numbers. Every `passwordFrom` the `secrets` policy refuses is an error at its
+// file:line (the default policy: env names with the C4_SECRET_ prefix only, no file). Never
+// throws.
 ValidationReport validate_sources(const std::vector<SourceText>& sources, const SchemaSet& schemas,
                                   unsigned threads = 0, FileValidationCache* cache = nullptr,
-                                  const SecretPolicy& secrets = SecretPolicy());
+                                  const Limits& limits = {}, const SecretPolicy& secrets = SecretPolicy());
 
 }  // namespace c4

@@ -1,5 +1,9 @@
 #include "model/yaml_source.h"
 
+#include <yaml-cpp/depthguard.h>
+
+#include "model/yaml_budget.h"
+
 namespace c4 {
 namespace {
 
@@ -82,11 +86,24 @@ SourcePos position_of(const YAML::Node& node) {
   return {static_cast<uint32_t>(m.line + 1), static_cast<uint32_t>(m.column + 1)};
 }
 
-std::vector<Document> parse_documents(const SourceText& source, Problems& problems) {
+std::vector<Document> parse_documents(const SourceText& source, Problems& problems, const Limits& limits) {
   std::vector<Document> docs;
+  if (may_exceed_yaml_budget(source.text, limits)) {
+    if (auto over = check_yaml_budget(source, limits)) {
+      problems.add(std::move(*over));
+      return docs;
+    }
+  }
   std::vector<YAML::Node> nodes;
   try {
     nodes = YAML::LoadAll(source.text);
+  } catch (const YAML::DeepRecursion& e) {
+    Problem p;
+    p.file = source.path;
+    p.pos = {static_cast<uint32_t>(e.mark.line + 1), static_cast<uint32_t>(e.mark.column + 1)};
+    p.message = "invalid YAML: nested too deep (the parser stops at " + std::to_string(e.depth()) + " levels)";
+    problems.add(std::move(p));
+    return docs;
   } catch (const YAML::Exception& e) {
     Problem p;
     p.file = source.path;

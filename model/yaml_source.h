@@ -11,6 +11,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "model/limits.h"
 #include "model/problem.h"
 
 namespace c4 {
@@ -22,7 +23,16 @@ struct SourceText {
   // Identity of `text` when known (the Git blob id), so validation results can be reused
   // for unchanged files; empty = unknown.
   std::string content_id;
+  // Set when the reader did not read the file: `text` is empty and validation reports this
+  // message at the file's first line, as an error when a limit refused the file
+  // (model/limits.h decide_reads), as a warning for a symbolic link (never followed).
+  std::string not_read;
+  bool not_read_is_error = true;
 };
+
+// The warning a reader gives for a manifest path that is a symbolic link.
+inline constexpr const char* kSymlinkNotFollowed =
+    "a symbolic link is not followed: a manifest must be a regular file (skipped)";
 
 // One YAML document of a manifest file.
 struct Document {
@@ -33,8 +43,13 @@ struct Document {
 };
 
 // Parses every document of `source`. Empty documents are skipped. On a YAML syntax error the
-// whole file is rejected with one Problem at the error's line (yaml-cpp cannot resume).
-std::vector<Document> parse_documents(const SourceText& source, Problems& problems);
+// whole file is rejected with one Problem at the error's line (yaml-cpp cannot resume), and so
+// it is when a document goes over limits.max_yaml_nodes or the file over
+// limits.max_alias_expansions (the Problem is at the node or alias that crossed the limit) or
+// when an alias refers to a node that contains it: a returned document can be walked with its
+// aliases expanded in time and memory the limits bound. Nesting deeper than yaml-cpp's 2,000
+// levels is a syntax error.
+std::vector<Document> parse_documents(const SourceText& source, Problems& problems, const Limits& limits = {});
 
 // The 1-based position of a yaml-cpp node (0:0 when the node has no mark).
 SourcePos position_of(const YAML::Node& node);

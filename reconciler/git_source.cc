@@ -436,10 +436,12 @@ int collect_manifest(const char* root, const git_tree_entry* entry, void* payloa
     git_object_t type = git_tree_entry_type(entry);
     if (type == GIT_OBJECT_TREE) return name[0] == '.' ? 1 : 0;  // hidden directories are skipped
     git_filemode_t mode = git_tree_entry_filemode(entry);
-    if (type != GIT_OBJECT_BLOB || (mode != GIT_FILEMODE_BLOB && mode != GIT_FILEMODE_BLOB_EXECUTABLE)) return 0;
+    bool symlink = mode == GIT_FILEMODE_LINK;
+    if (type != GIT_OBJECT_BLOB || (mode != GIT_FILEMODE_BLOB && mode != GIT_FILEMODE_BLOB_EXECUTABLE && !symlink))
+      return 0;
     std::string rel = std::string(root) + name;
     if (!is_manifest_path(fs::path(rel))) return 0;
-    static_cast<WalkState*>(payload)->files->push_back({rel, oid_hex(git_tree_entry_id(entry))});
+    static_cast<WalkState*>(payload)->files->push_back({rel, oid_hex(git_tree_entry_id(entry)), symlink});
     return 0;
   } catch (...) {
     return -1;
@@ -638,13 +640,56 @@ Result<std::string> GitSource::read_blob(const std::string& blob_id) {
   return std::string(data, static_cast<size_t>(git_blob_rawsize(blob.get())));
 }
 
+Result<uint64_t> GitSource::blob_size(const std::string& blob_id) {
+  git_oid oid;
+  if (git_oid_fromstr(&oid, blob_id.c_str()) < 0) return Status::invalid("'" + blob_id + "' is not a blob id");
+  git_odb* odb_raw = nullptr;
+  int rc = git_repository_odb(&odb_raw, repo_->repo.get());
+  if (rc < 0) return Status::unavailable("opening the object store: " + git_message(rc));
+  GitPtr<git_odb, git_odb_free> odb(odb_raw);
+  size_t size = 0;
+  git_object_t type = GIT_OBJECT_INVALID;
+  rc = git_odb_read_header(&size, &type, odb.get(), &oid);
+  if (rc == GIT_ENOTFOUND) return Status::not_found("blob " + blob_id + " not found");
+  if (rc < 0) return Status::unavailable("reading the header of blob " + blob_id + ": " + git_message(rc));
+  return static_cast<uint64_t>(size);
+}
+
 Result<std::vector<SourceText>> GitSource::read_files(const GitSnapshot& snap,
-                                                      std::unordered_map<std::string, std::string>& cache) {
+                                                      std::unordered_map<std::string, std::string>& cache,
+                                                      const Limits& limits) {
+  // Sizes first (cached texts know theirs; the others from the object headers), so nothing over
+  // a limit is inflated.
+  std::vector<uint64_t> sizes;
+  sizes.reserve(snap.files.size());
+  for (const auto& file : snap.files) {
+    if (file.symlink) {
+      sizes.push_back(0);
+    } else if (auto old = cache.find(file.blob_id); old != cache.end()) {
+      sizes.push_back(old->second.size());
+    } else {
+      auto size = blob_size(file.blob_id);
+      if (!size) return size.status().with_context("reading " + file.path + " of commit " + snap.commit.id);
+      sizes.push_back(*size);
+    }
+  }
+  auto decisions = decide_reads(sizes, limits);
   std::unordered_map<std::string, std::string> next;
   next.reserve(snap.files.size());
   std::vector<SourceText> out;
   out.reserve(snap.files.size());
-  for (const auto& file : snap.files) {
+  for (size_t i = 0; i < snap.files.size(); ++i) {
+    const ManifestBlob& file = snap.files[i];
+    if (decisions[i].omitted) break;
+    std::string path = snap.sub_path.empty() ? file.path : snap.sub_path + "/" + file.path;
+    if (file.symlink || !decisions[i].read) {
+      SourceText source;
+      source.path = std::move(path);
+      source.not_read = file.symlink ? kSymlinkNotFollowed : decisions[i].refused;
+      source.not_read_is_error = !file.symlink;
+      out.push_back(std::move(source));
+      continue;
+    }
     auto it = next.find(file.blob_id);
     if (it == next.end()) {
       if (auto old = cache.find(file.blob_id); old != cache.end()) {
@@ -655,8 +700,11 @@ Result<std::vector<SourceText>> GitSource::read_files(const GitSnapshot& snap,
         it = next.emplace(file.blob_id, std::move(text.value())).first;
       }
     }
-    std::string path = snap.sub_path.empty() ? file.path : snap.sub_path + "/" + file.path;
-    out.push_back({std::move(path), it->second, file.blob_id});
+    SourceText source;
+    source.path = std::move(path);
+    source.text = it->second;
+    source.content_id = file.blob_id;
+    out.push_back(std::move(source));
   }
   cache = std::move(next);
   return out;

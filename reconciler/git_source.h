@@ -65,14 +65,16 @@ struct CommitInfo {
 struct ManifestBlob {
   std::string path;     // relative to sub_path, forward slashes
   std::string blob_id;  // 40 hex digits
+  bool symlink = false;  // a symbolic link (mode 120000): listed, never read or followed
 };
 
 struct GitSnapshot {
   CommitInfo commit;
   std::string sub_path;  // normalized sub_path the files are relative to ("" = root)
   // Every manifest file under sub_path (is_manifest_path on the relative path), sorted like
-  // read_manifest_tree sorts (std::filesystem::path order). Symbolic links and submodules
-  // are not manifests and are skipped.
+  // read_manifest_tree sorts (std::filesystem::path order). Submodules are not manifests and
+  // are skipped; symbolic links with a manifest's name are listed (symlink = true) so they
+  // can be reported, as a directory's are.
   std::vector<ManifestBlob> files;
 };
 
@@ -111,14 +113,20 @@ class GitSource {
   // The content of a blob, straight from the object store. Status::invalid for a malformed id
   // and Status::not_found for an id that is not a blob in the repository.
   Result<std::string> read_blob(const std::string& blob_id);
+  // The size in bytes of a blob, from its object header (the content is not inflated).
+  // Errors as read_blob.
+  Result<uint64_t> blob_size(const std::string& blob_id);
 
   // The manifest texts of `snap`, in snap.files order. SourceText::path is relative to the
   // repository root (sub_path joined with the file's path), as messages should show it.
   // Blobs whose id is a key of `cache` are taken from it; the others are read and added. On
   // success, `cache` holds exactly the blobs of `snap` (others are dropped); on failure it is
-  // left unchanged.
+  // left unchanged. Blob sizes are checked against `limits` (decide_reads) from the object
+  // headers, before any blob is read: a blob over a limit is listed unread with the error
+  // (SourceText::not_read), as is a symbolic link with a warning.
   Result<std::vector<SourceText>> read_files(const GitSnapshot& snap,
-                                             std::unordered_map<std::string, std::string>& cache);
+                                             std::unordered_map<std::string, std::string>& cache,
+                                             const Limits& limits = {});
 
   // How many blobs this source has read from the object store (read_blob and read_files),
   // to observe that unchanged blobs are not re-read.

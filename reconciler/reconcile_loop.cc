@@ -264,6 +264,7 @@ ReconcileLoop::PassResult ReconcileLoop::reconcile(const DesiredRevision& revisi
   options.check_drift = check_drift;
   options.threads = config_.threads;
   options.secrets = config_.secrets;
+  options.limits = config_.limits;
   auto started = std::chrono::steady_clock::now();
   PassOutcome outcome = reconcile_revision(*conn_, revision, *schemas_, options, &validation_cache_);
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();

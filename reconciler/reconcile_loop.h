@@ -74,6 +74,7 @@ struct ReconcileLoopConfig {
   std::chrono::milliseconds initial_backoff{1'000};
   unsigned threads = 0;                           // validation threads (0: one per core)
   SecretPolicy secrets;                           // which passwordFrom references validate
+  Limits limits;                                  // what a revision may hold (PassOptions::limits)
 };
 
 class ReconcileLoop {

@@ -2,6 +2,7 @@
 
 #include "reconciler/database.h"
 #include "reconciler/live_state.h"
+#include "reconciler/projection_size.h"
 
 namespace c4 {
 namespace {
@@ -49,7 +50,9 @@ PassOutcome reconcile_revision(pqxx::connection& conn, const DesiredRevision& re
   StepClock clock(out.step_ms);
 
   // validate
-  ValidationReport report = validate_sources(revision.files, schemas, options.threads, cache, options.secrets);
+  ValidationReport report =
+      validate_sources(revision.files, schemas, options.threads, cache, options.limits, options.secrets);
+  if (report.ok()) check_projection_size(report.catalog, options.limits, report.problems);
   out.problems = report.problems;
   clock.lap("validate");
   if (!report.ok()) {

@@ -45,6 +45,9 @@ struct PassOptions {
   // Which passwordFrom references the revision may make (model/secret_policy.h); a refused one
   // fails validation like any other error.
   SecretPolicy secrets;
+  // What a revision may hold (model/limits.h); going over one fails the validate step. The
+  // file and revision byte limits are the revision source's (RevisionSource::open_*).
+  Limits limits;
 };
 
 // Reconciles `revision` into the database reached by `conn`. A revision that does not

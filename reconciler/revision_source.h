@@ -23,9 +23,11 @@ struct DesiredRevision {
 
 class RevisionSource {
  public:
-  // A Git source (config.url set) or, when `directory` is set instead, a directory.
-  static Result<std::unique_ptr<RevisionSource>> open_git(GitSourceConfig config);
-  static std::unique_ptr<RevisionSource> open_directory(std::filesystem::path directory);
+  // A Git source (config.url set) or, when `directory` is set instead, a directory. File and
+  // revision sizes are checked against `limits` as files are loaded (files over a limit are
+  // listed unread, with the error validation reports).
+  static Result<std::unique_ptr<RevisionSource>> open_git(GitSourceConfig config, const Limits& limits = {});
+  static std::unique_ptr<RevisionSource> open_directory(std::filesystem::path directory, const Limits& limits = {});
 
   // Fetches new commits (a no-op for a directory).
   Status fetch();
@@ -36,6 +38,7 @@ class RevisionSource {
  private:
   std::unique_ptr<GitSource> git_;
   std::filesystem::path directory_;
+  Limits limits_;
   std::unordered_map<std::string, std::string> blob_cache_;
 };
 
