@@ -1,5 +1,7 @@
 #include "model/yaml_source.h"
 
+#include "model/yaml_loop_guard.h"
+
 namespace c4 {
 namespace {
 
@@ -86,6 +88,11 @@ std::vector<Document> parse_documents(const SourceText& source, Problems& proble
   std::vector<Document> docs;
   std::vector<YAML::Node> nodes;
   try {
+    // LoadAll would never return on such a stream (a yaml-cpp 0.7 defect, yaml_loop_guard.h).
+    if (auto stuck = yaml_loop_point(source.text)) {
+      char c = static_cast<size_t>(stuck->pos) < source.text.size() ? source.text[stuck->pos] : ' ';
+      throw YAML::ParserException(*stuck, c > ' ' && c < 127 ? std::string("unexpected '") + c + "'" : "unexpected character");
+    }
     nodes = YAML::LoadAll(source.text);
   } catch (const YAML::Exception& e) {
     Problem p;

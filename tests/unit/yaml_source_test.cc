@@ -64,6 +64,21 @@ TEST_CASE("yaml syntax error gives one problem at file and line") {
   CHECK(p.to_text() == "bad.yaml:4:5: error: invalid YAML: end of map flow not found");
 }
 
+TEST_CASE("a stray comma yaml-cpp 0.7 would loop on forever is a syntax error at its position") {
+  // yaml-cpp issue 1040 (model/yaml_loop_guard.h); found by the manifest fuzzer.
+  for (auto [text, where] : {std::pair<std::string, std::string>{",", "1:1"},
+                             {", tenant: ", "1:1"},
+                             {"a: 1\n---\n,\n", "3:1"},
+                             {"a: 1\n---\nb: 2\n---\n  , x\n", "5:3"}}) {
+    Problems problems;
+    CHECK(parse_documents(test::source("loop.yaml", text), problems).empty());
+    REQUIRE(problems.items().size() == 1u);
+    const Problem& p = problems.items()[0];
+    CHECK_MESSAGE(pos(p.pos) == where, text);
+    CHECK(p.message.rfind("invalid YAML: ", 0) == 0);
+  }
+}
+
 TEST_CASE("yaml indentation error is located on its line") {
   Problems problems;
   parse_documents(test::source("bad.yaml", "apiVersion: c4confd/v1\nkind: Carrier\n  bad: indent\n"), problems);
