@@ -145,7 +145,9 @@ class Decoder {
     } else if (obj.contains(from_key)) {
       const json& from = obj[from_key];
       s.source = from.contains("env") ? SecretRef::Source::env : SecretRef::Source::file;
-      s.value = from.contains("env") ? from["env"].get<std::string>() : from["file"].get<std::string>();
+      // str(), not from["file"]: a document that failed its schema (passwordFrom: {}) is decoded
+      // too (DecodeMode::partial), and a missing key is undefined behaviour for operator[] const.
+      s.value = str(from, from.contains("env") ? "env" : "file");
       s.origin = origin(pointer_append(base, from_key));
     }
     return s;
