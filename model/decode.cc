@@ -151,7 +151,9 @@ class Decoder {
       const json& from = obj[from_key];
       const char* key = from.contains("env") ? "env" : "file";
       s.source = from.contains("env") ? SecretRef::Source::env : SecretRef::Source::file;
-      s.value = from[key].get<std::string>();
+      // str(), not from[key]: a document that failed its schema (passwordFrom: {}) is decoded
+      // too (DecodeMode::partial), and a missing key is undefined behaviour for operator[] const.
+      s.value = str(from, key);
       // At the name or path itself: where a refused reference is reported.
       s.origin = origin(pointer_append(pointer_append(base, from_key), key));
     }

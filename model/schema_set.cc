@@ -70,7 +70,8 @@ std::string join(const std::vector<std::string>& items, const std::string& sep) 
 }
 
 std::string short_value(const nlohmann::json& v) {
-  std::string s = v.dump();
+  // A manifest's text may hold bytes that are not UTF-8: shown replaced, not thrown on.
+  std::string s = v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   if (s.size() > 200) s = s.substr(0, 197) + "...";
   return s;
 }

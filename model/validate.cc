@@ -19,6 +19,11 @@ std::string known_kinds() {
   return s;
 }
 
+// A value of a manifest in a message; bytes that are not UTF-8 are replaced, not thrown on.
+std::string shown(const nlohmann::json& value) {
+  return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 // Reads apiVersion and kind. Returns the kind, or nullopt after reporting why the document
 // cannot be checked further.
 std::optional<Kind> read_header(const Document& doc, const nlohmann::json& json, const ObjectRef& object,
@@ -38,10 +43,10 @@ std::optional<Kind> read_header(const Document& doc, const nlohmann::json& json,
   auto api = json.find("apiVersion");
   if (api == json.end()) return fail("", "missing required field \"apiVersion\" (use " + std::string(kApiVersion) + ")");
   if (!api->is_string() || api->get<std::string>() != kApiVersion)
-    return fail("/apiVersion", "unknown apiVersion " + api->dump() + "; this c4confd reads " + std::string(kApiVersion));
+    return fail("/apiVersion", "unknown apiVersion " + shown(*api) + "; this c4confd reads " + std::string(kApiVersion));
   auto kind = json.find("kind");
   if (kind == json.end()) return fail("", "missing required field \"kind\" (one of: " + known_kinds() + ")");
-  std::string name = kind->is_string() ? kind->get<std::string>() : kind->dump();
+  std::string name = kind->is_string() ? kind->get<std::string>() : shown(*kind);
   if (auto k = kind_from_name(name)) return k;
   std::string hint;
   for (const auto& info : all_kinds())

@@ -64,6 +64,38 @@ TEST_CASE("yaml syntax error gives one problem at file and line") {
   CHECK(p.to_text() == "bad.yaml:4:5: error: invalid YAML: end of map flow not found");
 }
 
+TEST_CASE("a stray comma yaml-cpp 0.7 would loop on forever is a syntax error at its position") {
+  // yaml-cpp issue 1040 (model/yaml_loop_guard.h); found by the manifest fuzzer.
+  for (auto [text, where] : {std::pair<std::string, std::string>{",", "1:1"},
+                             {", tenant: ", "1:1"},
+                             {"a: 1\n---\n,\n", "3:1"},
+                             {"a: 1\n---\nb: 2\n---\n  , x\n", "5:3"}}) {
+    Problems problems;
+    CHECK(parse_documents(test::source("loop.yaml", text), problems).empty());
+    REQUIRE(problems.items().size() == 1u);
+    const Problem& p = problems.items()[0];
+    CHECK_MESSAGE(pos(p.pos) == where, text);
+    CHECK(p.message.rfind("invalid YAML: ", 0) == 0);
+  }
+}
+
+TEST_CASE("a manifest that is not UTF-8 text is refused at its first bad byte") {
+  // Found by the manifest fuzzer: such bytes reached valijson's length count (out of bounds).
+  for (auto [text, where] : {std::pair<std::string, std::string>{"a: caf\xe9\n", "1:7"},
+                             {"a: 1\nb: sbc\xb1\xb1.example\n", "2:7"},
+                             {"a: \xed\xa0\x80\n", "1:4"},
+                             {"a: \xc0\xaf\n", "1:4"}}) {
+    Problems problems;
+    CHECK(parse_documents(test::source("enc.yaml", text), problems).empty());
+    REQUIRE(problems.items().size() == 1u);
+    CHECK_MESSAGE(pos(problems.items()[0].pos) == where, text);
+    CHECK(problems.items()[0].message.rfind("invalid YAML: not UTF-8 text (byte 0x", 0) == 0);
+  }
+  Problems problems;
+  CHECK(parse_documents(test::source("ok.yaml", "a: Zoë 日本語 🎉\n"), problems).size() == 1u);
+  CHECK(problems.empty());
+}
+
 TEST_CASE("yaml indentation error is located on its line") {
   Problems problems;
   parse_documents(test::source("bad.yaml", "apiVersion: c4confd/v1\nkind: Carrier\n  bad: indent\n"), problems);
