@@ -9,7 +9,6 @@
 #include "api/calls/reconciler_routes.h"
 #include "cli/commands.h"
 #include "cli/reconcile_options.h"
-#include "cli/cdr_spool_options.h"
 #include "cli/serve_options.h"
 #include "common/log.h"
 
@@ -49,12 +48,6 @@ int run_all(const ParsedOptions& parsed) {
     std::cerr << "c4confd all: " << service.status().message() << "\n";
     return 1;
   }
-  auto spool = open_cdr_spool(parsed);
-  if (!spool) {
-    std::cerr << "c4confd all: " << spool.status().message() << "\n";
-    return 2;
-  }
-  call_options->cdr_writer.spool = *spool;
   auto calls = api::CallHandling::mount(**service, std::move(call_options.value()));
   if (!calls) {
     std::cerr << "c4confd all: " << calls.status().message() << "\n";

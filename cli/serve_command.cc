@@ -8,7 +8,6 @@
 
 #include "api/calls/call_handling.h"
 #include "cli/commands.h"
-#include "cli/cdr_spool_options.h"
 #include "cli/serve_options.h"
 #include "cli/startup_migrator.h"
 #include "common/log.h"
@@ -60,12 +59,6 @@ int run_serve(const ParsedOptions& parsed) {
     std::cerr << "c4confd serve: " << service.status().message() << "\n";
     return 1;
   }
-  auto spool = open_cdr_spool(parsed);
-  if (!spool) {
-    std::cerr << "c4confd serve: " << spool.status().message() << "\n";
-    return 2;
-  }
-  call_options->cdr_writer.spool = *spool;
   auto calls = api::CallHandling::mount(**service, std::move(call_options.value()));
   if (!calls) {
     std::cerr << "c4confd serve: " << calls.status().message() << "\n";

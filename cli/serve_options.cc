@@ -53,8 +53,11 @@ std::vector<OptionSpec> serve_options() {
 Result<api::CallHandlingOptions> read_call_options(const ParsedOptions& options, const std::string& database_url) {
   auto secrets = read_secret_policy(options, SecretPolicy::Dirs::must_exist);
   if (!secrets) return secrets.status();
+  auto spool = open_cdr_spool(options);
+  if (!spool) return spool.status();
   api::CallHandlingOptions o = api::call_handling_options(database_url);
   o.secrets = std::move(secrets.value());
+  o.cdr_writer.spool = std::move(spool.value());
   log_event(LogLevel::info, "secrets.policy",
             {{"env_prefix", o.secrets.env_prefix()}, {"dirs", o.secrets.describe()}});
   return o;

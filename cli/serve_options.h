@@ -18,7 +18,8 @@ namespace c4::cli {
 std::vector<OptionSpec> serve_options();
 
 // The call handling's options for `database_url`: the secret policy of the flags, whose
-// directories must exist (invalid, naming the flag, otherwise). Logs the policy.
+// directories must exist (invalid, naming the flag, otherwise), and the CDR spool they name
+// (open_cdr_spool). Logs the policy.
 Result<api::CallHandlingOptions> read_call_options(const ParsedOptions& options, const std::string& database_url);
 
 // Reads and checks them. Tokens come from the file flags, else from C4CONFD_ADMIN_TOKEN and

@@ -5,6 +5,7 @@
 
 #include <yaml-cpp/depthguard.h>
 
+#include "common/utf8.h"
 #include "model/yaml_budget.h"
 #include "model/yaml_loop_guard.h"
 
@@ -81,25 +82,6 @@ SourcePos first_tab_indent(const std::string& text) {
   return {};
 }
 
-// The offset of the first byte of `text` that is not well-formed UTF-8 (RFC 3629: no overlong
-// forms, no surrogates, nothing past U+10FFFF), or npos. Values reach JSON and the schema
-// checks, which need UTF-8 (valijson's length count reads out of bounds on other bytes).
-size_t first_non_utf8(const std::string& text) {
-  for (size_t i = 0, n = text.size(); i < n;) {
-    auto c = static_cast<unsigned char>(text[i]);
-    if (c < 0x80) { ++i; continue; }
-    size_t len = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
-    unsigned char lo = c == 0xE0 ? 0xA0 : c == 0xF0 ? 0x90 : 0x80, hi = c == 0xED ? 0x9F : c == 0xF4 ? 0x8F : 0xBF;
-    if (len == 0 || i + len > n) return i;
-    for (size_t k = 1; k < len; ++k) {
-      auto d = static_cast<unsigned char>(text[i + k]);
-      if (d < (k == 1 ? lo : 0x80) || d > (k == 1 ? hi : 0xBF)) return i;
-    }
-    i += len;
-  }
-  return std::string::npos;
-}
-
 }  // namespace
 
 SourcePos position_of(const YAML::Node& node) {
@@ -112,7 +94,9 @@ SourcePos position_of(const YAML::Node& node) {
 std::vector<Document> parse_documents(const SourceText& source, Problems& problems, const Limits& limits) {
   std::vector<Document> docs;
   std::vector<YAML::Node> nodes;
-  if (size_t bad = first_non_utf8(source.text); bad != std::string::npos) {
+  // Values reach JSON and the schema checks, which need UTF-8 (valijson's length count reads
+  // out of bounds on other bytes).
+  if (size_t bad = first_invalid_utf8(source.text); bad != std::string::npos) {
     size_t line_start = source.text.rfind('\n', bad) == std::string::npos ? 0 : source.text.rfind('\n', bad) + 1;
     char hex[8];
     std::snprintf(hex, sizeof hex, "0x%02X", static_cast<unsigned char>(source.text[bad]));

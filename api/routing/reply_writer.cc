@@ -2,7 +2,7 @@
 
 #include "api/routing/sip_uri.h"
 #include "api/routing/snapshot_data.h"
-#include "api/routing/utf8.h"
+#include "common/utf8.h"
 
 namespace c4::routing {
 namespace {

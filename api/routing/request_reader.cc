@@ -5,7 +5,7 @@
 #include <string>
 
 #include "api/routing/kamailio.h"
-#include "api/routing/utf8.h"
+#include "common/utf8.h"
 #include "common/text.h"
 
 namespace c4::routing {
