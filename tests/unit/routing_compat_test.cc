@@ -205,7 +205,7 @@ TEST_CASE("a caller written with separators reaches From, To and PAI without the
                            "\"Desk\" <sip:(01) 40-00-01-23@paris.acme.example.com;user=phone>"}) {
     for (const char* to : {"sip:05 61 23 45 67@c4.example", "sip:05-61-23-45-67@c4.example;user=phone"}) {
       std::string body = routing_body(examples(), "192.0.2.10", from, to);
-      CHECK_MESSAGE(json::parse(body)["rtjson"] == plain_json["rtjson"], std::string(from) + " -> " + to);
+      CHECK_MESSAGE(json::parse(body)["rtjson"] == plain_json["rtjson"], (std::string(from) + " -> " + to));
       check_no_separator(json::parse(body)["rtjson"]);
     }
   }
