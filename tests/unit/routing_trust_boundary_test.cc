@@ -140,7 +140,7 @@ TEST_CASE("a display name with control characters is dropped and explain says wh
 }
 
 TEST_CASE("a from_uri that is not a SIP URI is refused with a reason and never copied into From") {
-  for (const char* from : {"sip:06 12@x.example", "Bob <sip:0612\"345678@x.example>", "sip:0612>;x=<sip:1@y",
+  for (const char* from : {"sip:alice smith@x.example", "Bob <sip:0612\"345678@x.example>", "sip:0612>;x=<sip:1@y",
                                   "not a uri", "sip:0612345678@bad host"}) {
     CAPTURE(from);
     CallRequest r = call("203.0.113.10", "0612345678", "0140000123");

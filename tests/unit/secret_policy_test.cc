@@ -205,6 +205,7 @@ spec:
   allowedSources: [192.0.2.10]
   username: p1
   passwordFrom: {env: C4CONFD_DATABASE_URL}
+  digestRealm: pbx.acme.example
 )");
   std::vector<std::string> errors;
   for (const auto& p : report.problems.items())
@@ -222,12 +223,12 @@ TEST_CASE("a plain password or ha1 of the wrong type or form is never echoed in 
   auto report = test::validate_with_base(R"(apiVersion: c4confd/v1
 kind: IPBX
 metadata: {name: p2, tenant: acme}
-spec: {host: pbx2.acme.example, allowedSources: [192.0.2.20], username: p2, password: 987654321}
+spec: {host: pbx2.acme.example, allowedSources: [192.0.2.20], username: p2, password: 987654321, digestRealm: r}
 ---
 apiVersion: c4confd/v1
 kind: IPBX
 metadata: {name: p3, tenant: acme}
-spec: {host: pbx3.acme.example, allowedSources: [192.0.2.30], username: p3, ha1: Ha1-Secret-Not-Hex-0042}
+spec: {host: pbx3.acme.example, allowedSources: [192.0.2.30], username: p3, ha1: Ha1-Secret-Not-Hex-0042, digestRealm: r}
 ---
 apiVersion: c4confd/v1
 kind: CarrierTrunk

@@ -91,6 +91,7 @@ spec:
   allowedSources: [192.0.2.10]
   username: p1
   passwordFrom: {env: ENV_NAME}
+  digestRealm: pbx.acme.example
 )";
 
 // A one-file revision whose trunk reads `file` and whose IPBX reads `env`.
