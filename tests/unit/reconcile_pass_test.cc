@@ -73,7 +73,9 @@ TEST_CASE("live contents rebuilt from rows hash like the manifests they were wri
   auto contents = read_live_contents(txn);
   REQUIRE(contents.is_ok());
   CHECK(contents->size() == 65);
-  for (const auto& [key, content] : *contents) {
+  for (const auto& entry : *contents) {  // no structured binding: the lambda below takes `key` (clang 14)
+    const auto& key = entry.first;
+    const auto& content = entry.second;
     const Meta* meta = nullptr;
     outcome.catalog->for_each_list([&](const auto& list) {
       for (const auto& o : list)
