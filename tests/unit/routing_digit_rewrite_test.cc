@@ -38,7 +38,9 @@ TEST_CASE("digit rewrites give RE2::Replace's answer for numbering-plan rules") 
       {"^\\+39(3[0-9]{8,9})$", "\\1"},     {"^([1-9]\\d*)$", "+\\1"},          {"^9(\\d{2,})$", "\\0-\\1"},
       {"^(\\d?\\d?[2-57-8]+)$", "x\\1x"},  {"^00()$", "empty"},                {"^\\+33([0-9]{9})#$", "\\\\\\1"}};
   const auto numbers = sample_numbers();
-  for (const auto& [pattern, replace] : rules) {
+  for (const auto& entry : rules) {  // no structured binding: a lambda takes it (clang 14)
+    const auto& pattern = entry.first;
+    const auto& replace = entry.second;
     auto fast = DigitRewrite::compile(pattern, replace);
     REQUIRE_MESSAGE(fast.has_value(), pattern);
     RE2 re(pattern);

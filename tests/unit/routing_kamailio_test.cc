@@ -27,8 +27,10 @@ TEST_CASE("routing bodies accept what Kamailio really sends") {
   CHECK(r->source_port == 5060);
   CHECK(r->want_auth);
   CHECK(r->to_tag.empty());
-  for (const auto& [value, expected] : std::vector<std::pair<json, bool>>{
-           {true, true}, {false, false}, {"0", false}, {"true", true}, {"false", false}, {1, true}, {0, false}}) {
+  for (const auto& entry : std::vector<std::pair<json, bool>>{
+           {true, true}, {false, false}, {"0", false}, {"true", true}, {"false", false}, {1, true}, {0, false}}) {  // no structured binding: a lambda takes it (clang 14)
+    const auto& value = entry.first;
+    const auto& expected = entry.second;
     body["auth"] = value;
     auto p = parse_call_request(body, RequestKind::routing);
     REQUIRE_MESSAGE(p.is_ok(), value.dump());

@@ -54,9 +54,11 @@ std::vector<std::pair<uint32_t, std::string>> containing_networks(
   std::stable_sort(hits.begin(), hits.end(),
                    [](const auto& x, const auto& y) { return x.first.prefix_len > y.first.prefix_len; });
   std::vector<std::pair<uint32_t, std::string>> out;
-  for (const auto& [net, owner] : hits)
+  for (const auto& hit : hits) {  // no structured binding: the lambda takes it (clang 14)
+    const auto& owner = hit.second;
     if (std::none_of(out.begin(), out.end(), [&](const auto& o) { return o.first == owner; }))
-      out.push_back({owner, "source " + net.to_string()});
+      out.push_back({owner, "source " + hit.first.to_string()});
+  }
   return out;
 }
 

@@ -83,7 +83,9 @@ TEST_CASE("every route carries uri: the callee rewritten for the target at the t
   const std::vector<std::pair<std::string, std::string>> calls = {
       {"203.0.113.10", "33140000123"}, {"192.0.2.10", "00390612345678"}, {"192.0.2.10", "0472100042"},
       {"203.0.113.65", "0412700042"},  {"198.51.100.40", "0212345678"}, {"192.0.2.10", "0561234567"}};
-  for (const auto& [ip, number] : calls) {
+  for (const auto& entry : calls) {  // no structured binding: a lambda takes it (clang 14)
+    const auto& ip = entry.first;
+    const auto& number = entry.second;
     RouteDecision d = route(examples(), call(ip, "0612345678", number), env);
     json rt = rtjson(examples(), d);
     for (size_t i = 0; i < d.routes.size(); ++i, ++routes) {
