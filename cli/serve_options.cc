@@ -43,9 +43,8 @@ std::vector<OptionSpec> serve_options() {
       {"max-body-bytes", "N", "largest request body accepted; larger: 413.", "1048576"},
       {"poll-interval", "SECONDS", "how often PostgreSQL is polled for a new revision (the fallback to Redis).", "5"},
       {"log-level", "LEVEL", "debug (also logs every Kamailio request), info, warn or error.", "info"},
-      cdr_spool_options()[0],
-      cdr_spool_options()[1],
   };
+  for (auto& o : cdr_spool_options()) options.push_back(std::move(o));
   for (auto& o : secret_options()) options.push_back(std::move(o));
   return options;
 }

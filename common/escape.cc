@@ -19,9 +19,10 @@ void append_hex(std::string& out, const char* format, uint32_t value) {
   out += buf;
 }
 
-}  // namespace
-
-std::string escape_for_text(std::string_view s, bool escape_backslash) {
+// Walks `s` as UTF-8 (common/utf8.h): a byte that starts no well-formed sequence becomes
+// `\xHH`; each well-formed sequence is handed to `emit(out, code_point, its_bytes)`.
+template <typename Emit>
+std::string map_utf8(std::string_view s, Emit emit) {
   std::string out;
   out.reserve(s.size());
   for (size_t i = 0; i < s.size();) {
@@ -32,32 +33,27 @@ std::string escape_for_text(std::string_view s, bool escape_backslash) {
       ++i;
       continue;
     }
-    if (code == '\n') out += "\\n";
-    else if (code == '\t') out += "\\t";
-    else if (code == '\r') out += "\\r";
-    else if (code == '\\' && escape_backslash) out += "\\\\";
-    else if (needs_escape(code)) append_hex(out, code < 0x80 ? "\\x%02x" : "\\u%04x", code);
-    else out.append(s.substr(i, n));
+    emit(out, code, s.substr(i, n));
     i += n;
   }
   return out;
 }
 
+}  // namespace
+
+std::string escape_for_text(std::string_view s, bool escape_backslash) {
+  return map_utf8(s, [escape_backslash](std::string& out, uint32_t code, std::string_view bytes) {
+    if (code == '\n') out += "\\n";
+    else if (code == '\t') out += "\\t";
+    else if (code == '\r') out += "\\r";
+    else if (code == '\\' && escape_backslash) out += "\\\\";
+    else if (needs_escape(code)) append_hex(out, code < 0x80 ? "\\x%02x" : "\\u%04x", code);
+    else out.append(bytes);
+  });
+}
+
 std::string valid_utf8(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (size_t i = 0; i < s.size();) {
-    uint32_t code = 0;
-    size_t n = utf8_sequence_length(s, i, &code);
-    if (n == 0) {
-      append_hex(out, "\\x%02x", static_cast<uint8_t>(s[i]));
-      ++i;
-    } else {
-      out.append(s.substr(i, n));
-      i += n;
-    }
-  }
-  return out;
+  return map_utf8(s, [](std::string& out, uint32_t, std::string_view bytes) { out.append(bytes); });
 }
 
 }  // namespace c4
