@@ -53,7 +53,8 @@ TEST_CASE("the explain answer has exactly the documented keys and the cdr stats 
   auto r = http_send(s.port(), "POST", "/1.0/routing/explain", call.dump(), kAdminToken);
   REQUIRE(r.status == 200);
   std::set<std::string> answered;
-  for (const auto& [key, _] : r.json().items()) answered.insert(key);
+  const nlohmann::json answer = r.json();  // alive for the loop: items() refers into it
+  for (const auto& [key, _] : answer.items()) answered.insert(key);
   CHECK(answered == documented);
   auto match_kinds = schema["properties"]["match"]["properties"]["kind"]["enum"];
   CHECK(std::find(match_kinds.begin(), match_kinds.end(), r.json()["match"]["kind"]) != match_kinds.end());

@@ -264,7 +264,9 @@ TEST_CASE("a snapshot swap under concurrent routing load never gives an error or
   for (int i = 0; i < 4; ++i) {
     std::ofstream(did_file, std::ios::trunc) << (i % 2 == 0 ? moved : original);
     apply_directory(s.db.conn(), s.dir);
-    auto revision = pqxx::nontransaction(s.db.conn()).exec1("SELECT live_revision_id::text FROM reconciler_status")[0].c_str();
+    const auto revision = pqxx::nontransaction(s.db.conn())
+                              .exec1("SELECT live_revision_id::text FROM reconciler_status")[0]
+                              .as<std::string>();
     CHECK(eventually([&] { return s.calls->snapshot().get()->revision() == revision; }));
   }
   done = true;

@@ -6,6 +6,8 @@
 #include <atomic>
 #include <condition_variable>
 #include <csignal>
+#include <fstream>
+#include <iterator>
 #include <mutex>
 #include <regex>
 #include <thread>
@@ -136,6 +138,11 @@ TEST_CASE("c4confd serve loses no CDR and stores none twice when PostgreSQL is s
   REQUIRE(serve.send(SIGTERM));
   auto status = serve.wait_for(std::chrono::seconds(20));
   REQUIRE(status);
+  if (!WIFEXITED(*status) || WEXITSTATUS(*status) != 0) {  // say why: a sanitizer report, an error
+    std::ifstream log(dir.path() / "serve.log");
+    std::string text(std::istreambuf_iterator<char>(log), {});
+    MESSAGE("the log of c4confd serve:\n" << text.substr(text.size() > 20000 ? text.size() - 20000 : 0));
+  }
   CHECK(WIFEXITED(*status));
   CHECK(WEXITSTATUS(*status) == 0);
 }

@@ -45,10 +45,11 @@ class TestDatabase {
   pqxx::connection& conn() { return *conn_; }
   const std::string& url() const { return url_; }
   const std::string& name() const { return name_; }
-  // Forgets the connections, for a test that stops the server under them.
+  // Closes the connections and skips the DROP, for a test that stops the server under them
+  // (closing a connection whose server is gone is fine: libpq just closes the socket).
   void abandon() {
-    conn_.release();
-    admin_.release();
+    conn_.reset();
+    admin_.reset();
   }
 
   // Every configuration row, as text, for byte-for-byte comparisons; without the
