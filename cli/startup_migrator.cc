@@ -4,11 +4,11 @@
 
 #include <libpq-fe.h>
 
-#include "api/server/connection_pool.h"
+#include "store/connection_pool.h"
 #include "common/log.h"
 #include "common/text.h"
-#include "reconciler/database.h"
-#include "reconciler/migrations.h"
+#include "store/database.h"
+#include "store/migrations.h"
 
 namespace c4::cli {
 

@@ -1,8 +1,8 @@
-#include "api/server/connection_pool.h"
+#include "store/connection_pool.h"
 
 #include "api/database_reply.h"
 #include "common/log.h"
-#include "reconciler/database.h"
+#include "store/database.h"
 
 namespace c4::api {
 

@@ -1,4 +1,4 @@
-#include "reconciler/database.h"
+#include "store/database.h"
 
 #include <regex>
 

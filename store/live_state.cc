@@ -1,11 +1,11 @@
-#include "reconciler/live_state.h"
+#include "store/live_state.h"
 
 #include <optional>
 #include <set>
 
 #include "model/canonical.h"
-#include "reconciler/database.h"
-#include "reconciler/tables.h"
+#include "store/database.h"
+#include "store/tables.h"
 
 namespace c4 {
 namespace {

@@ -1,7 +1,7 @@
-#include "reconciler/migrations.h"
+#include "store/migrations.h"
 
 #include "common/sha.h"
-#include "reconciler/database.h"
+#include "store/database.h"
 
 namespace c4 {
 namespace {

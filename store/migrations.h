@@ -1,4 +1,4 @@
-// Versioned SQL migrations (reconciler/migrations/NNNN_name.sql, compiled into the binary).
+// Versioned SQL migrations (store/migrations/NNNN_name.sql, compiled into the binary).
 //
 // Each migration runs in its own transaction and is recorded in schema_migrations with the
 // SHA-256 of its text; a recorded migration whose text changed since is refused rather than

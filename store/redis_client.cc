@@ -1,4 +1,4 @@
-#include "reconciler/redis_client.h"
+#include "store/redis_client.h"
 
 #include <csignal>
 #include <ctime>

@@ -1,6 +1,6 @@
-#include "reconciler/revision_log.h"
+#include "store/revision_log.h"
 
-#include "reconciler/database.h"
+#include "store/database.h"
 
 namespace c4 {
 namespace {

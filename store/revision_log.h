@@ -11,7 +11,6 @@
 
 #include "common/status.h"
 #include "model/problem.h"
-#include "reconciler/plan.h"
 
 namespace c4 {
 

@@ -1,4 +1,4 @@
-#include "reconciler/tables.h"
+#include "store/tables.h"
 
 #include <array>
 

@@ -1,4 +1,4 @@
-// How each kind maps onto its database table (reconciler/migrations/0001_config_tables.sql):
+// How each kind maps onto its database table (store/migrations/0001_config_tables.sql):
 // the table, the foreign-key columns that hold its by-name references, and the columns the
 // API and SQL users read directly. One table of facts instead of per-kind SQL in every stage.
 #pragma once

@@ -2,7 +2,7 @@
 
 #include "api/database_reply.h"
 #include "api/server/query_params.h"
-#include "reconciler/revision_log.h"
+#include "store/revision_log.h"
 
 namespace c4::api {
 namespace {

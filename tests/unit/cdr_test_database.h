@@ -10,8 +10,8 @@
 #include <doctest/doctest.h>
 #include <pqxx/pqxx>
 
-#include "reconciler/database.h"
-#include "reconciler/migrations.h"
+#include "store/database.h"
+#include "store/migrations.h"
 #include "test_database.h"
 #include "test_net.h"
 

@@ -17,8 +17,8 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
-#include "reconciler/redis_client.h"
-#include "reconciler/revision_log.h"
+#include "store/redis_client.h"
+#include "store/revision_log.h"
 #include "test_database.h"
 #include "test_git_repo.h"
 #include "test_process.h"

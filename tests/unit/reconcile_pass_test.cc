@@ -4,9 +4,9 @@
 #include <filesystem>
 #include <fstream>
 
-#include "reconciler/database.h"
-#include "reconciler/live_state.h"
-#include "reconciler/migrations.h"
+#include "store/database.h"
+#include "store/live_state.h"
+#include "store/migrations.h"
 #include "reconciler/reconcile_pass.h"
 #include "test_database.h"
 #include "test_support.h"

@@ -12,7 +12,7 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
-#include "reconciler/revision_log.h"
+#include "store/revision_log.h"
 #include "test_database.h"
 #include "test_git_repo.h"
 #include "test_process.h"

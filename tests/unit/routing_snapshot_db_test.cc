@@ -3,8 +3,8 @@
 #include <cstdlib>
 
 #include "api/routing/kamailio.h"
-#include "reconciler/database.h"
-#include "reconciler/migrations.h"
+#include "store/database.h"
+#include "store/migrations.h"
 #include "reconciler/reconcile_pass.h"
 #include "routing_support.h"
 

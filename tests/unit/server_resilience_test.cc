@@ -6,7 +6,7 @@
 #include <sys/wait.h>
 
 #include "private_postgres.h"
-#include "reconciler/redis_client.h"
+#include "store/redis_client.h"
 #include "server_test_support.h"
 #include "test_support.h"
 

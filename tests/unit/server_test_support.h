@@ -18,8 +18,8 @@
 #include "api/server/api_service.h"
 #include "common/sha.h"
 #include "test_database.h"
-#include "reconciler/database.h"
-#include "reconciler/migrations.h"
+#include "store/database.h"
+#include "store/migrations.h"
 #include "reconciler/reconcile_pass.h"
 
 namespace c4::test {
