@@ -38,7 +38,7 @@ Status StartupMigrator::try_once() {
   ++attempts_;
   if (Status syntax = check_url_syntax(database_url_); !syntax) return syntax;
   // A bounded connect: an unreachable host must not hold an attempt for libpq's default.
-  auto conn = connect_database(api::with_connect_timeout(database_url_, 3));
+  auto conn = connect_database(with_connect_timeout(database_url_, 3));
   Status status = conn ? Status::ok() : conn.status();
   if (conn) {
     auto report = migrate(**conn);

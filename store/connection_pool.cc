@@ -1,10 +1,8 @@
 #include "store/connection_pool.h"
 
-#include "api/database_reply.h"
-#include "common/log.h"
 #include "store/database.h"
 
-namespace c4::api {
+namespace c4 {
 
 std::string with_connect_timeout(const std::string& url, int seconds) {
   if (url.find("connect_timeout") != std::string::npos) return url;
@@ -14,52 +12,40 @@ std::string with_connect_timeout(const std::string& url, int seconds) {
   return url + (url.find('?') == std::string::npos ? "?" : "&") + setting;
 }
 
-ConnectionPool::ConnectionPool(std::string url, size_t max_idle)
-    : url_(with_connect_timeout(url, 3)), max_idle_(max_idle) {}
+ConnectionPool::ConnectionPool(std::string url, ConnectionOpener open, size_t max_idle)
+    : url_(with_connect_timeout(url, 3)),
+      open_(open ? std::move(open) : ConnectionOpener([](const std::string& u) { return connect_database(u); })),
+      max_idle_(max_idle) {}
 
-Result<std::unique_ptr<pqxx::connection>> ConnectionPool::connect() const { return connect_database(url_); }
+ConnectionPool::Lease::~Lease() {
+  if (pool_ && conn_) pool_->give_back(std::move(conn_));
+}
 
-std::unique_ptr<pqxx::connection> ConnectionPool::take() {
+Result<std::unique_ptr<pqxx::connection>> ConnectionPool::connect() const { return open_(url_); }
+
+Result<ConnectionPool::Lease> ConnectionPool::acquire(bool reuse_idle) {
+  if (reuse_idle) {
+    std::lock_guard lock(mutex_);
+    if (!idle_.empty()) {
+      auto conn = std::move(idle_.back());
+      idle_.pop_back();
+      return Lease(this, std::move(conn), true);
+    }
+  }
+  auto conn = connect();
+  if (!conn) return conn.status();
+  return Lease(this, std::move(conn.value()), false);
+}
+
+size_t ConnectionPool::idle() const {
   std::lock_guard lock(mutex_);
-  if (idle_.empty()) return nullptr;
-  auto conn = std::move(idle_.back());
-  idle_.pop_back();
-  return conn;
+  return idle_.size();
 }
 
 void ConnectionPool::give_back(std::unique_ptr<pqxx::connection> conn) {
+  if (!conn->is_open()) return;
   std::lock_guard lock(mutex_);
   if (idle_.size() < max_idle_) idle_.push_back(std::move(conn));
 }
 
-HttpReply ConnectionPool::read(const std::string& what, const std::function<HttpReply(pqxx::read_transaction&)>& f) {
-  // The reason names hosts, ports and server messages: logged, never in the body.
-  auto unavailable = [&](const std::string& why) { return database_failure_reply(Status::unavailable(why), what); };
-  // An idle connection may have died with a database restart since it was last used: when a
-  // pooled one turns out broken, the request is tried once more on a fresh connection.
-  for (int attempt = 0;; ++attempt) {
-    auto conn = attempt == 0 ? take() : nullptr;
-    bool pooled = conn != nullptr;
-    if (!conn) {
-      auto fresh = connect();
-      if (!fresh) return unavailable(fresh.status().message());
-      conn = std::move(fresh.value());
-    }
-    try {
-      HttpReply reply;
-      {
-        pqxx::read_transaction txn(*conn);
-        reply = f(txn);
-      }
-      give_back(std::move(conn));
-      return reply;
-    } catch (const pqxx::broken_connection& e) {
-      if (!pooled) return unavailable(database_error(e, what).message());
-    } catch (const pqxx::failure& e) {
-      // The connection may be mid-error: drop it rather than hand it to the next caller.
-      return unavailable(database_error(e, what).message());
-    }
-  }
-}
-
-}  // namespace c4::api
+}  // namespace c4

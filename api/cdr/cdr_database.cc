@@ -82,6 +82,10 @@ Result<std::unique_ptr<pqxx::connection>> open_cdr_connection(const std::string&
   return std::move(conn.value());
 }
 
+Result<std::unique_ptr<pqxx::connection>> open_cdr_reader(const std::string& url) {
+  return open_cdr_connection(url, "c4confd-cdr-reader");
+}
+
 Result<std::vector<StoredCdr>> insert_cdr_batch(pqxx::connection& conn, const std::vector<CdrRecord>& records,
                                                 PartitionCache& partitions) {
   std::vector<StoredCdr> stored;

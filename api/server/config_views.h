@@ -22,8 +22,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "store/connection_pool.h"
 #include "api/server/server.h"
+#include "store/connection_pool.h"
 
 namespace c4::api {
 

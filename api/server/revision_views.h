@@ -11,9 +11,9 @@
 
 #include <memory>
 
-#include "store/connection_pool.h"
 #include "api/server/revision_watcher.h"
 #include "api/server/server.h"
+#include "store/connection_pool.h"
 
 namespace c4::api {
 

@@ -98,7 +98,7 @@ using Ids = std::vector<std::string>;
 TEST_CASE("each search filter selects exactly its CDRs newest first") {
   CdrTestDatabase db("c4test_cdr_search_filters");
   load_data_set(db);
-  ConnectionPool pool(db.url());
+  ConnectionPool pool(db.url(), open_cdr_reader);
   CHECK(search_ids(pool, kAdmin, {{"tenant", "acme"}}) == Ids{"a6", "a5", "a4", "a3", "a2", "a1", "a7"});
   CHECK(search_ids(pool, kAdmin, {{"tenant", kAcme}, {"from", "2026-11-26T10:05:00Z"}, {"to", "2026-11-26T11:30:00Z"}}) ==
         Ids{"a3", "a2"});
@@ -118,7 +118,7 @@ TEST_CASE("each search filter selects exactly its CDRs newest first") {
 TEST_CASE("a search answers each CDR in the ingest shape") {
   CdrTestDatabase db("c4test_cdr_search_shape");
   load_data_set(db);
-  ConnectionPool pool(db.url());
+  ConnectionPool pool(db.url(), open_cdr_reader);
   auto reply = cdr_search_reply(pool, request(kAdmin, {{"call_id", "a3"}}));
   REQUIRE(reply.status == 200);
   json page = json::parse(reply.body);
@@ -142,7 +142,7 @@ TEST_CASE("a search answers each CDR in the ingest shape") {
 TEST_CASE("a token of one tenant never sees another tenant's CDRs") {
   CdrTestDatabase db("c4test_cdr_isolation");
   load_data_set(db);
-  ConnectionPool pool(db.url());
+  ConnectionPool pool(db.url(), open_cdr_reader);
   Ids acme = search_ids(pool, kAcmeOnly, {});
   CHECK(acme.size() == 7);
   for (const auto& id : acme) CHECK(id[0] == 'a');
@@ -176,7 +176,7 @@ TEST_CASE("keyset pagination walks every CDR once in order") {
     records.push_back(make_cdr(kAcme, "p" + std::to_string(i), format_iso8601(at("2026-11-20T00:00:00Z") + (i / 5) * 1000000),
                           1, std::nullopt, "sip:1@a", "sip:2@b", i % 3));
   insert(db, records);
-  ConnectionPool pool(db.url());
+  ConnectionPool pool(db.url(), open_cdr_reader);
   std::vector<int64_t> walked;
   std::optional<std::string> after;
   int pages = 0;
@@ -201,7 +201,7 @@ TEST_CASE("keyset pagination walks every CDR once in order") {
 TEST_CASE("statistics give exact calls answered ASR ACD and minutes per group") {
   CdrTestDatabase db("c4test_cdr_stats");
   load_data_set(db);
-  ConnectionPool pool(db.url());
+  ConnectionPool pool(db.url(), open_cdr_reader);
   auto stats = [&](std::multimap<std::string, std::string> params) {
     auto reply = cdr_stats_reply(pool, request(kAdmin, std::move(params)));
     REQUIRE_MESSAGE(reply.status == 200, reply.body);
@@ -260,7 +260,7 @@ TEST_CASE("the CSV export quotes fields as RFC 4180 with a header line") {
   insert(db, {make_cdr(kAcme, "plain", "2026-11-26T10:00:00Z", 1, std::nullopt, "sip:100@a", "sip:200@b", 5),
               make_cdr(kAcme, "with,comma \"and quotes\"", "2026-11-26T10:00:01.5Z", std::nullopt, 7,
                   "sip:100@a;tag=\"x\"", "sip:200@b\r\nX-Evil: 1", 0)});
-  ConnectionPool pool(db.url());
+  ConnectionPool pool(db.url(), open_cdr_reader);
   auto reply = cdr_csv_reply(pool, request(kAdmin, {{"tenant", "acme"}}));
   REQUIRE(reply.status == 200);
   CHECK(reply.content_type == "text/csv; charset=utf-8");
@@ -285,7 +285,7 @@ TEST_CASE("the CSV export streams in chunks and stops when the client goes away"
   for (int i = 0; i < 2500; ++i)
     records.push_back(make_cdr(kAcme, "s" + std::to_string(i), "2026-11-26T10:00:00Z", 1, std::nullopt, "sip:1@a", "sip:2@b", 1));
   insert(db, records);
-  ConnectionPool pool(db.url());
+  ConnectionPool pool(db.url(), open_cdr_reader);
   auto prepared = prepare_cdr_csv(pool, request(kAdmin, {}));
   REQUIRE(std::holds_alternative<CdrCsvExport>(prepared));
   std::vector<size_t> chunk_lines;
@@ -302,7 +302,8 @@ TEST_CASE("the CSV export streams in chunks and stops when the client goes away"
 }
 
 TEST_CASE("read endpoints answer 503 when the database cannot be reached") {
-  ConnectionPool pool("postgresql://c4confd@127.0.0.1:" + std::to_string(test::free_loopback_port()) + "/c4confd");
+  ConnectionPool pool("postgresql://c4confd@127.0.0.1:" + std::to_string(test::free_loopback_port()) + "/c4confd",
+                      open_cdr_reader);
   for (auto handler : {cdr_search_reply, cdr_stats_reply, cdr_csv_reply}) {
     auto reply = handler(pool, request(kAdmin, {}));
     CHECK(reply.status == 503);
@@ -313,7 +314,7 @@ TEST_CASE("read endpoints answer 503 when the database cannot be reached") {
 TEST_CASE("bad search parameters are answered 400 naming the parameter") {
   CdrTestDatabase db("c4test_cdr_bad_params");
   db.add_tenant("acme", kAcme);
-  ConnectionPool pool(db.url());
+  ConnectionPool pool(db.url(), open_cdr_reader);
   auto reply = cdr_search_reply(pool, request(kAdmin, {{"from", "tomorrow"}}));
   CHECK(reply.status == 400);
   json error = json::parse(reply.body)["error"];

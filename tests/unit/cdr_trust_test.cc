@@ -92,7 +92,7 @@ TEST_CASE("call ids and URIs far longer than an index entry are stored whole bes
   CHECK(db.count("length(to_uri) = 30000 + 4 + 12") == 1);
 
   // Found again through the indexes on the heads of these values, whole.
-  ConnectionPool pool(db.url());
+  ConnectionPool pool(db.url(), open_cdr_reader);
   json by_id = search(pool, {{"call_id", long_call_id}});
   REQUIRE(by_id["items"].size() == 1);
   CHECK(by_id["items"][0]["call_id"] == long_call_id);
@@ -123,7 +123,7 @@ TEST_CASE("a CDR of a call that never started is stored with nulls and listed by
   CHECK(db.count("call_start IS NULL AND duration IS NULL") == 3);
 
   // Page by page, two at a time: each of the six rows exactly once, those without start first.
-  ConnectionPool pool(db.url());
+  ConnectionPool pool(db.url(), open_cdr_reader);
   std::vector<std::string> seen;
   std::multimap<std::string, std::string> query = {{"limit", "2"}};
   for (int page = 0; page < 5; ++page) {
@@ -141,7 +141,7 @@ TEST_CASE("a CDR of a call that never started is stored with nulls and listed by
 
 TEST_CASE("a search parameter of invalid UTF-8 or NUL is answered 400 naming it, not 500") {
   CdrTestDatabase db("c4test_cdr_bad_param");
-  ConnectionPool pool(db.url());
+  ConnectionPool pool(db.url(), open_cdr_reader);
   for (const std::string& bad : {std::string("\xff\xfe"), std::string("a\xed\xa0\x80"), std::string("\xc0\xaf"),
                                  std::string("a\0b", 3)}) {
     for (const char* name : {"call_id", "caller_prefix", "tenant"}) {
@@ -163,7 +163,7 @@ TEST_CASE("database failures answer without database hosts ports or server messa
   std::string url = "postgresql://c4confd@127.0.0.1:" + std::to_string(port) + "/c4confd";
   auto writer = start_writer(url);
   auto ingest = cdr_ingest_reply(*writer, request("POST", "/1.0/kamailio/cdr", cdr_body("down@host").dump()));
-  ConnectionPool pool(url);
+  ConnectionPool pool(url, open_cdr_reader);
   auto searched = cdr_search_reply(pool, request("GET", "/1.0/cdrs"));
   for (const api::HttpReply& reply : {ingest, searched}) {
     CAPTURE(reply.body);

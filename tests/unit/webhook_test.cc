@@ -1,6 +1,6 @@
 // Webhook authentication (GitHub HMAC signature, GitLab token) and the answers of
 // POST /hooks/git, as pure functions and through the API's own server (api/server/server.h).
-#include "reconciler/webhook.h"
+#include "api/calls/git_webhook.h"
 
 #include <atomic>
 #include <memory>
@@ -13,6 +13,8 @@
 
 namespace c4 {
 namespace {
+
+using api::handle_git_webhook;
 
 // GitHub's documented example ("Validating webhook deliveries").
 constexpr const char* kGithubSecret = "It's a Secret to Everybody";
