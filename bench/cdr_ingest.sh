@@ -22,11 +22,13 @@ while [ $# -gt 0 ]; do
   esac
 done
 
+. "$ROOT/bench/lib/enable.sh"
+bench_enable "$BUILD_DIR" 2>/dev/null
 cmake --build "$BUILD_DIR" --target cdr_ingest_bench >/dev/null
 "$ROOT/c4" services status >/dev/null 2>&1 || "$ROOT/c4" services start >/dev/null
 eval "$("$ROOT/c4" services env)"
 
-out=$("$BUILD_DIR/api/cdr/cdr_ingest_bench" "${ARGS[@]}")
+out=$("$BUILD_DIR/bench/cdr_ingest_bench" "${ARGS[@]}")
 echo "$out" | grep -v '^{'
 if [ "$RECORD" = 1 ]; then
   line=$(echo "$out" | grep '^{')

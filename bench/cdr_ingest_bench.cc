@@ -20,8 +20,8 @@
 #include "api/cdr/cdr_database.h"
 #include "api/cdr/cdr_time.h"
 #include "api/cdr/cdr_writer.h"
-#include "reconciler/database.h"
-#include "reconciler/migrations.h"
+#include "store/database.h"
+#include "store/migrations.h"
 
 using namespace c4;
 using namespace c4::cdr;

@@ -28,6 +28,8 @@ while (($#)); do
   esac
 done
 command -v wrk >/dev/null || apt-get install -y wrk >/dev/null
+. "$ROOT/bench/lib/enable.sh"
+bench_enable "$BUILD" 2>/dev/null
 cmake --build "$BUILD" --target c4confd_http_bench >/dev/null
 
 printf '%-10s %8s %8s %12s %10s %10s %10s\n' mode workers route requests/s p50 p99 errors
@@ -36,7 +38,7 @@ for config in $CONFIGS; do
   path=/bench/trivial
   [[ ${route:-inline} == pooled ]] && path=/bench/pooled
   out=$(mktemp)
-  "$BUILD/api/server/c4confd_http_bench" --mode "$mode" --workers "$workers" >"$out" &
+  "$BUILD/bench/c4confd_http_bench" --mode "$mode" --workers "$workers" >"$out" &
   pid=$!
   for _ in $(seq 100); do grep -q listening "$out" && break; sleep 0.05; done
   port=$(awk '/listening on/ {print $3}' "$out")

@@ -22,7 +22,7 @@
 #include "api/routing/kamailio.h"
 #include "model/loader.h"
 #include "model/validate.h"
-#include "reconciler/database.h"
+#include "store/database.h"
 
 namespace {
 

@@ -32,7 +32,8 @@ fi
 
 if [ "$BUILD" -eq 1 ]; then
   # One build of every target the benchmarks use, instead of one per script.
-  [ -f "$BUILD_DIR/CMakeCache.txt" ] || cmake -S "$ROOT" -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
+  . "$ROOT/bench/lib/enable.sh"
+  bench_enable "$BUILD_DIR" || exit 1
   targets=(c4confd)
   # The routing engine's Google Benchmark binary, where this checkout has it.
   if cmake --build "$BUILD_DIR" --target help 2>/dev/null | grep -q '^c4routing_bench'; then targets+=(c4routing_bench); fi

@@ -5,12 +5,12 @@
 #include "cli/secret_options.h"
 #include "cli/limit_options.h"
 #include "cli/source_options.h"
-#include "reconciler/database.h"
-#include "reconciler/migrations.h"
+#include "store/database.h"
+#include "store/migrations.h"
 #include "reconciler/outcome_projection.h"
 #include "reconciler/projection_size.h"
 #include "reconciler/reconcile_pass.h"
-#include "reconciler/redis_client.h"
+#include "store/redis_client.h"
 #include "reconciler/redis_projection.h"
 
 namespace c4::cli {

@@ -5,8 +5,8 @@
 #include "cli/source_options.h"
 #include "common/duration.h"
 #include "common/log.h"
-#include "reconciler/database.h"
-#include "reconciler/migrations.h"
+#include "store/database.h"
+#include "store/migrations.h"
 
 namespace c4::cli {
 std::vector<OptionSpec> reconcile_loop_options() {

@@ -4,11 +4,11 @@
 
 #include <libpq-fe.h>
 
-#include "api/server/connection_pool.h"
+#include "store/connection_pool.h"
 #include "common/log.h"
 #include "common/text.h"
-#include "reconciler/database.h"
-#include "reconciler/migrations.h"
+#include "store/database.h"
+#include "store/migrations.h"
 
 namespace c4::cli {
 
@@ -38,7 +38,7 @@ Status StartupMigrator::try_once() {
   ++attempts_;
   if (Status syntax = check_url_syntax(database_url_); !syntax) return syntax;
   // A bounded connect: an unreachable host must not hold an attempt for libpq's default.
-  auto conn = connect_database(api::with_connect_timeout(database_url_, 3));
+  auto conn = connect_database(with_connect_timeout(database_url_, 3));
   Status status = conn ? Status::ok() : conn.status();
   if (conn) {
     auto report = migrate(**conn);

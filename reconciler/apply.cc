@@ -3,8 +3,8 @@
 #include <set>
 
 #include "model/canonical.h"
-#include "reconciler/database.h"
-#include "reconciler/tables.h"
+#include "store/database.h"
+#include "store/tables.h"
 
 namespace c4 {
 namespace {

@@ -13,7 +13,7 @@
 
 #include "common/status.h"
 #include "model/catalog.h"
-#include "reconciler/live_state.h"
+#include "store/live_state.h"
 #include "reconciler/plan.h"
 
 namespace c4 {

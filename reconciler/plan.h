@@ -10,7 +10,7 @@
 
 #include "common/status.h"
 #include "model/catalog.h"
-#include "reconciler/live_state.h"
+#include "store/live_state.h"
 
 namespace c4 {
 

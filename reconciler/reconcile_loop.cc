@@ -6,11 +6,11 @@
 #include <unistd.h>
 
 #include "common/log.h"
-#include "reconciler/database.h"
-#include "reconciler/migrations.h"
+#include "store/database.h"
+#include "store/migrations.h"
 #include "reconciler/outcome_projection.h"
 #include "reconciler/redis_projection.h"
-#include "reconciler/revision_log.h"
+#include "store/revision_log.h"
 
 namespace c4 {
 namespace {

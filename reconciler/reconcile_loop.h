@@ -58,7 +58,7 @@
 #include "model/validate.h"
 #include "reconciler/reconcile_pass.h"
 #include "reconciler/reconcile_stats.h"
-#include "reconciler/redis_client.h"
+#include "store/redis_client.h"
 #include "reconciler/revision_source.h"
 
 namespace c4 {

@@ -1,7 +1,7 @@
 #include "reconciler/reconcile_pass.h"
 
-#include "reconciler/database.h"
-#include "reconciler/live_state.h"
+#include "store/database.h"
+#include "store/live_state.h"
 #include "reconciler/projection_size.h"
 
 namespace c4 {

@@ -14,7 +14,7 @@
 #include "model/validate.h"
 #include "reconciler/apply.h"
 #include "reconciler/plan.h"
-#include "reconciler/revision_log.h"
+#include "store/revision_log.h"
 #include "reconciler/revision_source.h"
 
 namespace c4 {

@@ -37,7 +37,7 @@
 
 #include "common/status.h"
 #include "model/catalog.h"
-#include "reconciler/redis_client.h"
+#include "store/redis_client.h"
 
 namespace c4 {
 

@@ -2,7 +2,7 @@
 
 #include "common/sha.h"
 #include "model/loader.h"
-#include "reconciler/database.h"
+#include "store/database.h"
 
 namespace c4 {
 

@@ -30,17 +30,14 @@ bool verify_gitlab_token(std::string_view secret, std::string_view header_value)
   return equal_constant_time(sha256_hex(secret), sha256_hex(header_value));
 }
 
-api::HttpReply handle_git_webhook(const WebhookConfig& config, const std::function<std::string(std::string_view)>& header,
-                                  std::string_view body, const std::function<void()>& trigger) {
+WebhookDecision decide_git_webhook(const WebhookConfig& config, const std::function<std::string(std::string_view)>& header,
+                                   std::string_view body) {
   if (config.secret.empty())
-    return api::error_reply(403, "webhook_disabled",
-                            "webhooks are disabled: no secret is configured (set --webhook-secret-file or "
-                            "C4CONFD_WEBHOOK_SECRET)");
+    return {WebhookVerdict::disabled,
+            "webhooks are disabled: no secret is configured (set --webhook-secret-file or C4CONFD_WEBHOOK_SECRET)"};
   if (body.size() > config.max_body_bytes)
-    return api::error_reply(413, "body_too_large",
-                            "the webhook body has " + std::to_string(body.size()) + " bytes, more than the limit of " +
-                                std::to_string(config.max_body_bytes),
-                            {{"limit", config.max_body_bytes}});
+    return {WebhookVerdict::body_too_large, "the webhook body has " + std::to_string(body.size()) +
+                                                " bytes, more than the limit of " + std::to_string(config.max_body_bytes)};
   std::string signature = header("X-Hub-Signature-256");
   std::string token = header("X-Gitlab-Token");
   bool ok = !signature.empty() ? verify_github_signature(config.secret, body, signature)
@@ -50,11 +47,10 @@ api::HttpReply handle_git_webhook(const WebhookConfig& config, const std::functi
                         : !token.empty()   ? "the X-Gitlab-Token does not match"
                                            : "neither X-Hub-Signature-256 nor X-Gitlab-Token is present";
     log_event(LogLevel::warn, "webhook.refused", {{"reason", which}});
-    return api::error_reply(401, "unauthorized", "webhook refused: " + which);
+    return {WebhookVerdict::unauthorized, which};
   }
   log_event(LogLevel::info, "webhook.accepted", {{"via", signature.empty() ? "gitlab" : "github"}});
-  trigger();
-  return api::json_reply(202, {{"accepted", true}, {"message", "a fetch of the Git source is scheduled"}});
+  return {WebhookVerdict::accepted, ""};
 }
 
 }  // namespace c4

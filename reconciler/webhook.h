@@ -11,7 +11,6 @@
 #include <string>
 #include <string_view>
 
-#include "api/http_reply.h"
 
 namespace c4 {
 
@@ -32,14 +31,22 @@ bool verify_github_signature(std::string_view secret, std::string_view body, std
 // SHA-256 digests are compared). False for an empty secret. Thread-safe.
 bool verify_gitlab_token(std::string_view secret, std::string_view header_value);
 
-// The answer to one POST /hooks/git, without a socket: `header` looks a request header up by
-// name ("" when absent). Calls `trigger` exactly when the answer is 202:
-//   202 {"accepted":true,"message":...}        authenticated
-//   413 error "body_too_large"                 body over config.max_body_bytes
-//   401 error "unauthorized"                   signature/token missing or wrong
-//   403 error "webhook_disabled"               no secret configured
-// Thread-safe when `trigger` is.
-api::HttpReply handle_git_webhook(const WebhookConfig& config, const std::function<std::string(std::string_view)>& header,
-                                  std::string_view body, const std::function<void()>& trigger);
+// What one POST /hooks/git comes to, decided without a socket (api/calls/git_webhook.h puts it
+// in the API's reply shape).
+enum class WebhookVerdict {
+  accepted,        // authenticated: the caller triggers a fetch
+  disabled,        // no secret configured
+  body_too_large,  // body over config.max_body_bytes (checked before the signature)
+  unauthorized,    // signature/token missing or wrong
+};
+struct WebhookDecision {
+  WebhookVerdict verdict = WebhookVerdict::unauthorized;
+  std::string reason;  // why it was refused, a sentence for people; empty when accepted
+};
+
+// `header` looks a request header up by name ("" when absent). Logs refusals and acceptances.
+// Thread-safe.
+WebhookDecision decide_git_webhook(const WebhookConfig& config, const std::function<std::string(std::string_view)>& header,
+                                   std::string_view body);
 
 }  // namespace c4

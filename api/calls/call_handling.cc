@@ -52,7 +52,7 @@ Result<std::unique_ptr<CallHandling>> CallHandling::mount(ApiService& service, C
   self->options_ = std::move(options);
   self->options_.cdr_writer.database_url = self->options_.database_url;
   self->writer_ = cdr::CdrWriter::start(self->options_.cdr_writer);
-  self->cdr_pool_ = std::make_unique<cdr::ConnectionPool>(self->options_.database_url);
+  self->cdr_pool_ = std::make_unique<ConnectionPool>(self->options_.database_url, cdr::open_cdr_reader);
   CallHandling* calls = self.get();
 
   self->watcher_ = &service.watcher();

@@ -16,7 +16,7 @@
 #include <mutex>
 #include <string>
 
-#include "api/cdr/connection_pool.h"
+#include "store/connection_pool.h"
 #include "api/cdr/cdr_writer.h"
 #include "api/routing/capacity.h"
 #include "api/routing/engine.h"
@@ -76,7 +76,7 @@ class CallHandling {
   SnapshotHolder<routing::Snapshot> snapshot_;
   routing::CapacityTracker capacity_;
   std::unique_ptr<cdr::CdrWriter> writer_;
-  std::unique_ptr<cdr::ConnectionPool> cdr_pool_;
+  std::unique_ptr<ConnectionPool> cdr_pool_;  // CDR readers: cdr::open_cdr_reader connections
 };
 
 }  // namespace c4::api

@@ -2,6 +2,7 @@
 // loop fetches at once) on the API's own listener, and the loop's figures on its /metrics.
 #pragma once
 
+#include "api/calls/git_webhook.h"
 #include "api/server/server.h"
 #include "reconciler/reconcile_loop.h"
 #include "reconciler/webhook.h"

@@ -2,7 +2,7 @@
 
 #include "api/cdr/cdr_rows.h"
 #include "api/cdr/cdr_time.h"
-#include "reconciler/database.h"
+#include "store/database.h"
 
 namespace c4::cdr {
 namespace {

@@ -16,7 +16,7 @@
 
 #include "api/cdr/cdr_filter.h"
 #include "api/cdr/cdr_record.h"
-#include "api/cdr/connection_pool.h"
+#include "store/connection_pool.h"
 #include "api/http_reply.h"
 
 namespace c4::cdr {

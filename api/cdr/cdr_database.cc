@@ -1,7 +1,7 @@
 #include "api/cdr/cdr_database.h"
 
 #include "api/cdr/cdr_time.h"
-#include "reconciler/database.h"
+#include "store/database.h"
 
 namespace c4::cdr {
 namespace {
@@ -80,6 +80,10 @@ Result<std::unique_ptr<pqxx::connection>> open_cdr_connection(const std::string&
     return database_error(e, "setting up the CDR connection");
   }
   return std::move(conn.value());
+}
+
+Result<std::unique_ptr<pqxx::connection>> open_cdr_reader(const std::string& url) {
+  return open_cdr_connection(url, "c4confd-cdr-reader");
 }
 
 Result<std::vector<StoredCdr>> insert_cdr_batch(pqxx::connection& conn, const std::vector<CdrRecord>& records,

@@ -19,6 +19,10 @@ namespace c4::cdr {
 Result<std::unique_ptr<pqxx::connection>> open_cdr_connection(const std::string& url,
                                                               const std::string& application_name);
 
+// open_cdr_connection named "c4confd-cdr-reader": the opener of the CDR readers' pool
+// (ConnectionPool of store/connection_pool.h; call_handling.cc, the tests).
+Result<std::unique_ptr<pqxx::connection>> open_cdr_reader(const std::string& url);
+
 // Months ("YYYY-MM-01") whose cdrs partition this process has seen committed, so the
 // partition function runs once per month, not once per batch. Not thread-safe: one per writer.
 using PartitionCache = std::set<std::string>;

@@ -6,7 +6,7 @@
 #include "api/database_reply.h"
 #include "common/text.h"
 #include "common/utf8.h"
-#include "reconciler/database.h"
+#include "store/database.h"
 #include "common/uuid.h"
 
 namespace c4::cdr {

@@ -23,7 +23,7 @@
 #include <pqxx/pqxx>
 
 #include "api/cdr/cdr_cursor.h"
-#include "api/cdr/connection_pool.h"
+#include "store/connection_pool.h"
 #include "api/cdr/field_error.h"
 #include "api/http_reply.h"
 #include "common/status.h"

@@ -1,7 +1,7 @@
 // GET /1.0/cdrs: CDR search with keyset pagination.
 #pragma once
 
-#include "api/cdr/connection_pool.h"
+#include "store/connection_pool.h"
 #include "api/http_reply.h"
 
 namespace c4::cdr {

@@ -1,6 +1,6 @@
 #include "api/cdr/tenant_directory.h"
 
-#include "reconciler/database.h"
+#include "store/database.h"
 
 namespace c4::cdr {
 

@@ -4,9 +4,9 @@
 
 #include "api/routing/snapshot.h"
 #include "model/decode.h"
-#include "reconciler/database.h"
-#include "reconciler/live_state.h"
-#include "reconciler/revision_log.h"
+#include "store/database.h"
+#include "store/live_state.h"
+#include "store/revision_log.h"
 
 namespace c4::routing {
 namespace {

@@ -19,7 +19,7 @@
 #include <vector>
 
 #include "api/server/access.h"
-#include "api/server/connection_pool.h"
+#include "store/connection_pool.h"
 #include "api/server/metrics.h"
 #include "api/server/revision_watcher.h"
 #include "api/server/server.h"

@@ -4,6 +4,7 @@
 #include <functional>
 #include <map>
 
+#include "api/server/pooled_read.h"
 #include "api/server/query_params.h"
 #include "common/text.h"
 #include "common/uuid.h"
@@ -156,7 +157,7 @@ HttpReply list_objects(const KindView& view, ConnectionPool& pool, const ApiRequ
   HttpReply error;
   std::vector<std::pair<std::string, std::string>> labels;
   if (!parse_page(request, page, error) || !parse_labels(request, labels, error)) return error;
-  return pool.read("listing " + view.path, [&](pqxx::read_transaction& txn) {
+  return pooled_read(pool, "listing " + view.path, [&](pqxx::read_transaction& txn) {
     auto conditions = scope_conditions(view, request.scope, txn);
     if (const std::string* name = request.query_value("name")) conditions.push_back("t.name = " + txn.quote(*name));
     if (const std::string* tenant = request.query_value("tenant"))
@@ -178,7 +179,7 @@ HttpReply one_object(const KindView& view, ConnectionPool& pool, const ApiReques
                      const std::function<std::vector<std::string>(pqxx::transaction_base&)>& identify,
                      const std::string& described) {
   if (auto bad = unknown_parameter(request, {})) return *bad;
-  return pool.read("reading " + view.noun + " " + described, [&](pqxx::read_transaction& txn) {
+  return pooled_read(pool, "reading " + view.noun + " " + described, [&](pqxx::read_transaction& txn) {
     auto conditions = scope_conditions(view, request.scope, txn);
     for (auto& c : identify(txn)) conditions.push_back(std::move(c));
     auto rows = txn.exec(select_sql(view) + where(conditions) + " LIMIT 1");

@@ -1,5 +1,5 @@
 // Read-only REST views of the configuration, one set of paths per kind, read from PostgreSQL
-// (the tables of reconciler/migrations/0001_config_tables.sql):
+// (the tables of store/migrations/0001_config_tables.sql):
 //
 //   GET /1.0/<kind>                          {"items": [...], "total": N}; offset, limit,
 //                                            name, tenant (name or uuid), label=key=value…
@@ -22,8 +22,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "api/server/connection_pool.h"
 #include "api/server/server.h"
+#include "store/connection_pool.h"
 
 namespace c4::api {
 

@@ -8,7 +8,7 @@
 #include <poll.h>
 
 #include "common/log.h"
-#include "reconciler/redis_client.h"
+#include "store/redis_client.h"
 
 namespace c4::api {
 namespace {

@@ -1,8 +1,9 @@
 #include "api/server/revision_views.h"
 
 #include "api/database_reply.h"
+#include "api/server/pooled_read.h"
 #include "api/server/query_params.h"
-#include "reconciler/revision_log.h"
+#include "store/revision_log.h"
 
 namespace c4::api {
 namespace {
@@ -42,7 +43,7 @@ HttpReply list_revisions(ConnectionPool& pool, const ApiRequest& request) {
   if (result && *result != "applied" && *result != "unchanged" && *result != "failed")
     return error_reply(400, "invalid_parameter", "query parameter result: \"" + *result +
                        "\" is not one of applied, unchanged, failed", {{"parameter", "result"}});
-  return pool.read("listing revisions", [&](pqxx::read_transaction& txn) {
+  return pooled_read(pool, "listing revisions", [&](pqxx::read_transaction& txn) {
     std::string filter = result ? " WHERE result = " + txn.quote(*result) : "";
     int64_t total = txn.exec1("SELECT count(*) FROM revisions" + filter)[0].as<int64_t>();
     std::string where = filter;
@@ -65,7 +66,7 @@ HttpReply get_revision(ConnectionPool& pool, const ApiRequest& request) {
   if (!id)
     return error_reply(400, "invalid_parameter", "path parameter id: \"" + text + "\" is not a revision id",
                        {{"parameter", "id"}});
-  return pool.read("reading revision " + text, [&](pqxx::read_transaction& txn) {
+  return pooled_read(pool, "reading revision " + text, [&](pqxx::read_transaction& txn) {
     auto rows = txn.exec(std::string(kRevisionColumns) + " WHERE id = " + std::to_string(*id));
     if (rows.empty()) return error_reply(404, "not_found", "no revision with id " + text);
     return json_reply(200, revision_json(rows[0]));
@@ -74,7 +75,7 @@ HttpReply get_revision(ConnectionPool& pool, const ApiRequest& request) {
 
 HttpReply get_status(ConnectionPool& pool, const RevisionWatcher& watcher, const ApiRequest& request) {
   if (auto bad = unknown_parameter(request, {})) return *bad;
-  return pool.read("reading the reconciler status", [&](pqxx::read_transaction& txn) {
+  return pooled_read(pool, "reading the reconciler status", [&](pqxx::read_transaction& txn) {
     auto status = read_status(txn);
     if (!status)
       return database_failure_reply(Status::unavailable(status.status().message()), "reading the reconciler status");

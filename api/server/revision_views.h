@@ -3,7 +3,7 @@
 //   GET /1.0/revisions        history, newest first: {"items", "total", "next"}; limit, and
 //                             offset or the keyset cursor before=<id> (next gives it)
 //   GET /1.0/revisions/{id}   one revision, with the errors of a failed one
-//   GET /1.0/status           the reconciler status row (reconciler/revision_log.h) plus
+//   GET /1.0/status           the reconciler status row (store/revision_log.h) plus
 //                             this process's snapshot revision and age
 //
 // They describe the whole repository, so they need Access::fleet. Database errors are 503.
@@ -11,9 +11,9 @@
 
 #include <memory>
 
-#include "api/server/connection_pool.h"
 #include "api/server/revision_watcher.h"
 #include "api/server/server.h"
+#include "store/connection_pool.h"
 
 namespace c4::api {
 

@@ -1,9 +1,9 @@
 #include "api/server/revision_watcher.h"
 
-#include "api/server/connection_pool.h"
+#include "store/connection_pool.h"
 #include "api/server/metrics.h"
 #include "common/log.h"
-#include "reconciler/database.h"
+#include "store/database.h"
 
 namespace c4::api {
 

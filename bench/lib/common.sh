@@ -55,18 +55,13 @@ bench_install_packages() {
     bench_die "could not install ${missing[*]}"
 }
 
-# bench_build BUILD_DIR TARGET...: configures BUILD_DIR the first time (RelWithDebInfo, like
-# ./c4 build) and builds only TARGETs (incremental).
+. "$BENCH_ROOT/bench/lib/enable.sh"
+
+# bench_build BUILD_DIR TARGET...: bench_enable BUILD_DIR, then builds only TARGETs (incremental).
 bench_build() {
   local dir=$1
   shift
-  if [ ! -f "$dir/CMakeCache.txt" ]; then
-    bench_say "configuring $dir (RelWithDebInfo)"
-    local gen=()
-    command -v ninja >/dev/null && gen=(-G Ninja)
-    cmake -S "$BENCH_ROOT" -B "$dir" "${gen[@]}" -DCMAKE_BUILD_TYPE=RelWithDebInfo >&2 ||
-      bench_die "cmake configure of $dir failed"
-  fi
+  bench_enable "$dir"
   bench_say "building $*"
   cmake --build "$dir" --target "$@" >&2 || bench_die "building $* failed"
 }

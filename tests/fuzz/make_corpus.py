@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Writes the seed corpora of the fuzz targets, tests/fuzz/corpus/<target>/, from the inputs
-the tests use: the string literals of tests/unit/*, the examples/ manifests and the invalid
+the tests use: the string literals of tests/unit/**, the examples/ manifests and the invalid
 manifests of tests/corpus/. Each seed is a file named by the SHA-1 of its bytes (libFuzzer's
 own naming), so running this again only adds what the tests gained. Crashing inputs the fuzzers
 found are kept beside them as regression seeds (regression-*), which this script never removes.
@@ -91,10 +91,18 @@ def string_literals(path):
     return found
 
 
+def unit_file(name):
+    """tests/unit/**/name: the unit tests' folders mirror the product's."""
+    found = sorted(UNIT.rglob(name))
+    if not found:
+        sys.exit("make_corpus.py: no %s under %s" % (name, UNIT))
+    return found[0]
+
+
 def literals(*names):
     out = []
     for name in names:
-        out += string_literals(UNIT / name)
+        out += string_literals(unit_file(name))
     return out
 
 
@@ -157,7 +165,7 @@ def manifest():
     seeds = []
     for path in sorted((ROOT / "examples").rglob("*.yaml")) + sorted((ROOT / "tests" / "corpus").rglob("*.yaml")):
         seeds.append(path.read_bytes())
-    base = next(s for s in string_literals(UNIT / "test_support.h") if "kind: Tenant" in s)
+    base = next(s for s in string_literals(unit_file("test_support.h")) if "kind: Tenant" in s)
     seeds.append(base)
     for s in literals("yaml_json_test.cc", "yaml_source_test.cc", "schema_set_test.cc", "validate_test.cc",
                       "checks_test.cc", "number_set_test.cc", "routing_defects_test.cc", "routing_parts_test.cc"):
