@@ -81,7 +81,8 @@ Command all_command() {
            "(--repo, or the directory PATH) is applied as it changes and routing answers from the new revision\n"
            "within a moment. POST /hooks/git is served on the API's --listen address. SIGTERM/SIGINT: in-flight\n"
            "requests and the apply in progress finish, queued CDRs are written, exit 0.",
-           options},
+           options,
+           "Runs the reconcile loop and the HTTP API in one process (one machine, the demo)."},
           run_all};
 }
 

@@ -4,10 +4,12 @@
 #include "cli/commands.h"
 #include "cli/secret_options.h"
 #include "cli/limit_options.h"
+#include "cli/report_files.h"
 #include "cli/source_options.h"
 #include "store/database.h"
 #include "store/migrations.h"
 #include "reconciler/outcome_projection.h"
+#include "reconciler/plan_markdown.h"
 #include "reconciler/projection_size.h"
 #include "reconciler/reconcile_pass.h"
 #include "store/redis_client.h"
@@ -70,7 +72,8 @@ Result<Desired> load_desired(const ParsedOptions& options) {
 
 // plan: exit 0 no change, 2 changes, 1 error (terraform plan -detailed-exitcode).
 int run_plan(const ParsedOptions& options) {
-  bool json = options.get("output") == "json";
+  std::string format = options.get("output");  // one of the option's choices (parse_options)
+  bool json = format == "json";
   auto loaded = load_desired(options);
   if (!loaded) return fail("plan", loaded.status(), kExitError);
   auto& [source, desired, schemas, secrets, limits] = *loaded;
@@ -82,8 +85,11 @@ int run_plan(const ParsedOptions& options) {
     // A database-free plan between two revisions, for pull-request checks.
     auto base = source->load(against);
     if (!base) return fail("plan", base.status(), kExitError);
-    auto base_report = validate_sources(base->files, *schemas, 0, nullptr, limits, secrets);
-    auto report = validate_sources(desired.files, *schemas, 0, nullptr, limits, secrets);
+    // One file cache across both: the files the pull request did not change are parsed once,
+    // so the check's cost follows the change (bench/pr_check.sh).
+    FileValidationCache cache;
+    auto base_report = validate_sources(base->files, *schemas, 0, &cache, limits, secrets);
+    auto report = validate_sources(desired.files, *schemas, 0, &cache, limits, secrets);
     if (report.ok()) check_projection_size(report.catalog, limits, report.problems);
     problems = report.problems;
     if (report.ok()) {
@@ -103,8 +109,16 @@ int run_plan(const ParsedOptions& options) {
     if (!outcome.status && outcome.failed_step != "validate") return fail("plan", outcome.status, kExitError);
     plan = std::move(outcome.plan);
   }
+  PlanHeading heading{desired.commit.id, against};
+  // The problems of the planned revision (warnings, or the errors that stop the plan) for CI:
+  // one run of plan then serves the annotations too. Names from the repository root.
+  std::string sub_dir = options.get("path");
+  if (Status s = write_problem_reports(options, problems, sub_dir.empty() ? "" : sub_dir + "/"); !s)
+    return fail("plan", s, kExitError);
   if (problems.has_errors()) {
-    if (json) {
+    if (format == "markdown") {
+      std::cout << problems_to_markdown(problems, heading);
+    } else if (json) {
       nlohmann::json errors = nlohmann::json::array();
       for (const auto& p : problems.items()) errors.push_back(p.to_json());
       std::cout << nlohmann::json{{"commit", desired.commit.id}, {"errors", errors}}.dump(2) << "\n";
@@ -114,7 +128,9 @@ int run_plan(const ParsedOptions& options) {
     }
     return kExitError;
   }
-  if (json) {
+  if (format == "markdown") {
+    std::cout << plan_to_markdown(plan, heading);
+  } else if (json) {
     nlohmann::json out = plan_to_json(plan);
     out["commit"] = desired.commit.id;
     std::cout << out.dump(2) << "\n";
@@ -188,7 +204,8 @@ std::vector<OptionSpec> with(std::vector<OptionSpec> a, const std::vector<Option
 
 Command migrate_command() {
   return {{"migrate", "", "Applies pending SQL migrations to the database (also done by every command that uses it).",
-           {database_option()}},
+           {database_option()},
+           "Applies pending SQL migrations to the database."},
           run_migrate};
 }
 
@@ -197,11 +214,13 @@ Command plan_command() {
            "Shows what applying a revision (the --repo branch tip, or the directory PATH) would change, object by\n"
            "object and field by field, against the database, or against another Git revision with --against\n"
            "(no database needed). Secrets are redacted.\n"
-           "Exit status: 0 no change, 2 changes, 1 error (including an invalid revision).",
+           "Exit status: 0 no change, 2 changes, 1 error (including an invalid revision), 64 usage error.",
            with({database_option(),
                  {"against", "REV", "compare with this Git revision instead of the database.", ""},
-                 {"output", "FORMAT", "text or json.", "text"}},
-                with(git_source_options(), secret_options()))},
+                 {"output", "FORMAT", "text, json, or markdown (a pull-request comment, docs/pull-requests.md).",
+                  "text", false, "", false, {"text", "json", "markdown"}}},
+                with(problem_report_options(), with(git_source_options(), secret_options()))),
+           "Shows what applying a revision would change, against the database or another Git revision."},
           run_plan};
 }
 
@@ -216,13 +235,15 @@ Command apply_command() {
                                      "(counted in status).", ""},
                  {"redis-url", "URL", "Redis to project the edge keys into after the apply (docs/redis.md); "
                                       "empty: skip.", ""}},
-                with(git_source_options(), secret_options()))},
+                with(git_source_options(), secret_options())),
+           "Applies a revision to the database in one transaction."},
           run_apply};
 }
 
 Command status_command() {
   return {{"status", "", "Prints the live revision, the last attempt with its errors, and the drift count (JSON).",
-           {database_option()}},
+           {database_option()},
+           "Prints the live revision, the last attempt and the drift count (JSON)."},
           run_status};
 }
 

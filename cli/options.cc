@@ -6,6 +6,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "cli/exit_codes.h"
+
 namespace c4::cli {
 namespace {
 
@@ -13,6 +15,21 @@ const OptionSpec* find_option(const CommandSpec& spec, const std::string& name) 
   for (const auto& o : spec.options)
     if (o.name == name) return &o;
   return nullptr;
+}
+
+// "text, json or github"
+std::string either(const std::vector<std::string>& choices) {
+  std::string s;
+  for (size_t i = 0; i < choices.size(); ++i)
+    s += (i == 0 ? "" : i + 1 == choices.size() ? " or " : ", ") + choices[i];
+  return s;
+}
+
+Status check_choice(const OptionSpec& o, const std::string& value) {
+  if (o.choices.empty()) return Status::ok();
+  for (const auto& c : o.choices)
+    if (c == value) return Status::ok();
+  return Status::invalid("--" + o.name + " must be " + either(o.choices) + ", not \"" + value + "\"");
 }
 
 }  // namespace
@@ -63,6 +80,10 @@ Result<ParsedOptions> parse_options(const CommandSpec& spec, const std::vector<s
     parsed.values_[name] = value;
     if (o->repeatable) parsed.repeated_[name].push_back(value);
   }
+  // Checked after the command line so an environment twin the command line replaces is not judged.
+  for (const auto& o : spec.options)
+    if (auto it = parsed.values_.find(o.name); it != parsed.values_.end())
+      if (Status s = check_choice(o, it->second); !s) return s;
   return parsed;
 }
 
@@ -85,17 +106,28 @@ bool ParsedOptions::flag(const std::string& name) const {
 
 std::string command_help(const CommandSpec& spec) {
   std::string s = "Usage: c4confd " + spec.name + (spec.options.empty() ? "" : " [OPTIONS]") +
-                  (spec.arguments.empty() ? "" : " " + spec.arguments) + "\n\n" + spec.summary + "\n";
+                  (spec.arguments.empty() ? "" : " " + spec.arguments) + "\n\n" + spec.summary + "\n" +
+                  kExitUsageHelp + "\n";
   if (spec.options.empty()) return s;
   s += "\nOptions (each also read from the environment variable shown):\n";
   for (const auto& o : spec.options) {
     std::string flag = "  --" + o.name + (o.value_name.empty() ? "" : " " + o.value_name) + (o.repeatable ? " …" : "");
     s += flag + "\n      " + o.help;
+    if (!o.choices.empty()) s += " One of: " + either(o.choices) + ".";
     if (!o.default_value.empty()) s += " Default: " + o.default_value + ".";
     if (!o.no_env) s += " [" + env_name(o) + "]";
     s += "\n";
   }
   return s;
+}
+
+std::string command_brief(const CommandSpec& spec) {
+  if (!spec.brief.empty()) return spec.brief;
+  std::string joined;
+  for (char c : spec.summary) joined += c == '\n' ? ' ' : c;
+  // A sentence ends at ". " (or the end); "e.g. " and "(see `x`). " are not worth special cases here.
+  auto end = joined.find(". ");
+  return end == std::string::npos ? joined : joined.substr(0, end + 1);
 }
 
 Result<std::string> read_secret_option(const ParsedOptions& options, const std::string& flag, const char* env) {

@@ -24,6 +24,9 @@ struct OptionSpec {
   // May be given more than once; every value is kept (ParsedOptions::all). Values on the
   // command line replace the environment twin's.
   bool repeatable = false;
+  // When not empty, the only values accepted (command line or environment twin); any other is
+  // a usage error naming them, e.g. the formats an --output supports.
+  std::vector<std::string> choices = {};
 };
 
 struct CommandSpec {
@@ -31,6 +34,8 @@ struct CommandSpec {
   std::string arguments;  // "PATH"
   std::string summary;
   std::vector<OptionSpec> options;
+  // One sentence for the command list of `c4confd --help`; empty: the summary's first sentence.
+  std::string brief = "";
 };
 
 class ParsedOptions {
@@ -49,12 +54,17 @@ class ParsedOptions {
 };
 
 // Parses `args` (after the subcommand) against `spec`: --name VALUE, --name=VALUE, --switch,
-// and "--" ending options. Unknown flags and missing values fail with Status::invalid.
+// and "--" ending options. Unknown flags, missing values and values outside an option's
+// `choices` fail with Status::invalid (a usage error: exit_codes.h kExitUsage).
 Result<ParsedOptions> parse_options(const CommandSpec& spec, const std::vector<std::string>& args);
 
 std::string env_name(const OptionSpec& option);
-// The help text of one command (usage, summary, every option with its env twin and default).
+// The help text of one command (usage, summary, every option with its env twin, default and
+// choices, and the usage exit status shared by every command).
 std::string command_help(const CommandSpec& spec);
+// The one-line description of a command in the command list: `brief`, else the summary's
+// first sentence, whole.
+std::string command_brief(const CommandSpec& spec);
 
 // A secret given by a file flag: the content of the file --`flag` names, trailing newlines,
 // carriage returns and spaces dropped; without the flag, the environment variable `env` (""

@@ -116,7 +116,8 @@ Command reconcile_command() {
            "transaction, corrects hand edits (drift), backs off while Git or PostgreSQL fail. One instance per\n"
            "database applies (PostgreSQL advisory lock); others wait and take over. SIGTERM/SIGINT: the apply in\n"
            "progress finishes or rolls back, then exit 0. See docs/reconcile.md.",
-           options},
+           options,
+           "Keeps the database and Redis on the tip of the Git branch, correcting drift."},
           run_reconcile};
 }
 

@@ -113,7 +113,8 @@ Command route_command() {
            "--explain (which shows auth_password as \"<redacted>\"). Secrets (passwordFrom) are read from this\n"
            "process's environment and files, as --secrets-env-prefix and --secrets-dir allow.\n"
            "Exit status: 0 routed, 1 no route, 2 could not run (including an invalid revision).",
-           std::move(opts)},
+           std::move(opts),
+           "Answers one routing question from a revision, with no database (what Kamailio would get)."},
           run_route};
 }
 

@@ -80,7 +80,8 @@ Command serve_command() {
            "GET /status (204 once the snapshots have loaded). Migrates the database first; while PostgreSQL\n"
            "cannot be reached it retries with backoff (logged), and /status answers 503 meanwhile. Stops\n"
            "gracefully on SIGTERM or SIGINT (in-flight requests finish) and exits 0.",
-           serve_options()},
+           serve_options(),
+           "Serves the HTTP API: configuration, revisions, status, metrics and routing answers."},
           run_serve};
 }
 

@@ -1,4 +1,5 @@
 #include "model/catalog.h"
+#include "model/problem_rules.h"
 
 namespace c4 {
 
@@ -30,6 +31,7 @@ void Catalog::build_index(Problems& problems) {
       p.file = m.file;
       p.pos = m.pos;
       p.pointer = "/metadata/name";
+      p.rule = rules::kDuplicateObject;
       p.object = m.ref();
       p.message = "duplicate object: " + m.ref().display() + " is already declared at " + first.file +
                   ":" + std::to_string(first.pos.line);

@@ -1,4 +1,5 @@
 #include "model/checks.h"
+#include "model/problem_rules.h"
 
 #include <map>
 #include <set>
@@ -9,8 +10,9 @@ namespace c4 {
 namespace {
 
 void report(Problems& problems, const Meta& meta, const Origin& at, std::string message,
-            Problem::Severity severity = Problem::Severity::error) {
+            Problem::Severity severity = Problem::Severity::error, std::string_view rule = rules::kReference) {
   Problem p;
+  p.rule = rule;
   p.severity = severity;
   p.file = meta.file;
   p.pos = at.pos.line ? at.pos : meta.pos;
@@ -102,7 +104,8 @@ void check_unique_values(const Catalog& catalog, Problems& problems) {
       if (key_of(first) == key_of(object.meta)) continue;  // a duplicate object, reported as such
       report(problems, object.meta, origin,
              std::string(what) + " \"" + value + "\" is already used by " + first.ref().display() + " at " +
-                 first.file + ":" + std::to_string(first.pos.line));
+                 first.file + ":" + std::to_string(first.pos.line),
+             Problem::Severity::error, rules::kUniqueValue);
     }
   };
   unique(catalog.all<Tenant>(), [](const Tenant& t) { return std::pair(t.uuid, t.uuid_origin); }, "tenant UUID");
@@ -118,20 +121,21 @@ void check_routing(const Catalog& catalog, Problems& problems) {
     for (size_t i = 0; i < r.targets.size(); ++i)
       if (!trunks.insert(r.targets[i].carrier_trunk.name).second)
         report(problems, r.meta, r.targets[i].carrier_trunk.origin,
-               "carrier trunk \"" + r.targets[i].carrier_trunk.name + "\" is listed twice in this rule's targets");
+               "carrier trunk \"" + r.targets[i].carrier_trunk.name + "\" is listed twice in this rule's targets",
+               Problem::Severity::error, rules::kRouting);
   });
   std::map<std::string, int> groups_per_tenant;
   for_each<RoutingGroup>(catalog, [&](const RoutingGroup& g) {
     ++groups_per_tenant[g.meta.tenant];
     if (!groups_with_rules.count({g.meta.tenant, g.meta.name}) && !catalog.has_invalid(Kind::RoutingRule, g.meta.tenant))
       report(problems, g.meta, {{}, "/metadata/name"},
-             "routing group has no RoutingRule, so outbound calls that use it get no route", Problem::Severity::warning);
+             "routing group has no RoutingRule, so outbound calls that use it get no route", Problem::Severity::warning, rules::kRouting);
   });
   for_each<IPBX>(catalog, [&](const IPBX& x) {
     if (x.routing_group.empty() && groups_per_tenant[x.meta.tenant] > 1)
       report(problems, x.meta, {x.meta.spec_pos, "/spec"},
              "tenant " + x.meta.tenant + " has several routing groups; set routingGroup to say which one this IPBX uses "
-             "(without it, its outbound calls get no route)", Problem::Severity::warning);
+             "(without it, its outbound calls get no route)", Problem::Severity::warning, rules::kRouting);
   });
 }
 

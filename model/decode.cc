@@ -1,4 +1,5 @@
 #include "model/decode.h"
+#include "model/problem_rules.h"
 
 #include <re2/re2.h>
 
@@ -71,6 +72,7 @@ class Decoder {
   void report(const std::string& pointer, std::string message,
               Problem::Severity severity = Problem::Severity::error) const {
     Problem p;
+    p.rule = rules::kValue;
     p.severity = severity;
     p.file = doc_.file;
     p.pos = position_at(doc_.root, pointer);

@@ -1,4 +1,5 @@
 #include "model/number_set.h"
+#include "model/problem_rules.h"
 
 #include <algorithm>
 #include <map>
@@ -45,6 +46,7 @@ class ClaimReporter {
     const DID& mine = dids_[later.did];
     const DID& theirs = dids_[earlier.did];
     Problem p;
+    p.rule = rules::kNumberClaimed;
     p.file = mine.meta.file;
     p.pos = later.pos;
     p.pointer = "/spec/" + std::string(list_name(later.kind)) + "/" + std::to_string(later.entry);

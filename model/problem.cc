@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/escape.h"
+#include "model/problem_rules.h"
 
 namespace c4 {
 
@@ -45,6 +46,7 @@ nlohmann::json Problem::to_json() const {
       {"tenant", valid_utf8(object.tenant)},
       {"name", valid_utf8(object.name)},
       {"message", valid_utf8(message)},
+      {"rule", rule.empty() ? std::string(rules::kManifest) : rule},
   };
 }
 

@@ -32,6 +32,9 @@ struct Problem {
   std::string pointer;  // JSON pointer inside the document, "" for the document itself
   ObjectRef object;     // may be partly empty when the document is too broken to name
   std::string message;
+  // The check that found it, a stable id (model/problem_rules.h: "yaml", "schema", ...):
+  // SARIF's rule and GitHub's annotation title.
+  std::string rule;
 
   // "file:line:col: error: DID acme/x /spec/ipbx: message"
   std::string to_text() const;

@@ -1,4 +1,5 @@
 #include "model/schema_set.h"
+#include "model/problem_rules.h"
 
 #include <algorithm>
 #include <set>
@@ -359,6 +360,7 @@ bool SchemaSet::validate(Kind kind, const nlohmann::json& json, const YAML::Node
   for (auto& f : findings) {
     if (!seen.insert({f.pointer, f.message}).second) continue;
     Problem p;
+    p.rule = rules::kSchema;
     p.file = file;
     p.pos = position_at(yaml, f.pointer);
     p.pointer = f.pointer;

@@ -1,4 +1,5 @@
 #include "model/secret_policy.h"
+#include "model/problem_rules.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -222,6 +223,7 @@ void check_one(const Meta& meta, const SecretRef& ref, const SecretPolicy& polic
   Status s = policy.check(ref);
   if (s) return;
   Problem p;
+  p.rule = rules::kSecretPolicy;
   p.file = meta.file;
   p.pos = ref.origin.pos.line ? ref.origin.pos : meta.pos;
   p.pointer = ref.origin.pointer;

@@ -1,4 +1,5 @@
 #include "model/validate.h"
+#include "model/problem_rules.h"
 
 #include <algorithm>
 #include <atomic>
@@ -30,6 +31,7 @@ std::optional<Kind> read_header(const Document& doc, const nlohmann::json& json,
                                 Problems& problems) {
   auto fail = [&](const std::string& pointer, std::string message) -> std::optional<Kind> {
     Problem p;
+    p.rule = rules::kHeader;
     p.file = doc.file;
     p.pos = position_at(doc.root, pointer);
     p.pointer = pointer;
@@ -75,6 +77,7 @@ FileValidation validate_file(const SourceText& source, const SchemaSet& schemas,
     Problem p;
     p.severity = source.not_read_is_error ? Problem::Severity::error : Problem::Severity::warning;
     p.file = source.path;
+    p.rule = rules::kFileNotRead;
     p.pos = {1, 0};
     p.message = source.not_read;
     out.problems.add(std::move(p));
@@ -106,6 +109,7 @@ void check_number_count(const Catalog& catalog, const Limits& limits, Problems& 
   for (const auto& d : catalog.all<DID>()) {
     auto over = [&](const std::string& pointer, SourcePos pos) {
       Problem p;
+      p.rule = rules::kLimit;
       p.file = d.meta.file;
       p.pos = pos;
       p.pointer = pointer;

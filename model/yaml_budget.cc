@@ -1,4 +1,5 @@
 #include "model/yaml_budget.h"
+#include "model/problem_rules.h"
 
 #include <limits>
 #include <sstream>
@@ -67,6 +68,7 @@ class BudgetHandler : public YAML::EventHandler {
   [[noreturn]] void stop(const YAML::Mark& mark, std::string message) {
     Problem p;
     p.file = source_.path;
+    p.rule = rules::kLimit;
     if (!mark.is_null()) p.pos = {static_cast<uint32_t>(mark.line + 1), static_cast<uint32_t>(mark.column + 1)};
     p.message = std::move(message);
     throw Stop{std::move(p)};

@@ -1,5 +1,7 @@
 #include "model/yaml_json.h"
 
+#include "model/problem_rules.h"
+
 #include <cerrno>
 #include <cstdlib>
 
@@ -86,6 +88,7 @@ nlohmann::json yaml_to_json(const YAML::Node& node, const std::string& file, Pro
         if (!it->first.IsScalar()) {
           Problem p;
           p.file = file;
+          p.rule = rules::kYaml;
           p.pos = position_of(it->first);
           p.message = "a mapping key must be a plain value, not a list or mapping";
           problems.add(std::move(p));
@@ -95,6 +98,7 @@ nlohmann::json yaml_to_json(const YAML::Node& node, const std::string& file, Pro
         if (obj.contains(key)) {
           Problem p;
           p.file = file;
+          p.rule = rules::kYaml;
           p.pos = position_of(it->first);
           p.message = "duplicate key \"" + key + "\" (the first one would be silently lost)";
           problems.add(std::move(p));

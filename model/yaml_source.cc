@@ -1,5 +1,7 @@
 #include "model/yaml_source.h"
 
+#include "model/problem_rules.h"
+
 #include <algorithm>
 #include <cstdio>
 
@@ -102,6 +104,7 @@ std::vector<Document> parse_documents(const SourceText& source, Problems& proble
     std::snprintf(hex, sizeof hex, "0x%02X", static_cast<unsigned char>(source.text[bad]));
     Problem p;
     p.file = source.path;
+    p.rule = rules::kYaml;
     p.pos = {static_cast<uint32_t>(std::count(source.text.begin(), source.text.begin() + bad, '\n') + 1),
              static_cast<uint32_t>(bad - line_start + 1)};
     p.message = std::string("invalid YAML: not UTF-8 text (byte ") + hex + "); save the file as UTF-8";
@@ -125,6 +128,7 @@ std::vector<Document> parse_documents(const SourceText& source, Problems& proble
   } catch (const YAML::DeepRecursion& e) {
     Problem p;
     p.file = source.path;
+    p.rule = rules::kYaml;
     p.pos = {static_cast<uint32_t>(e.mark.line + 1), static_cast<uint32_t>(e.mark.column + 1)};
     p.message = "invalid YAML: nested too deep (the parser stops at " + std::to_string(e.depth()) + " levels)";
     problems.add(std::move(p));
@@ -132,6 +136,7 @@ std::vector<Document> parse_documents(const SourceText& source, Problems& proble
   } catch (const YAML::Exception& e) {
     Problem p;
     p.file = source.path;
+    p.rule = rules::kYaml;
     if (!e.mark.is_null())
       p.pos = {static_cast<uint32_t>(e.mark.line + 1), static_cast<uint32_t>(e.mark.column + 1)};
     p.message = "invalid YAML: " + e.msg;

@@ -1,4 +1,5 @@
 #include "reconciler/projection_size.h"
+#include "model/problem_rules.h"
 
 #include <limits>
 #include <array>
@@ -59,6 +60,7 @@ class KeyCounter {
   }
   bool over(const Meta& meta, std::string pointer, SourcePos pos) {
     Problem p;
+    p.rule = rules::kLimit;
     p.file = meta.file;
     p.pos = pos;
     p.pointer = std::move(pointer);

@@ -185,3 +185,22 @@ TEST_CASE("command help lists every option with its env twin and default") {
 
 }  // namespace
 }  // namespace c4::cli
+
+namespace c4::cli {
+namespace {
+
+TEST_CASE("an option with choices refuses any other value, from the command line or the environment") {
+  CommandSpec s{"plan", "", "Plans.", {{"output", "FORMAT", "the format.", "text", false, "", false, {"text", "json", "markdown"}}}};
+  CHECK(parse_options(s, {"--output", "markdown"}).value().get("output") == "markdown");
+  auto bad = parse_options(s, {"--output=sarif"});
+  REQUIRE_FALSE(bad.is_ok());
+  CHECK(bad.status().message() == "--output must be text, json or markdown, not \"sarif\"");
+  EnvVar env("C4CONFD_OUTPUT", "yaml");
+  CHECK_FALSE(parse_options(s, {}).is_ok());
+  CHECK(parse_options(s, {"--output", "json"}).value().get("output") == "json");  // the command line replaces it
+  CHECK(command_help(s).find("the format. One of: text, json or markdown. Default: text. [C4CONFD_OUTPUT]") !=
+        std::string::npos);
+}
+
+}  // namespace
+}  // namespace c4::cli

@@ -85,7 +85,7 @@ TEST_CASE("top-level help lists the validate command") {
   CHECK(r.status == 0);
   CHECK(r.out.find("  validate    Checks every manifest under PATH") != std::string::npos);
   Run none = run("");
-  CHECK(none.status == 2);
+  CHECK(none.status == 64);
 }
 
 TEST_CASE("validate of a missing path exits 2 and says why") {
@@ -150,8 +150,8 @@ TEST_CASE("validate --output json gives an array of problem objects") {
   REQUIRE(j.size() == 2u);
   for (const auto& p : j) {
     CHECK(p.is_object());
-    CHECK(p.size() == 9u);
-    for (const char* key : {"file", "line", "column", "pointer", "kind", "tenant", "name", "severity", "message"}) {
+    CHECK(p.size() == 10u);
+    for (const char* key : {"file", "line", "column", "pointer", "kind", "tenant", "name", "severity", "message", "rule"}) {
       CAPTURE(key);
       CHECK(p.contains(key));
     }
@@ -164,7 +164,8 @@ TEST_CASE("validate --output json gives an array of problem objects") {
                                {"tenant", "acme"},
                                {"name", "orange"},
                                {"severity", "error"},
-                               {"message", "unknown field \"colour\" (allowed here: contact, description)"}});
+                               {"message", "unknown field \"colour\" (allowed here: contact, description)"},
+                               {"rule", "schema"}});
   CHECK(j[0]["severity"] == "warning");
   CHECK(j[0]["line"] == 7);
 }
@@ -187,28 +188,28 @@ TEST_CASE("validate of a single file names the file in problems") {
   CHECK(r.out.rfind("all.yaml:12:8: error: Carrier acme/orange /spec/colour: ", 0) == 0);
 }
 
-TEST_CASE("validate rejects bad usage with exit 2") {
+TEST_CASE("validate rejects bad usage with exit 64, the usage status") {
   Run unknown = run("validate --verbose " + quote(kExamples));
-  CHECK(unknown.status == 2);
+  CHECK(unknown.status == 64);
   CHECK(unknown.err == "c4confd validate: unknown option --verbose for 'validate' (see c4confd validate --help)\n");
 
   Run format = run("validate --output xml " + quote(kExamples));
-  CHECK(format.status == 2);
-  CHECK(format.err == "c4confd validate: --output must be text or json, not \"xml\"\n");
+  CHECK(format.status == 64);
+  CHECK(format.err == "c4confd validate: --output must be text, json, github or sarif, not \"xml\"\n");
 
   Run two = run("validate " + quote(kExamples) + " " + quote(kExamples));
-  CHECK(two.status == 2);
+  CHECK(two.status == 64);
   CHECK(two.err.rfind("c4confd validate: expected one PATH (a directory or a file), got 2\n", 0) == 0);
 
   Run none = run("validate");
-  CHECK(none.status == 2);
+  CHECK(none.status == 64);
 
   Run threads = run("validate --threads many " + quote(kExamples));
-  CHECK(threads.status == 2);
+  CHECK(threads.status == 64);
   CHECK(threads.err == "c4confd validate: --threads must be a number, not \"many\"\n");
 
   Run command = run("frobnicate");
-  CHECK(command.status == 2);
+  CHECK(command.status == 64);
   CHECK(command.err == "c4confd: unknown command \"frobnicate\" (see c4confd --help)\n");
 }
 
@@ -217,6 +218,42 @@ TEST_CASE("validate gives the same output with one thread and with four") {
   Run four = run("validate --threads=4 " + quote(kExamples));
   CHECK(one.status == 0);
   CHECK(four.out == one.out);
+}
+
+}  // namespace
+}  // namespace c4
+
+namespace c4 {
+namespace {
+
+TEST_CASE("validate --output github annotates each problem and --sarif-file writes the SARIF log") {
+  test::TempDir dir;
+  auto file = dir.write("manifests/tenants/acme.yaml", kInvalidTree);
+  auto sarif_path = dir.path() / "out.sarif";
+  // PATH under $GITHUB_WORKSPACE (the checkout): annotations name files from that root.
+  Run r = run("validate --output github --sarif-file " + quote(sarif_path.string()) + " " +
+                  quote((dir.path() / "manifests").string()),
+              "GITHUB_WORKSPACE=" + quote(dir.path().string()) + " ");
+  CHECK(r.status == 1);
+  CHECK(r.out ==
+        "::warning file=manifests/tenants/acme.yaml,line=7,col=12,title=c4confd routing%3A RoutingGroup acme/lonely "
+        "/metadata/name::routing group has no RoutingRule, so outbound calls that use it get no route\n"
+        "::error file=manifests/tenants/acme.yaml,line=12,col=8,title=c4confd schema%3A Carrier acme/orange "
+        "/spec/colour::unknown field \"colour\" (allowed here: contact, description)\n");
+  std::ifstream in(sarif_path);
+  auto log = nlohmann::json::parse(in);
+  CHECK(log["version"] == "2.1.0");
+  bool found = false;
+  for (const auto& result : log["runs"][0]["results"]) {
+    const auto& where = result["locations"][0]["physicalLocation"];
+    if (where["artifactLocation"]["uri"] == "manifests/tenants/acme.yaml" && where["region"]["startLine"] == 12 &&
+        result["ruleId"] == "schema")
+      found = true;
+  }
+  CHECK(found);
+  Run sarif = run("validate --output sarif " + quote(file.string()));
+  CHECK(sarif.status == 1);
+  CHECK(nlohmann::json::parse(sarif.out)["runs"][0]["results"].size() == log["runs"][0]["results"].size());
 }
 
 }  // namespace
