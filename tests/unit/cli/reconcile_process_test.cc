@@ -16,6 +16,7 @@
 #include "test_database.h"
 #include "test_git_repo.h"
 #include "test_process.h"
+#include "test_slowdown.h"
 
 namespace c4 {
 namespace {
@@ -24,6 +25,7 @@ using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 using test::ChildProcess;
 using test::TestDatabase;
+using test::scaled;
 using test::wait_until;
 
 // What a revision leaves in the database, read in one statement (one snapshot): the live
@@ -81,14 +83,14 @@ struct ApplyRun {
 ApplyRun run_apply(const fs::path& dir, TestDatabase& db, const fs::path& log,
                    std::optional<std::chrono::duration<double>> kill_after) {
   ChildProcess apply(apply_argv(dir, db), log);
-  wait_until([&] { return !apply.running() || in_apply_transaction(db); }, 120s);
+  wait_until([&] { return !apply.running() || in_apply_transaction(db); }, scaled(120s));
   auto seen = std::chrono::steady_clock::now();
   ApplyRun run;
   if (kill_after) {
     std::this_thread::sleep_for(*kill_after);
     run.killed = apply.send(SIGKILL);
   }
-  auto status = apply.wait_for(120s);
+  auto status = apply.wait_for(scaled(120s));
   REQUIRE(status);
   run.transaction_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - seen).count();
   if (run.killed) run.killed = WIFSIGNALED(*status);  // else it exited just before the signal
@@ -158,7 +160,7 @@ TEST_CASE("SIGTERM to c4confd reconcile ends it with exit status 0") {
     pqxx::read_transaction txn(db.conn());
     return read_status(txn).value().live_commit_id;
   };
-  REQUIRE_MESSAGE(wait_until([&] { return live_commit() == repo.head(); }, 30s), "see " << log.string());
+  REQUIRE_MESSAGE(wait_until([&] { return live_commit() == repo.head(); }, scaled(30s)), "see " << log.string());
 
   httplib::Client client("127.0.0.1", port);
   auto status = client.Get("/status");
@@ -193,7 +195,7 @@ TEST_CASE("SIGTERM to c4confd reconcile ends it with exit status 0") {
   CHECK(nlohmann::json::parse(unknown->body)["error"]["code"] == "not_found");
 
   REQUIRE(reconcile.send(SIGTERM));
-  auto exit = reconcile.wait_for(30s);
+  auto exit = reconcile.wait_for(scaled(30s));
   REQUIRE_MESSAGE(exit, "c4confd reconcile did not stop after SIGTERM");
   CHECK(WIFEXITED(*exit));
   CHECK(WEXITSTATUS(*exit) == 0);
@@ -209,9 +211,9 @@ TEST_CASE("SIGTERM during the first apply of 200k numbers lets it finish and exi
   ChildProcess reconcile({C4_BINARY, "reconcile", dir.string(), "--database-url", named_url(db), "--redis-url", "",
                           "--listen", "127.0.0.1:0", "--interval", "1h"},
                          log);
-  REQUIRE_MESSAGE(wait_until([&] { return in_apply_transaction(db); }, 60s), "see " << log.string());
+  REQUIRE_MESSAGE(wait_until([&] { return in_apply_transaction(db); }, scaled(60s)), "see " << log.string());
   REQUIRE(reconcile.send(SIGTERM));
-  auto exit = reconcile.wait_for(60s);
+  auto exit = reconcile.wait_for(scaled(60s));
   REQUIRE_MESSAGE(exit, "c4confd reconcile did not stop after SIGTERM");
   CHECK(WIFEXITED(*exit));
   CHECK(WEXITSTATUS(*exit) == 0);

@@ -24,11 +24,11 @@ class TestDatabase {
       server_url = url;
     }
     base_url_ = server_url;
-    admin_ = std::move(connect_database(base_url_).value());
+    admin_ = connected(base_url_);
     pqxx::nontransaction(*admin_).exec("DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)");
     pqxx::nontransaction(*admin_).exec("CREATE DATABASE " + name_);
     url_ = base_url_.substr(0, base_url_.rfind('/') + 1) + name_;
-    conn_ = std::move(connect_database(url_).value());
+    conn_ = connected(url_);
     REQUIRE(migrate(*conn_).is_ok());
   }
   ~TestDatabase() {
@@ -68,6 +68,12 @@ class TestDatabase {
   }
 
  private:
+  static std::unique_ptr<pqxx::connection> connected(const std::string& url) {
+    auto conn = connect_database(url);
+    REQUIRE_MESSAGE(conn.is_ok(), conn.status().message());
+    return std::move(conn).value();
+  }
+
   std::string name_, base_url_, url_;
   std::unique_ptr<pqxx::connection> admin_, conn_;
 };

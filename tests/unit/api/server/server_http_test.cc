@@ -10,6 +10,7 @@
 
 #include "api/server/server.h"
 #include "raw_http_client.h"
+#include "test_slowdown.h"
 
 namespace c4::test {
 namespace {
@@ -240,7 +241,7 @@ TEST_CASE("a handler sleeping on a worker does not stall inline routes on the sa
   BareServer s([](api::ServerOptions& o) { o.io_threads = 1; });
   auto sleeping = std::async(std::launch::async, [&] {
     RawHttpClient client(s.port());
-    client.send(get_request("/sleep?ms=500"));
+    client.send(get_request("/sleep?ms=" + std::to_string(500 * test::slowdown())));
     return client.read_response();
   });
   REQUIRE(eventually_true([&] { return s.sleepers() == 1; }));
@@ -253,7 +254,8 @@ TEST_CASE("a handler sleeping on a worker does not stall inline routes on the sa
     REQUIRE(r->status == 200);
   }
   auto inline_time = Clock::now() - started;
-  CHECK(inline_time < 450ms);  // well before the sleeper wakes (500 ms), even on a loaded machine
+  // well before the sleeper wakes (500 ms), even on a loaded machine
+  CHECK(inline_time < test::scaled(450ms));
   CHECK(sleeping.wait_for(0s) == std::future_status::timeout);  // the sleeper is still asleep
   auto slept = sleeping.get();
   REQUIRE(slept);
