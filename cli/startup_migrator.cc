@@ -7,6 +7,7 @@
 #include "api/server/connection_pool.h"
 #include "common/log.h"
 #include "common/text.h"
+#include "common/url.h"
 #include "reconciler/database.h"
 #include "reconciler/migrations.h"
 

@@ -1,14 +1,11 @@
 #include "reconciler/tables.h"
 
+#include "common/text.h"
+
 namespace c4 {
 namespace {
 
 using Values = std::vector<std::optional<std::string>>;
-
-std::optional<std::string> text_or_null(const std::string& s) {
-  if (s.empty()) return std::nullopt;
-  return s;
-}
 
 // The value columns of `kind` (none for most kinds).
 std::vector<ValueColumn> value_column_layout(Kind kind) {
