@@ -5,6 +5,7 @@
 #include "common/text.h"
 #include "common/uuid.h"
 #include "model/canonical.h"
+#include "model/problem_at.h"
 
 namespace c4 {
 namespace {
@@ -70,14 +71,7 @@ class Decoder {
 
   void report(const std::string& pointer, std::string message,
               Problem::Severity severity = Problem::Severity::error) const {
-    Problem p;
-    p.severity = severity;
-    p.file = doc_.file;
-    p.pos = position_at(doc_.root, pointer);
-    p.pointer = pointer;
-    p.object = object_;
-    p.message = std::move(message);
-    problems_.add(std::move(p));
+    problems_.add(problem_at(doc_.file, doc_.root, pointer, object_, std::move(message), severity));
   }
 
   Origin origin(const std::string& pointer) const { return {position_at(doc_.root, pointer), pointer}; }

@@ -9,6 +9,7 @@
 #include <valijson/validation_results.hpp>
 #include <valijson/validator.hpp>
 
+#include "model/problem_at.h"
 #include "model/redaction.h"
 #include "model/schema_messages.h"
 #include "model/yaml_json.h"
@@ -131,13 +132,7 @@ bool SchemaSet::validate(Kind kind, const nlohmann::json& json, const YAML::Node
   std::set<std::pair<std::string, std::string>> seen;
   for (auto& f : findings) {
     if (!seen.insert({f.pointer, f.message}).second) continue;
-    Problem p;
-    p.file = file;
-    p.pos = position_at(yaml, f.pointer);
-    p.pointer = f.pointer;
-    p.object = object;
-    p.message = std::move(f.message);
-    problems.add(std::move(p));
+    problems.add(problem_at(file, yaml, f.pointer, object, std::move(f.message)));
   }
   return false;
 }
