@@ -36,22 +36,8 @@ EOF
 DIDS=1000000 FILES=1000 TENANTS=50 PREFIXES=100000 SEED=1 RUNS=3
 REGEN=0 RECORD=1 BUILD=1 BUILD_DIR="$BENCH_ROOT/build"
 ARGS=("$@")
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --dids) DIDS=$2; shift 2 ;;
-    --files) FILES=$2; shift 2 ;;
-    --tenants) TENANTS=$2; shift 2 ;;
-    --routing-prefixes) PREFIXES=$2; shift 2 ;;
-    --seed) SEED=$2; shift 2 ;;
-    --runs) RUNS=$2; shift 2 ;;
-    --regen) REGEN=1; shift ;;
-    --no-record) RECORD=0; shift ;;
-    --build-dir) BUILD_DIR=$2; shift 2 ;;
-    --no-build) BUILD=0; shift ;;
-    -h|--help) usage; exit 0 ;;
-    *) usage >&2; bench_usage_error "unknown option $1" ;;
-  esac
-done
+BENCH_OPTIONS=(--runs=RUNS "${BENCH_REPO_OPTIONS[@]}" "${BENCH_BUILD_OPTIONS[@]}")
+bench_parse_options "$@"
 for v in DIDS FILES TENANTS PREFIXES RUNS; do bench_require_number "--${v,,}" "${!v}"; done
 [ "$RUNS" -ge 1 ] || bench_usage_error "--runs must be at least 1"
 

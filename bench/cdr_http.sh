@@ -41,26 +41,8 @@ CONNECTIONS=16,64 DURATION=10s THREADS=2 CDRS=100000 SERVE_ARGS=""
 DIDS=20000 FILES=20 TENANTS=5 PREFIXES=2000 SEED=1
 REGEN=0 RECORD=1 BUILD=1 BUILD_DIR="$BENCH_ROOT/build"
 ARGS=("$@")
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --connections) CONNECTIONS=$2; shift 2 ;;
-    --duration) DURATION=$2; shift 2 ;;
-    --threads) THREADS=$2; shift 2 ;;
-    --cdrs) CDRS=$2; shift 2 ;;
-    --serve-args) SERVE_ARGS=$2; shift 2 ;;
-    --dids) DIDS=$2; shift 2 ;;
-    --files) FILES=$2; shift 2 ;;
-    --tenants) TENANTS=$2; shift 2 ;;
-    --routing-prefixes) PREFIXES=$2; shift 2 ;;
-    --seed) SEED=$2; shift 2 ;;
-    --regen) REGEN=1; shift ;;
-    --no-record) RECORD=0; shift ;;
-    --build-dir) BUILD_DIR=$2; shift 2 ;;
-    --no-build) BUILD=0; shift ;;
-    -h|--help) usage; exit 0 ;;
-    *) usage >&2; bench_usage_error "unknown option $1" ;;
-  esac
-done
+BENCH_OPTIONS=(--connections=CONNECTIONS --duration=DURATION --threads=THREADS --cdrs=CDRS --serve-args=SERVE_ARGS "${BENCH_REPO_OPTIONS[@]}" "${BENCH_BUILD_OPTIONS[@]}")
+bench_parse_options "$@"
 for v in THREADS CDRS DIDS FILES TENANTS PREFIXES; do bench_require_number "--${v,,}" "${!v}"; done
 [[ "$CONNECTIONS" =~ ^[0-9]+(,[0-9]+)*$ ]] || bench_usage_error "--connections expects a list like 16,64, got \"$CONNECTIONS\""
 [[ "$DURATION" =~ ^[0-9]+[smh]?$ ]] || bench_usage_error "--duration expects a wrk duration like 10s, got \"$DURATION\""

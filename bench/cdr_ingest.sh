@@ -13,14 +13,14 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD_DIR="$ROOT/build" RECORD=1
 ARGS=()
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --no-record) RECORD=0; shift ;;
-    --rows|--threads|--max-batch) ARGS+=("$1" "$2"); shift 2 ;;
-    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
-    *) echo "unknown option $1" >&2; exit 2 ;;
-  esac
-done
+. "$ROOT/bench/lib/options.sh"
+usage() { sed -n '2,10p' "$0"; }
+ROWS="" THREADS="" MAX_BATCH=""
+BENCH_OPTIONS=(--no-record:RECORD=0 --rows=ROWS --threads=THREADS --max-batch=MAX_BATCH)
+bench_parse_options "$@"
+[ -z "$ROWS" ] || ARGS+=(--rows "$ROWS")
+[ -z "$THREADS" ] || ARGS+=(--threads "$THREADS")
+[ -z "$MAX_BATCH" ] || ARGS+=(--max-batch "$MAX_BATCH")
 
 . "$ROOT/bench/lib/enable.sh"
 bench_enable "$BUILD_DIR" 2>/dev/null

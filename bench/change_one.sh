@@ -41,25 +41,8 @@ CHANGES=5 TIMEOUT=300 STATUS_FIELD=snapshot.snapshots.name=routing.revision
 DIDS=1000000 FILES=1000 TENANTS=50 PREFIXES=100000 SEED=1
 REGEN=0 RECORD=1 BUILD=1 BUILD_DIR="$BENCH_ROOT/build" KEEP_LOG=
 ARGS=("$@")
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --changes) CHANGES=$2; shift 2 ;;
-    --timeout) TIMEOUT=$2; shift 2 ;;
-    --status-field) STATUS_FIELD=$2; shift 2 ;;
-    --dids) DIDS=$2; shift 2 ;;
-    --files) FILES=$2; shift 2 ;;
-    --tenants) TENANTS=$2; shift 2 ;;
-    --routing-prefixes) PREFIXES=$2; shift 2 ;;
-    --seed) SEED=$2; shift 2 ;;
-    --regen) REGEN=1; shift ;;
-    --no-record) RECORD=0; shift ;;
-    --keep-log) KEEP_LOG=$2; shift 2 ;;
-    --build-dir) BUILD_DIR=$2; shift 2 ;;
-    --no-build) BUILD=0; shift ;;
-    -h|--help) usage; exit 0 ;;
-    *) usage >&2; bench_usage_error "unknown option $1" ;;
-  esac
-done
+BENCH_OPTIONS=(--changes=CHANGES --timeout=TIMEOUT --status-field=STATUS_FIELD --keep-log=KEEP_LOG "${BENCH_REPO_OPTIONS[@]}" "${BENCH_BUILD_OPTIONS[@]}")
+bench_parse_options "$@"
 for v in CHANGES TIMEOUT DIDS FILES TENANTS PREFIXES; do bench_require_number "--${v,,}" "${!v}"; done
 [ "$CHANGES" -ge 1 ] || bench_usage_error "--changes must be at least 1"
 

@@ -22,15 +22,10 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 STEP_SECONDS=4 RECORD=1 BUILD=1
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --step-seconds) STEP_SECONDS=${2:-}; shift $(( $# > 1 ? 2 : 1 )) ;;
-    --no-record) RECORD=0; shift ;;
-    --no-build) BUILD=0; shift ;;
-    -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) echo "bench/e2e.sh: unknown option $1" >&2; exit 2 ;;
-  esac
-done
+. "$ROOT/bench/lib/options.sh"
+usage() { sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; }
+BENCH_OPTIONS=(--step-seconds=STEP_SECONDS --no-record:RECORD=0 --no-build:BUILD=0)
+bench_parse_options "$@"
 [[ "$STEP_SECONDS" =~ ^[1-9][0-9]*$ ]] ||
   { echo "bench/e2e.sh: --step-seconds needs a whole number of seconds above 0" >&2; exit 2; }
 

@@ -17,16 +17,9 @@ CONNECTIONS=16
 DURATION=5
 RECORD=1
 CONFIGS="defaults:0:inline tuned:0:inline tuned:4:pooled tuned:32:pooled"
-while (($#)); do
-  case $1 in
-    --connections) CONNECTIONS=$2; shift 2 ;;
-    --duration) DURATION=$2; shift 2 ;;
-    --configs) CONFIGS=$2; shift 2 ;;
-    --no-record) RECORD=0; shift ;;
-    --build-dir) BUILD=$2; shift 2 ;;
-    *) echo "unknown option $1" >&2; exit 2 ;;
-  esac
-done
+. "$ROOT/bench/lib/options.sh"
+BENCH_OPTIONS=(--connections=CONNECTIONS --duration=DURATION --configs=CONFIGS --no-record:RECORD=0 --build-dir=BUILD)
+bench_parse_options "$@"
 command -v wrk >/dev/null || apt-get install -y wrk >/dev/null
 . "$ROOT/bench/lib/enable.sh"
 bench_enable "$BUILD" 2>/dev/null

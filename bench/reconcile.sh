@@ -17,18 +17,9 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 DIDS=1000000 FILES=1000 CHANGES=3 BIN="$ROOT/build/c4confd"
 unset REDIS_URL
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --dids) DIDS=$2; shift 2 ;;
-    --files) FILES=$2; shift 2 ;;
-    --changes) CHANGES=$2; shift 2 ;;
-    --binary) BIN=$2; shift 2 ;;
-    --redis-url) REDIS_URL=$2; shift 2 ;;
-    --no-redis) REDIS_URL=""; shift ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
-    *) echo "bench/reconcile.sh: unknown option $1" >&2; exit 2 ;;
-  esac
-done
+. "$ROOT/bench/lib/options.sh"
+BENCH_OPTIONS=(--dids=DIDS --files=FILES --changes=CHANGES --binary=BIN --redis-url=REDIS_URL --no-redis:REDIS_URL=)
+bench_parse_options "$@"
 : "${C4CONFD_DATABASE_URL:?run eval \"\$(./c4 services env)\" first}"
 [ -x "$BIN" ] || { echo "bench/reconcile.sh: $BIN not found (cmake --build build --target c4confd)" >&2; exit 2; }
 

@@ -13,15 +13,10 @@ set -uo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 ALL=(validate apply http_routing change_one snapshot_build routing_in_process cdr_http cdr_ingest e2e)
 ONLY="" BUILD=1 BUILD_DIR="$ROOT/build"
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --only) ONLY=$2; shift 2 ;;
-    --no-build) BUILD=0; shift ;;
-    --build-dir) BUILD_DIR=$2; shift 2 ;;
-    -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; echo "benchmarks: ${ALL[*]}"; exit 0 ;;
-    *) echo "bench/run_all.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
-  esac
-done
+. "$ROOT/bench/lib/options.sh"
+usage() { sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; echo "benchmarks: ${ALL[*]}"; }
+BENCH_OPTIONS=(--only=ONLY --no-build:BUILD=0 --build-dir=BUILD_DIR)
+bench_parse_options "$@"
 SELECTED=("${ALL[@]}")
 if [ -n "$ONLY" ]; then
   IFS=, read -ra SELECTED <<<"$ONLY"

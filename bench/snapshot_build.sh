@@ -31,22 +31,8 @@ USAGE
 RUNS=3 DIDS=1000000 FILES=1000 TENANTS=50 PREFIXES=100000 SEED=1
 REGEN=0 RECORD=1 BUILD=1 BUILD_DIR="$BENCH_ROOT/build"
 ARGS=("$@")
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --runs) RUNS=$2; shift 2 ;;
-    --dids) DIDS=$2; shift 2 ;;
-    --files) FILES=$2; shift 2 ;;
-    --tenants) TENANTS=$2; shift 2 ;;
-    --routing-prefixes) PREFIXES=$2; shift 2 ;;
-    --seed) SEED=$2; shift 2 ;;
-    --regen) REGEN=1; shift ;;
-    --no-record) RECORD=0; shift ;;
-    --build-dir) BUILD_DIR=$2; shift 2 ;;
-    --no-build) BUILD=0; shift ;;
-    -h|--help) usage; exit 0 ;;
-    *) usage >&2; bench_usage_error "unknown option $1" ;;
-  esac
-done
+BENCH_OPTIONS=(--runs=RUNS "${BENCH_REPO_OPTIONS[@]}" "${BENCH_BUILD_OPTIONS[@]}")
+bench_parse_options "$@"
 for v in RUNS DIDS FILES TENANTS PREFIXES; do bench_require_number "--${v,,}" "${!v}"; done
 [ "$RUNS" -ge 1 ] || bench_usage_error "--runs must be at least 1"
 

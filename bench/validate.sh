@@ -34,23 +34,8 @@ BENCH_NAME=validate
 ROOT=$BENCH_ROOT
 DIDS=1000000 FILES=1000 TENANTS=50 PREFIXES=100000 SEED=1 RUNS=3
 SINGLE=1 REGEN=0 RECORD=1 BUILD=1 BUILD_DIR="$ROOT/build"
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --dids) DIDS=$2; shift 2 ;;
-    --files) FILES=$2; shift 2 ;;
-    --tenants) TENANTS=$2; shift 2 ;;
-    --routing-prefixes) PREFIXES=$2; shift 2 ;;
-    --seed) SEED=$2; shift 2 ;;
-    --runs) RUNS=$2; shift 2 ;;
-    --no-single-thread) SINGLE=0; shift ;;
-    --regen) REGEN=1; shift ;;
-    --no-record) RECORD=0; shift ;;
-    --build-dir) BUILD_DIR=$2; shift 2 ;;
-    --no-build) BUILD=0; shift ;;
-    -h|--help) usage; exit 0 ;;
-    *) echo "bench/validate.sh: unknown option $1" >&2; usage >&2; exit 2 ;;
-  esac
-done
+BENCH_OPTIONS=(--runs=RUNS --no-single-thread:SINGLE=0 "${BENCH_REPO_OPTIONS[@]}" "${BENCH_BUILD_OPTIONS[@]}")
+bench_parse_options "$@"
 for v in "$DIDS" "$FILES" "$TENANTS" "$PREFIXES" "$RUNS"; do
   [[ "$v" =~ ^[0-9]+$ ]] || { echo "bench/validate.sh: expected a number, got \"$v\"" >&2; exit 2; }
 done

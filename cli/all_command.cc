@@ -43,30 +43,22 @@ int run_all(const ParsedOptions& parsed) {
   block_shutdown_signals();
 
   ReconcileLoop loop(setup->loop, std::move(setup->source), setup->schemas);
-  auto service = api::ApiService::create(std::move(options.value()));
-  if (!service) {
-    std::cerr << "c4confd all: " << service.status().message() << "\n";
-    return 1;
-  }
-  auto calls = api::CallHandling::mount(**service, std::move(call_options.value()));
-  if (!calls) {
-    std::cerr << "c4confd all: " << calls.status().message() << "\n";
-    return 1;
-  }
-  api::mount_reconciler_routes((*service)->server(), loop, setup->webhook);
+  auto api = start_api("all", std::move(options.value()), std::move(call_options.value()));
+  if (!api) return 1;
+  api::mount_reconciler_routes(api->service->server(), loop, setup->webhook);
   // Each revision the loop commits becomes the routing snapshot at once, compiled from the
   // catalog it validated (no reload from PostgreSQL); the watcher stays as the fallback.
-  loop.on_applied([calls = calls->get()](const PassOutcome& outcome) {
+  loop.on_applied([calls = api->calls.get()](const PassOutcome& outcome) {
     (void)calls->take_applied_revision(*outcome.catalog, outcome.ids, *outcome.revision_id);
   });
   if (setup->webhook.secret.empty())
     log_event(LogLevel::warn, "reconcile.webhook_disabled", {{"reason", "no --webhook-secret-file or C4CONFD_WEBHOOK_SECRET"}});
 
   std::thread reconciler([&loop] { loop.run(); });
-  int rc = run_until_signal(**service);  // returns after the signal, with the server stopped
+  int rc = run_until_signal(*api->service);  // returns after the signal, with the server stopped
   loop.stop();                            // the pass in progress commits or rolls back
   reconciler.join();
-  (*calls)->stop();                       // the accepted CDRs are written
+  api->calls->stop();                     // the accepted CDRs are written
   return rc;
 }
 

@@ -106,7 +106,7 @@ int run_plan(const ParsedOptions& options) {
     pass.limits = limits;
     auto outcome = reconcile_revision(**conn, desired, *schemas, pass);
     problems = outcome.problems;
-    if (!outcome.status && outcome.failed_step != "validate") return fail("plan", outcome.status, kExitError);
+    if (!outcome.status && outcome.failed_step != Step::validate) return fail("plan", outcome.status, kExitError);
     plan = std::move(outcome.plan);
   }
   PlanHeading heading{desired.commit.id, against};
@@ -160,7 +160,7 @@ int run_apply(const ParsedOptions& options) {
   for (const auto& key : outcome.drifted) std::cout << "drift: " << key.display() << " was edited in the database; rewritten\n";
   for (const auto& p : outcome.problems.items()) std::cout << p.to_text() << "\n";
   if (!outcome.status)
-    return fail("apply", outcome.status.with_context(outcome.failed_step + " step failed"), kExitError);
+    return fail("apply", outcome.status.with_context(std::string(step_name(outcome.failed_step)) + " step failed"), kExitError);
   std::cout << plan_to_text(outcome.plan);
   std::cout << "Revision " << desired.commit.id << ": " << result_name(outcome.result);
   if (outcome.revision_id) std::cout << " (revision " << *outcome.revision_id << ")";

@@ -54,21 +54,13 @@ int run_serve(const ParsedOptions& parsed) {
     return 1;
   }
 
-  auto service = api::ApiService::create(std::move(options.value()));
-  if (!service) {
-    std::cerr << "c4confd serve: " << service.status().message() << "\n";
-    return 1;
-  }
-  auto calls = api::CallHandling::mount(**service, std::move(call_options.value()));
-  if (!calls) {
-    std::cerr << "c4confd serve: " << calls.status().message() << "\n";
-    return 1;
-  }
+  auto api = start_api("serve", std::move(options.value()), std::move(call_options.value()));
+  if (!api) return 1;
   std::atomic<bool> failed{false};
-  if (!migrator.migrated()) wait_for_migrations(**service, migrator, failed);
-  int rc = run_until_signal(**service);
+  if (!migrator.migrated()) wait_for_migrations(*api->service, migrator, failed);
+  int rc = run_until_signal(*api->service);
   migrator.stop();
-  (*calls)->stop();  // after the server stopped: the CDRs it accepted are written
+  api->calls->stop();  // after the server stopped: the CDRs it accepted are written
   return failed ? 1 : rc;
 }
 

@@ -145,4 +145,19 @@ int run_until_signal(api::ApiService& service) {
   return 0;
 }
 
+std::optional<StartedApi> start_api(std::string_view command, api::ApiServiceOptions options,
+                                    api::CallHandlingOptions call_options) {
+  auto service = api::ApiService::create(std::move(options));
+  if (!service) {
+    std::cerr << "c4confd " << command << ": " << service.status().message() << "\n";
+    return std::nullopt;
+  }
+  auto calls = api::CallHandling::mount(**service, std::move(call_options));
+  if (!calls) {
+    std::cerr << "c4confd " << command << ": " << calls.status().message() << "\n";
+    return std::nullopt;
+  }
+  return StartedApi{std::move(service.value()), std::move(calls.value())};
+}
+
 }  // namespace c4::cli

@@ -2,6 +2,8 @@
 // their environment twins, and their translation into api::ApiServiceOptions.
 #pragma once
 
+#include <memory>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -27,6 +29,16 @@ Result<api::CallHandlingOptions> read_call_options(const ParsedOptions& options,
 // body limit that is not a positive number, an unreadable or empty token file, a bad CIDR, an
 // unknown log level, a missing --database-url.
 Result<api::ApiServiceOptions> read_serve_options(const ParsedOptions& options);
+
+// The API service of `serve` and `all`, with call handling mounted on it.
+struct StartedApi {
+  std::unique_ptr<api::ApiService> service;
+  std::unique_ptr<api::CallHandling> calls;
+};
+// Creates the service and mounts call handling; on failure prints "c4confd COMMAND: why" to
+// stderr and returns nullopt (the command exits 1).
+std::optional<StartedApi> start_api(std::string_view command, api::ApiServiceOptions options,
+                                    api::CallHandlingOptions call_options);
 
 // Runs a configured service until SIGTERM or SIGINT, then shuts it down gracefully. Returns
 // the exit code (0 after a signal, 1 when it could not start). REQUIRES: shutdown signals were

@@ -7,6 +7,7 @@
 #include "store/connection_pool.h"
 #include "common/log.h"
 #include "common/text.h"
+#include "common/url.h"
 #include "store/database.h"
 #include "store/migrations.h"
 

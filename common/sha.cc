@@ -14,6 +14,15 @@ std::array<uint8_t, N> evp_digest(const EVP_MD* md, std::string_view data) {
   return out;
 }
 
+// HMAC of `data` with `key` under `md`, raw.
+std::string hmac_raw(const EVP_MD* md, std::string_view key, std::string_view data) {
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  HMAC(md, key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()), data.size(),
+       out, &len);
+  return std::string(reinterpret_cast<const char*>(out), len);
+}
+
 }  // namespace
 
 std::string to_hex(const uint8_t* bytes, size_t n) {
@@ -41,6 +50,8 @@ std::string sha256_hex(std::string_view data) {
   return to_hex(d.data(), d.size());
 }
 
+std::array<uint8_t, 32> sha256_raw(std::string_view data) { return evp_digest<32>(EVP_sha256(), data); }
+
 std::array<uint8_t, 20> sha1_raw(std::string_view data) { return evp_digest<20>(EVP_sha1(), data); }
 
 std::string md5_hex(std::string_view data) {
@@ -49,11 +60,10 @@ std::string md5_hex(std::string_view data) {
 }
 
 std::string hmac_sha256_hex(std::string_view key, std::string_view data) {
-  uint8_t out[32];
-  unsigned int len = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-       reinterpret_cast<const unsigned char*>(data.data()), data.size(), out, &len);
-  return to_hex(out, len);
+  std::string mac = hmac_raw(EVP_sha256(), key, data);
+  return to_hex(reinterpret_cast<const uint8_t*>(mac.data()), mac.size());
 }
+
+std::string hmac_sha1_raw(std::string_view key, std::string_view data) { return hmac_raw(EVP_sha1(), key, data); }
 
 }  // namespace c4

@@ -24,12 +24,16 @@ class Sha256 {
 
 // SHA-256 of `data`, as 64 lowercase hex digits.
 std::string sha256_hex(std::string_view data);
+// SHA-256 of `data`, raw 32 bytes.
+std::array<uint8_t, 32> sha256_raw(std::string_view data);
 // SHA-1 of `data`, raw 20 bytes.
 std::array<uint8_t, 20> sha1_raw(std::string_view data);
 // MD5 of `data`, as 32 lowercase hex digits (SIP digest HA1).
 std::string md5_hex(std::string_view data);
 // HMAC-SHA256 of `data` with `key`, as 64 lowercase hex digits.
 std::string hmac_sha256_hex(std::string_view key, std::string_view data);
+// HMAC-SHA1 of `data` with `key`, raw 20 bytes (OpenSSH's hashed known_hosts names).
+std::string hmac_sha1_raw(std::string_view key, std::string_view data);
 // Lowercase hex of raw bytes.
 std::string to_hex(const uint8_t* bytes, size_t n);
 

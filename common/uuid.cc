@@ -4,24 +4,14 @@
 #include <cstdint>
 
 #include "common/sha.h"
+#include "common/text.h"
 
 namespace c4 {
-namespace {
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-}  // namespace
-
 bool is_uuid(std::string_view s) {
   if (s.size() != 36) return false;
   for (size_t i = 0; i < s.size(); ++i) {
     bool dash_position = i == 8 || i == 13 || i == 18 || i == 23;
-    if (dash_position ? s[i] != '-' : hex_value(s[i]) < 0) return false;
+    if (dash_position ? s[i] != '-' : hex_digit_value(s[i]) < 0) return false;
   }
   return true;
 }
@@ -31,7 +21,7 @@ std::optional<std::string> uuid_v5(std::string_view namespace_uuid, std::string_
   std::string input;
   for (size_t i = 0; i < namespace_uuid.size(); ++i) {
     if (namespace_uuid[i] == '-') continue;
-    int hi = hex_value(namespace_uuid[i]), lo = hex_value(namespace_uuid[i + 1]);
+    int hi = hex_digit_value(namespace_uuid[i]), lo = hex_digit_value(namespace_uuid[i + 1]);
     input.push_back(static_cast<char>(hi << 4 | lo));
     ++i;
   }

@@ -6,6 +6,7 @@
 #include "common/text.h"
 #include "common/uuid.h"
 #include "model/canonical.h"
+#include "model/problem_at.h"
 
 namespace c4 {
 namespace {
@@ -71,14 +72,8 @@ class Decoder {
 
   void report(const std::string& pointer, std::string message,
               Problem::Severity severity = Problem::Severity::error) const {
-    Problem p;
+    Problem p = problem_at(doc_.file, doc_.root, pointer, object_, std::move(message), severity);
     p.rule = rules::kValue;
-    p.severity = severity;
-    p.file = doc_.file;
-    p.pos = position_at(doc_.root, pointer);
-    p.pointer = pointer;
-    p.object = object_;
-    p.message = std::move(message);
     problems_.add(std::move(p));
   }
 

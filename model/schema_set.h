@@ -13,6 +13,7 @@
 #include "common/status.h"
 #include "model/kind.h"
 #include "model/problem.h"
+#include "model/schema_messages.h"
 
 namespace valijson {
 class Schema;
@@ -48,6 +49,9 @@ class SchemaSet {
  private:
   SchemaSet() = default;
   const nlohmann::json* resolve(const nlohmann::json* node) const;
+  // The findings valijson's errors `raw` ((pointer, message) pairs) of a `kind` document stand for.
+  std::vector<SchemaFinding> translate(Kind kind, const nlohmann::json& json, const YAML::Node& yaml,
+                                       const std::vector<std::pair<std::string, std::string>>& raw) const;
 
   std::map<std::string, nlohmann::json> documents_;
   std::array<std::unique_ptr<valijson::Schema>, kKindCount> schemas_;

@@ -9,6 +9,7 @@
 #include "common/text.h"
 #include "model/checks.h"
 #include "model/decode.h"
+#include "model/problem_at.h"
 #include "model/yaml_json.h"
 
 namespace c4 {
@@ -30,13 +31,8 @@ std::string shown(const nlohmann::json& value) {
 std::optional<Kind> read_header(const Document& doc, const nlohmann::json& json, const ObjectRef& object,
                                 Problems& problems) {
   auto fail = [&](const std::string& pointer, std::string message) -> std::optional<Kind> {
-    Problem p;
+    Problem p = problem_at(doc.file, doc.root, pointer, object, std::move(message));
     p.rule = rules::kHeader;
-    p.file = doc.file;
-    p.pos = position_at(doc.root, pointer);
-    p.pointer = pointer;
-    p.object = object;
-    p.message = std::move(message);
     problems.add(std::move(p));
     return std::nullopt;
   };

@@ -25,6 +25,8 @@
 #include <vector>
 
 #include "common/status.h"
+#include "reconciler/git_url.h"
+#include "reconciler/known_hosts.h"
 #include "model/yaml_source.h"
 
 namespace c4 {
@@ -143,32 +145,5 @@ class GitSource {
   bool local_ = false;
   size_t blobs_read_ = 0;
 };
-
-// ---- SSH host-key checking (exposed for tests) ----------------------------------------------
-
-// True when `known_hosts_text` (OpenSSH known_hosts format) has an entry for `host` on `port`
-// whose key is `key_blob`: the raw public key in SSH wire format (what base64-decoding the
-// third field of a known_hosts line gives; it embeds the key type). Understands plain host
-// lists ("host,host2"), "[host]:port" names (plain names stand for port 22), '*' and '?'
-// wildcards, "!pattern" negations, hashed names ("|1|salt|hash", HMAC-SHA1) and the
-// @revoked marker (a revoked key is refused even when another line accepts it).
-// @cert-authority lines are ignored (certificates are not supported). Host names compare
-// case-insensitively.
-bool known_hosts_accepts(std::string_view known_hosts_text, std::string_view host, int port,
-                         std::string_view key_blob);
-
-// Same, when only the SHA-256 digest of the key blob is known (libssh2 builds without a raw
-// host key).
-bool known_hosts_accepts_sha256(std::string_view known_hosts_text, std::string_view host, int port,
-                                const std::array<uint8_t, 32>& key_sha256);
-
-// The host and port an SSH URL connects to: ssh://[user@]host[:port]/path (also ssh+git://,
-// git+ssh://, IPv6 as [addr]) or the scp form [user@]host:path (port 22). Empty host when
-// `url` is not an SSH URL.
-struct SshEndpoint {
-  std::string host;
-  int port = 22;
-};
-SshEndpoint ssh_endpoint(std::string_view url);
 
 }  // namespace c4

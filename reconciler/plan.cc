@@ -12,8 +12,6 @@ namespace {
 constexpr size_t kListSummaryThreshold = 16;  // longer string lists are summarised
 constexpr size_t kListExamples = 5;
 
-nlohmann::json shown(const std::string& key, const nlohmann::json& v) { return shown_field(key, v); }
-
 bool is_string_list(const nlohmann::json& v) {
   return v.is_array() && std::all_of(v.begin(), v.end(), [](const nlohmann::json& x) { return x.is_string(); });
 }
@@ -49,7 +47,7 @@ void diff_into(const std::string& path, const std::string& key, const nlohmann::
       diff_into(pointer_append(path, i), key, i < a.size() ? a[i] : nlohmann::json(), i < b.size() ? b[i] : nlohmann::json(), out);
     return;
   }
-  out.push_back({path, shown(key, a), shown(key, b)});
+  out.push_back({path, shown_field(key, a), shown_field(key, b)});
 }
 
 std::string value_text(const nlohmann::json& v) {

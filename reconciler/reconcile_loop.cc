@@ -269,7 +269,7 @@ ReconcileLoop::PassResult ReconcileLoop::reconcile(const DesiredRevision& revisi
   PassOutcome outcome = reconcile_revision(*conn_, revision, *schemas_, options, &validation_cache_);
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
   if (!outcome.status) {
-    if (outcome.failed_step == "validate") {
+    if (outcome.failed_step == Step::validate) {
       refused_commit_ = outcome.commit_id;
       log_event(LogLevel::error, "reconcile.refused",
                 {{"commit", outcome.commit_id},
@@ -279,7 +279,7 @@ ReconcileLoop::PassResult ReconcileLoop::reconcile(const DesiredRevision& revisi
       return {"failed", "validate", outcome.status, false};
     }
     if (outcome.status.retryable()) conn_.reset();  // may be broken: reconnect next time
-    return {outcome.revision_id ? "failed" : "error", outcome.failed_step, outcome.status, true};
+    return {outcome.revision_id ? "failed" : "error", std::string(step_name(outcome.failed_step)), outcome.status, true};
   }
   if (check_drift) last_drift_check_ = std::chrono::steady_clock::now();
   reconciled_commit_ = outcome.commit_id;

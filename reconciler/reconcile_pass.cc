@@ -40,137 +40,164 @@ class StepClock {
   std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
 };
 
+// One pass in progress: its steps as functions, and fail(), the one place a failure is noted;
+// finish() writes the failed revision row, after the transaction is gone.
+class Pass {
+ public:
+  Pass(pqxx::connection& conn, const DesiredRevision& revision, const SchemaSet& schemas, const PassOptions& options,
+       FileValidationCache* cache)
+      : conn_(conn), revision_(revision), schemas_(schemas), options_(options), cache_(cache), clock_(out_.step_ms) {
+    out_.commit_id = revision.commit.id;
+  }
+
+  PassOutcome run() {
+    if (validate()) in_transaction();
+    finish();
+    return std::move(out_);
+  }
+
+ private:
+  // Notes that `step` failed with `status`; returns false, for `return fail(...)`.
+  bool fail(Step step, Status status) {
+    out_.failed_step = step;
+    out_.status = std::move(status);
+    return false;
+  }
+
+  bool validate() {
+    ValidationReport report =
+        validate_sources(revision_.files, schemas_, options_.threads, cache_, options_.limits, options_.secrets);
+    if (report.ok()) check_projection_size(report.catalog, options_.limits, report.problems);
+    out_.problems = report.problems;
+    clock_.lap("validate");
+    if (!report.ok())
+      return fail(Step::validate, Status::invalid(std::to_string(report.problems.error_count()) +
+                                                  " problems in revision " + revision_.commit.id));
+    catalog_ = std::make_shared<const Catalog>(std::move(report.catalog));
+    out_.catalog = catalog_;
+    return true;
+  }
+
+  // Plan and apply, in one transaction that is gone by the time a failure is recorded.
+  void in_transaction() {
+    try {
+      pqxx::work txn(conn_);
+      auto live = read_live_objects(txn);
+      if (!live) return (void)fail(Step::plan, live.status());
+      if (!plan(txn, *live) || options_.dry_run) return;  // a dry run rolls back
+      auto status = read_status(txn);
+      if (!status) return (void)fail(Step::plan, status.status());
+      if (!note_drift(txn) || already_live(*status)) return;
+      clock_.lap("plan");
+      if (!apply(txn, *live)) return;
+      clock_.lap("apply");
+      txn.commit();
+      clock_.lap("commit");
+      out_.revision_id = pending_.revision_id;
+      out_.result = pending_.result;
+      out_.wrote = !out_.plan.empty();
+    } catch (const std::exception& e) {
+      fail(out_.failed_step == Step::none ? Step::apply : out_.failed_step,
+           database_error(e, "reconciling " + revision_.commit.id));
+    }
+  }
+
+  bool plan(pqxx::work& txn, LiveObjects& live) {
+    if (options_.check_drift && !find_drift(txn, live)) return false;
+    auto plan = make_plan(*catalog_, live, [&txn](const std::vector<ObjectKey>& keys) { return read_live_contents(txn, keys); });
+    if (!plan) return fail(Step::plan, plan.status());
+    out_.plan = std::move(plan.value());
+    for (const auto& [key, object] : live) out_.ids[key] = object.id;
+    return true;
+  }
+
+  // Drift: a row whose content no longer hashes like the manifest it was written from.
+  bool find_drift(pqxx::work& txn, LiveObjects& live) {
+    auto contents = read_live_contents(txn);
+    if (!contents) return fail(Step::plan, contents.status());
+    for (auto& [key, object] : live) {
+      auto it = contents->find(key);
+      if (object.hash == "" || it == contents->end() || content_hash(key.kind, it->second) == object.hash) continue;
+      out_.drifted.push_back(key);
+      object.hash = "";  // forces an update that rewrites the row and its children
+    }
+    return true;
+  }
+
+  bool note_drift(pqxx::work& txn) {
+    if (out_.drifted.empty()) return true;
+    nlohmann::json corrected = nlohmann::json::array();
+    for (const auto& key : out_.drifted) corrected.push_back(key.display());
+    if (auto s = record_drift(txn, corrected); !s) return fail(Step::apply, s);
+    return true;
+  }
+
+  // True when the revision is live already and nothing changes: nothing is written, not even
+  // a revision row.
+  bool already_live(const ReconcilerStatus& status) {
+    if (!out_.plan.empty() || status.live_commit_id != revision_.commit.id) return false;
+    out_.result = RevisionResult::unchanged;
+    out_.revision_id = status.live_revision_id;
+    return true;
+  }
+
+  bool apply(pqxx::work& txn, const LiveObjects& live) {
+    auto applied = apply_plan(txn, *catalog_, out_.plan, live);
+    if (!applied) return fail(Step::apply, applied.status());
+    out_.ids = std::move(applied->ids);
+    RevisionRecord r = record_for(revision_, started_);
+    r.result = out_.plan.empty() ? RevisionResult::unchanged : RevisionResult::applied;
+    r.counts = plan_counts_json(out_.plan);  // not plan_to_json: rendering every change costs seconds at 1M numbers
+    auto id = record_revision(txn, r);
+    if (!id) return fail(Step::apply, id.status());
+    pending_ = {*id, r.result};  // the outcome's once committed
+    return true;
+  }
+
+  // A revision that did not validate, or failed to apply, leaves a failed revision row (a
+  // failed plan is a failure to read, not a verdict on the revision: no row).
+  void finish() {
+    bool recorded = out_.failed_step == Step::validate || out_.failed_step == Step::apply;
+    if (out_.status.is_ok() || !recorded || options_.dry_run) return;
+    RevisionRecord r = record_for(revision_, started_);
+    r.result = RevisionResult::failed;
+    r.failed_step = std::string(step_name(out_.failed_step));
+    r.errors = out_.failed_step == Step::validate
+                   ? problems_json(out_.problems)
+                   : nlohmann::json::array({{{"severity", "error"}, {"message", out_.status.message()}}});
+    if (auto id = record_failed_revision(conn_, r)) out_.revision_id = *id;
+  }
+
+  pqxx::connection& conn_;
+  const DesiredRevision& revision_;
+  const SchemaSet& schemas_;
+  const PassOptions& options_;
+  FileValidationCache* cache_;
+  std::chrono::system_clock::time_point started_ = std::chrono::system_clock::now();
+  PassOutcome out_;
+  StepClock clock_;
+  std::shared_ptr<const Catalog> catalog_;
+  struct {
+    int64_t revision_id = 0;
+    RevisionResult result = RevisionResult::failed;
+  } pending_;
+};
+
 }  // namespace
+
+std::string_view step_name(Step step) {
+  switch (step) {
+    case Step::none: return "";
+    case Step::validate: return "validate";
+    case Step::plan: return "plan";
+    case Step::apply: return "apply";
+  }
+  return "";
+}
 
 PassOutcome reconcile_revision(pqxx::connection& conn, const DesiredRevision& revision, const SchemaSet& schemas,
                                const PassOptions& options, FileValidationCache* cache) {
-  auto started = std::chrono::system_clock::now();
-  PassOutcome out;
-  out.commit_id = revision.commit.id;
-  StepClock clock(out.step_ms);
-
-  // validate
-  ValidationReport report =
-      validate_sources(revision.files, schemas, options.threads, cache, options.limits, options.secrets);
-  if (report.ok()) check_projection_size(report.catalog, options.limits, report.problems);
-  out.problems = report.problems;
-  clock.lap("validate");
-  if (!report.ok()) {
-    out.failed_step = "validate";
-    out.status = Status::invalid(std::to_string(report.problems.error_count()) + " problems in revision " +
-                                 revision.commit.id);
-    if (!options.dry_run) {
-      RevisionRecord r = record_for(revision, started);
-      r.result = RevisionResult::failed;
-      r.failed_step = out.failed_step;
-      r.errors = problems_json(report.problems);
-      auto id = record_failed_revision(conn, r);
-      if (id) out.revision_id = *id;
-    }
-    return out;
-  }
-  auto catalog = std::make_shared<const Catalog>(std::move(report.catalog));
-  out.catalog = catalog;
-
-  // plan and apply, in one transaction that is gone by the time a failure is recorded
-  [&] {
-    try {
-      pqxx::work txn(conn);
-      // plan
-      auto live = read_live_objects(txn);
-      if (!live) {
-        out.failed_step = "plan";
-        out.status = live.status();
-        return;
-      }
-      if (options.check_drift) {
-        // drift: a row whose content no longer hashes like the manifest it was written from.
-        auto contents = read_live_contents(txn);
-        if (!contents) {
-          out.failed_step = "plan";
-          out.status = contents.status();
-          return;
-        }
-        for (auto& [key, object] : *live) {
-          auto it = contents->find(key);
-          if (object.hash == "" || it == contents->end() || content_hash(key.kind, it->second) == object.hash) continue;
-          out.drifted.push_back(key);
-          object.hash = "";  // forces an update that rewrites the row and its children
-        }
-      }
-      auto plan = make_plan(*catalog, *live, [&txn](const std::vector<ObjectKey>& keys) { return read_live_contents(txn, keys); });
-      if (!plan) {
-        out.failed_step = "plan";
-        out.status = plan.status();
-        return;
-      }
-      out.plan = std::move(plan.value());
-      for (const auto& [key, object] : *live) out.ids[key] = object.id;
-      if (options.dry_run) return;  // the transaction rolls back
-
-      auto status = read_status(txn);
-      if (!status) {
-        out.failed_step = "plan";
-        out.status = status.status();
-        return;
-      }
-      if (!out.drifted.empty()) {
-        nlohmann::json corrected = nlohmann::json::array();
-        for (const auto& key : out.drifted) corrected.push_back(key.display());
-        if (auto s = record_drift(txn, corrected); !s) {
-          out.failed_step = "apply";
-          out.status = s;
-          return;
-        }
-      }
-      if (out.plan.empty() && status->live_commit_id == revision.commit.id) {
-        out.result = RevisionResult::unchanged;
-        out.revision_id = status->live_revision_id;
-        return;  // nothing to write, not even a revision row
-      }
-
-      clock.lap("plan");
-      // apply
-      auto applied = apply_plan(txn, *catalog, out.plan, *live);
-      if (!applied) {
-        out.failed_step = "apply";
-        out.status = applied.status();
-        return;
-      }
-      out.ids = std::move(applied->ids);
-
-      // report
-      RevisionRecord r = record_for(revision, started);
-      r.result = out.plan.empty() ? RevisionResult::unchanged : RevisionResult::applied;
-      r.counts = plan_counts_json(out.plan);  // not plan_to_json: rendering every change costs seconds at 1M numbers
-      auto id = record_revision(txn, r);
-      if (!id) {
-        out.failed_step = "apply";
-        out.status = id.status();
-        return;
-      }
-      clock.lap("apply");
-      txn.commit();
-      clock.lap("commit");
-      out.revision_id = *id;
-      out.result = r.result;
-      out.wrote = !out.plan.empty();
-      return;
-    } catch (const std::exception& e) {
-      out.failed_step = out.failed_step.empty() ? "apply" : out.failed_step;
-      out.status = database_error(e, "reconciling " + revision.commit.id);
-      return;
-    }
-  }();
-
-  if (!out.status.is_ok() && out.failed_step == "apply" && !options.dry_run) {
-    RevisionRecord r = record_for(revision, started);
-    r.result = RevisionResult::failed;
-    r.failed_step = out.failed_step;
-    r.errors = nlohmann::json::array({{{"severity", "error"}, {"message", out.status.message()}}});
-    if (auto id = record_failed_revision(conn, r)) out.revision_id = *id;
-  }
-  return out;
+  return Pass(conn, revision, schemas, options, cache).run();
 }
 
 }  // namespace c4

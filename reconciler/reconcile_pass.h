@@ -19,10 +19,15 @@
 
 namespace c4 {
 
+// The steps of a pass that can fail, in order. A pass that did not fail is at Step::none.
+enum class Step { none, validate, plan, apply };
+// "validate", "plan", "apply" (what revision rows, logs and the API call the step); "" for none.
+std::string_view step_name(Step step);
+
 struct PassOutcome {
   RevisionResult result = RevisionResult::failed;
   std::string commit_id;
-  std::string failed_step;       // "load", "validate", "plan", "apply"
+  Step failed_step = Step::none;
   Status status;                 // why it failed
   std::optional<int64_t> revision_id;  // row written, if any
   bool wrote = false;            // configuration rows changed

@@ -113,10 +113,20 @@ class ProjectionBuilder {
   ProjectionBuilder(Lookups lookups, const DidFilter* only) : lookups_(std::move(lookups)), only_(only) {}
 
   Projection build(const Catalog& catalog) {
-    for (const auto& t : catalog.all<CarrierTrunk>())
-      add_sources(t.meta, "carrier_trunk", t.allowed_sources, t.any_source);
-    for (const auto& p : catalog.all<IPBX>()) add_sources(p.meta, "ipbx", p.allowed_sources, p.any_source);
-    for (const auto& d : catalog.all<DID>()) add_did(d);
+    // What each kind projects is the registry's (model/kind.h); kinds in Kind order, so carrier
+    // trunks claim an address before IPBXs.
+    catalog.for_each_list([&](const auto& list) {
+      using T = typename std::decay_t<decltype(list)>::value_type;
+      const KindInfo& info = kind_info(kind_of<T>);
+      if constexpr (requires(const T& o) { o.allowed_sources; o.any_source; }) {
+        if (info.projection == RedisProjection::source_addresses)
+          for (const auto& o : list) add_sources(o.meta, info.projection_label, o.allowed_sources, o.any_source);
+      }
+      if constexpr (std::is_same_v<T, DID>) {
+        if (info.projection == RedisProjection::did_numbers)
+          for (const auto& d : list) add_did(d);
+      }
+    });
     add_big_hash("c4:srcnet", std::move(srcnet_));
     add_big_hash("c4:didrange", std::move(didrange_));
     add_big_hash("c4:didprefix", std::move(didprefix_));

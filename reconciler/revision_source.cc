@@ -1,6 +1,7 @@
 #include "reconciler/revision_source.h"
 
 #include "common/sha.h"
+#include "common/url.h"
 #include "model/loader.h"
 #include "store/database.h"
 

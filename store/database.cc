@@ -1,15 +1,9 @@
 #include "store/database.h"
 
-#include <regex>
-
 #include "common/text.h"
+#include "common/url.h"
 
 namespace c4 {
-
-std::string redact_url(const std::string& url) {
-  static const std::regex password(R"(^([a-z]+://[^:/@]*:)[^@]*@)");
-  return std::regex_replace(url, password, "$1***@");
-}
 
 Result<std::unique_ptr<pqxx::connection>> connect_database(const std::string& url) {
   if (url.empty()) return Status::invalid("no database URL (set --database-url or C4CONFD_DATABASE_URL)");

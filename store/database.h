@@ -33,7 +33,4 @@ Status with_database(pqxx::connection& conn, const std::string& context, F&& f) 
 // "{1,2,3}": `ids` as the text of a bigint[] parameter ("= ANY($1::bigint[])").
 std::string id_array(const std::vector<int64_t>& ids);
 
-// The URL with any password replaced by "***", for logs and errors.
-std::string redact_url(const std::string& url);
-
 }  // namespace c4

@@ -9,6 +9,8 @@
 
 #include <hiredis/hiredis.h>
 
+#include "common/text.h"
+
 namespace c4 {
 namespace {
 
@@ -29,30 +31,6 @@ std::optional<long long> parse_decimal(std::string_view s, long long min, long l
   }
   if (v < min || v > max) return std::nullopt;
   return v;
-}
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-std::optional<std::string> percent_decode(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] != '%') {
-      out.push_back(s[i]);
-      continue;
-    }
-    if (i + 2 >= s.size()) return std::nullopt;
-    int hi = hex_value(s[i + 1]), lo = hex_value(s[i + 2]);
-    if (hi < 0 || lo < 0) return std::nullopt;
-    out.push_back(static_cast<char>(hi * 16 + lo));
-    i += 2;
-  }
-  return out;
 }
 
 // Keeps a write to a closed connection from killing the process with SIGPIPE (hiredis writes
@@ -151,8 +129,8 @@ Result<RedisAddress> parse_redis_url(std::string_view url) {
     authority = authority.substr(at + 1);
     size_t colon = userinfo.find(':');
     if (colon == std::string_view::npos) return bad("the user part has no ':' before the password");
-    auto user = percent_decode(userinfo.substr(0, colon));
-    auto password = percent_decode(userinfo.substr(colon + 1));
+    auto user = percent_decode(userinfo.substr(0, colon), {.strict = true});
+    auto password = percent_decode(userinfo.substr(colon + 1), {.strict = true});
     if (!user || !password) return bad("bad percent-encoding in the user or password");
     a.username = std::move(*user);
     a.password = std::move(*password);

@@ -1,5 +1,6 @@
 #include "store/revision_log.h"
 
+#include "common/text.h"
 #include "store/database.h"
 
 namespace c4 {
@@ -9,11 +10,6 @@ namespace {
 std::string epoch(std::chrono::system_clock::time_point t) {
   auto us = std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count();
   return std::to_string(us / 1000000) + "." + std::to_string(1000000 + us % 1000000).substr(1);
-}
-
-std::optional<std::string> text_or_null(const std::string& s) {
-  if (s.empty()) return std::nullopt;
-  return s;
 }
 
 int64_t insert_row(pqxx::transaction_base& txn, const RevisionRecord& r) {

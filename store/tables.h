@@ -1,5 +1,6 @@
 // How each kind maps onto its database table (store/migrations/0001_config_tables.sql):
-// the table, the foreign-key columns that hold its by-name references, and the columns the
+// the table and the foreign-key columns that hold its by-name references (both from the
+// registry of kinds, model/kind.h), and the columns computed from the typed object that the
 // API and SQL users read directly. One table of facts instead of per-kind SQL in every stage.
 #pragma once
 
@@ -11,13 +12,8 @@
 
 namespace c4 {
 
-// A single by-name reference held as a foreign key: column `column` holds the id of the
-// `target` object named by spec field `field`.
-struct RefColumn {
-  const char* column;
-  const char* field;
-  Kind target;
-};
+// A single by-name reference held as a foreign key (model/kind.h).
+using RefColumn = KindRef;
 
 // A column computed from the typed object (e.g. domains.domain), as text or NULL.
 struct ValueColumn {
@@ -27,21 +23,21 @@ struct ValueColumn {
 
 struct KindTable {
   Kind kind;
-  const char* table;
-  std::vector<RefColumn> refs;
+  const char* table;                   // kind_info(kind).table
+  const std::vector<RefColumn>& refs;  // kind_info(kind).refs
   std::vector<ValueColumn> values;
 };
 
 const KindTable& kind_table(Kind kind);
 
-// The value columns of `object`, in KindTable::values order.
+// The value columns of `object`, in KindTable::values order: none unless its kind has an
+// overload below.
+template <typename T>
+std::vector<std::optional<std::string>> value_columns(const T&) {
+  return {};
+}
 std::vector<std::optional<std::string>> value_columns(const Tenant& o);
 std::vector<std::optional<std::string>> value_columns(const Domain& o);
-std::vector<std::optional<std::string>> value_columns(const Carrier& o);
-std::vector<std::optional<std::string>> value_columns(const NormalizationProfile& o);
-std::vector<std::optional<std::string>> value_columns(const CarrierTrunk& o);
-std::vector<std::optional<std::string>> value_columns(const RoutingGroup& o);
-std::vector<std::optional<std::string>> value_columns(const IPBX& o);
 std::vector<std::optional<std::string>> value_columns(const DID& o);
 std::vector<std::optional<std::string>> value_columns(const RoutingRule& o);
 std::vector<std::optional<std::string>> value_columns(const ApiToken& o);

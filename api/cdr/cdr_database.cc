@@ -11,7 +11,7 @@ std::string number_or_null(const std::optional<T>& v) {
   return v ? std::to_string(*v) : "NULL";
 }
 
-std::string text_or_null(pqxx::transaction_base& tx, const std::optional<std::string>& v) {
+std::string sql_text_or_null(pqxx::transaction_base& tx, const std::optional<std::string>& v) {
   return v ? tx.quote(*v) : "NULL";
 }
 
@@ -21,11 +21,11 @@ std::string values_row(pqxx::transaction_base& tx, const CdrRecord& r) {
   row += tx.quote(r.tenant_uuid) + ",";
   row += number_or_null(r.carrier_trunk_id) + ",";
   row += number_or_null(r.ipbx_id) + ",";
-  row += text_or_null(tx, r.source_ip) + ",";
+  row += sql_text_or_null(tx, r.source_ip) + ",";
   row += number_or_null(r.source_port) + ",";
   row += tx.quote(r.call_id) + ",";
-  row += text_or_null(tx, r.from_uri) + ",";
-  row += text_or_null(tx, r.to_uri) + ",";
+  row += sql_text_or_null(tx, r.from_uri) + ",";
+  row += sql_text_or_null(tx, r.to_uri) + ",";
   // ISO-8601 with an explicit offset: exact to the microsecond in any session time zone.
   row += (r.call_start_us ? tx.quote(format_iso8601(*r.call_start_us)) : std::string("NULL")) + ",";
   row += number_or_null(r.duration) + ",";

@@ -71,9 +71,68 @@ std::optional<int64_t> parse_epoch_text(std::string_view s) {
   return total;
 }
 
+// A time of ISO-8601 text, past its date.
+struct TimeOfDay {
+  int hour = 0, minute = 0, second = 0;
+  int64_t micros = 0;
+  int offset_minutes = 0;
+};
+
+// Sets `why` and returns false, for `return fail(why, "…")`.
+bool fail(std::string& why, std::string message) {
+  why = std::move(message);
+  return false;
+}
+
+// Reads ".ffffff" or ",ffffff" (more digits are dropped) into `micros`, when present.
+bool read_fraction(std::string_view s, size_t& pos, int64_t& micros, std::string& why) {
+  if (!take_char(s, pos, '.') && !take_char(s, pos, ',')) return true;
+  int64_t scale = 100000;
+  size_t digits = 0;
+  for (; pos < s.size() && s[pos] >= '0' && s[pos] <= '9'; ++pos, ++digits) {
+    if (digits < 6) micros += (s[pos] - '0') * scale;
+    scale /= 10;
+  }
+  return digits > 0 || fail(why, "expected digits after the decimal point of the seconds");
+}
+
+// Reads "Z", "+HH[:MM]" or "-HH[:MM]" into `offset_minutes`, when present.
+bool read_offset(std::string_view s, size_t& pos, int& offset_minutes, std::string& why) {
+  if (pos >= s.size()) return true;
+  char sign = s[pos];
+  if ((sign == 'Z' || sign == 'z') && pos + 1 == s.size()) {
+    pos = s.size();
+    return true;
+  }
+  if (sign != '+' && sign != '-') return true;  // reported as text after the time
+  ++pos;
+  int oh = 0, om = 0;
+  if (!take_digits(s, pos, 2, oh)) return fail(why, "expected an offset like +01:00");
+  take_char(s, pos, ':');
+  if (pos < s.size() && !take_digits(s, pos, 2, om)) return fail(why, "expected an offset like +01:00");
+  if (oh > 23 || om > 59) return fail(why, "offset out of range");
+  offset_minutes = (sign == '-' ? -1 : 1) * (oh * 60 + om);
+  return true;
+}
+
+// Reads "THH:MM[:SS[.ffffff]][offset]" after the date, when present.
+bool read_time_of_day(std::string_view s, size_t& pos, TimeOfDay& t, std::string& why) {
+  if (pos >= s.size()) return true;
+  if (s[pos] != 'T' && s[pos] != 't' && s[pos] != ' ') return fail(why, "expected 'T' after the date");
+  ++pos;
+  if (!take_digits(s, pos, 2, t.hour) || !take_char(s, pos, ':') || !take_digits(s, pos, 2, t.minute))
+    return fail(why, "expected HH:MM after the date");
+  if (take_char(s, pos, ':')) {
+    if (!take_digits(s, pos, 2, t.second)) return fail(why, "expected two digits of seconds");
+    if (!read_fraction(s, pos, t.micros, why)) return false;
+  }
+  if (t.hour > 23 || t.minute > 59 || t.second > 59) return fail(why, "time of day out of range");
+  return read_offset(s, pos, t.offset_minutes, why);
+}
+
 std::optional<int64_t> parse_iso8601(std::string_view s, std::string& why) {
   size_t pos = 0;
-  int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
+  int year = 0, month = 0, day = 0;
   if (!take_digits(s, pos, 4, year) || !take_char(s, pos, '-') || !take_digits(s, pos, 2, month) ||
       !take_char(s, pos, '-') || !take_digits(s, pos, 2, day)) {
     why = "expected epoch seconds or an ISO-8601 time like 2026-11-26T09:30:00Z";
@@ -85,73 +144,15 @@ std::optional<int64_t> parse_iso8601(std::string_view s, std::string& why) {
     why = "no such date: " + std::string(s.substr(0, 10));
     return std::nullopt;
   }
-  int64_t micros = 0;
-  int offset_minutes = 0;
-  if (pos < s.size()) {
-    if (s[pos] != 'T' && s[pos] != 't' && s[pos] != ' ') {
-      why = "expected 'T' after the date";
-      return std::nullopt;
-    }
-    ++pos;
-    if (!take_digits(s, pos, 2, hour) || !take_char(s, pos, ':') || !take_digits(s, pos, 2, minute)) {
-      why = "expected HH:MM after the date";
-      return std::nullopt;
-    }
-    if (take_char(s, pos, ':')) {
-      if (!take_digits(s, pos, 2, second)) {
-        why = "expected two digits of seconds";
-        return std::nullopt;
-      }
-      if (take_char(s, pos, '.') || take_char(s, pos, ',')) {
-        int64_t scale = 100000;
-        size_t digits = 0;
-        while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') {
-          if (digits < 6) micros += (s[pos] - '0') * scale;
-          scale /= 10;
-          ++digits;
-          ++pos;
-        }
-        if (digits == 0) {
-          why = "expected digits after the decimal point of the seconds";
-          return std::nullopt;
-        }
-      }
-    }
-    if (hour > 23 || minute > 59 || second > 59) {
-      why = "time of day out of range";
-      return std::nullopt;
-    }
-    if (pos < s.size()) {
-      char sign = s[pos];
-      if ((sign == 'Z' || sign == 'z') && pos + 1 == s.size()) {
-        pos = s.size();
-      } else if (sign == '+' || sign == '-') {
-        ++pos;
-        int oh = 0, om = 0;
-        if (!take_digits(s, pos, 2, oh)) {
-          why = "expected an offset like +01:00";
-          return std::nullopt;
-        }
-        take_char(s, pos, ':');
-        if (pos < s.size() && !take_digits(s, pos, 2, om)) {
-          why = "expected an offset like +01:00";
-          return std::nullopt;
-        }
-        if (oh > 23 || om > 59) {
-          why = "offset out of range";
-          return std::nullopt;
-        }
-        offset_minutes = (sign == '-' ? -1 : 1) * (oh * 60 + om);
-      }
-    }
-  }
+  TimeOfDay t;
+  if (!read_time_of_day(s, pos, t, why)) return std::nullopt;
   if (pos != s.size()) {
     why = "unexpected text after the time: '" + std::string(s.substr(pos)) + "'";
     return std::nullopt;
   }
   int64_t days = sys_days(date).time_since_epoch().count();
-  int64_t total = ((days * 24 + hour) * 60 + minute - offset_minutes) * 60 + second;
-  total = total * 1000000 + micros;
+  int64_t total = ((days * 24 + t.hour) * 60 + t.minute - t.offset_minutes) * 60 + t.second;
+  total = total * 1000000 + t.micros;
   if (total < 0 || total > kMaxTimeMicros) {
     why = "time out of range (1970 to 9999)";
     return std::nullopt;

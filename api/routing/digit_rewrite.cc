@@ -21,6 +21,82 @@ bool read_count(std::string_view p, size_t& i, int& out) {
 
 }  // namespace
 
+bool DigitRewrite::read_item(std::string_view p, size_t& i, size_t end, Item& item) {
+  char c = p[i];
+  item = {0, 0, 1, 1};
+  if (c == '\\') {
+    if (i + 1 >= end) return false;
+    char e = p[i + 1];
+    if (e == 'd') item.chars = 0x3FF;
+    else if (std::ispunct(static_cast<unsigned char>(e))) item = {kLiteral, e, 1, 1};
+    else return false;  // \b, \w, \1 …: RE2's business
+    i += 2;
+  } else if (c == '[') {
+    ++i;
+    while (i < end && p[i] != ']') {
+      if (!is_digit(p[i])) return false;
+      char lo = p[i], hi = lo;
+      if (i + 2 < end && p[i + 1] == '-' && is_digit(p[i + 2])) hi = p[i + 2], i += 2;
+      if (hi < lo) return false;
+      for (char d = lo; d <= hi; ++d) item.chars |= static_cast<uint16_t>(1u << (d - '0'));
+      ++i;
+    }
+    if (i >= end || item.chars == 0) return false;
+    ++i;  // ]
+  } else if (c > ' ' && c < 0x7f && !std::strchr(".^$|?*+()[]{}\\", c)) {  // a literal character
+    item = {kLiteral, c, 1, 1};
+    ++i;
+  } else {
+    return false;  // | . ( ) * + ? { and the rest
+  }
+  return true;
+}
+
+bool DigitRewrite::read_quantifier(std::string_view p, size_t& i, size_t end, Item& item) {
+  if (i >= end) return true;
+  char q = p[i];
+  if (q == '?') item.min = 0, item.max = 1, ++i;
+  else if (q == '*') item.min = 0, item.max = kUnbounded, ++i;
+  else if (q == '+') item.min = 1, item.max = kUnbounded, ++i;
+  else if (q == '{') {
+    int lo = 0, hi = 0;
+    ++i;
+    if (!read_count(p, i, lo)) return false;
+    hi = lo;
+    if (i < end && p[i] == ',') {
+      ++i;
+      if (i < end && p[i] == '}') hi = kUnbounded;
+      else if (!read_count(p, i, hi) || hi < lo) return false;
+    }
+    if (i >= end || p[i] != '}') return false;
+    ++i;
+    item.min = static_cast<uint8_t>(lo), item.max = static_cast<uint8_t>(hi);
+  }
+  return !(i < end && (p[i] == '?' || p[i] == '+' || p[i] == '*' || p[i] == '{'));  // lazy, possessive
+}
+
+bool DigitRewrite::compile_replacement(std::string_view replace, std::vector<Piece>& out) {
+  std::string text;
+  for (size_t k = 0; k < replace.size(); ++k) {
+    if (replace[k] != '\\') {
+      text.push_back(replace[k]);
+      continue;
+    }
+    if (k + 1 >= replace.size()) return false;
+    char e = replace[++k];
+    if (e == '\\') {
+      text.push_back('\\');
+      continue;
+    }
+    if (e != '0' && e != '1') return false;
+    if (!text.empty()) out.push_back({std::move(text), -1});
+    text.clear();
+    out.push_back({"", e - '0'});
+  }
+  if (!text.empty()) out.push_back({std::move(text), -1});
+  return true;
+}
+
 std::optional<DigitRewrite> DigitRewrite::compile(std::string_view p, std::string_view replace) {
   if (p.size() < 4 || p.front() != '^' || p.back() != '$') return std::nullopt;
   DigitRewrite out;
@@ -31,76 +107,12 @@ std::optional<DigitRewrite> DigitRewrite::compile(std::string_view p, std::strin
     if (c == '(' && part == 0 && i + 1 < end && p[i + 1] != '?') { part = 1; ++i; continue; }
     if (c == ')' && part == 1) { part = 2; ++i; continue; }
     Item item{0, 0, 1, 1};
-    if (c == '\\') {
-      if (i + 1 >= end) return std::nullopt;
-      char e = p[i + 1];
-      if (e == 'd') item.chars = 0x3FF;
-      else if (std::ispunct(static_cast<unsigned char>(e))) item = {kLiteral, e, 1, 1};
-      else return std::nullopt;  // \b, \w, \1 …: RE2's business
-      i += 2;
-    } else if (c == '[') {
-      ++i;
-      while (i < end && p[i] != ']') {
-        if (!is_digit(p[i])) return std::nullopt;
-        char lo = p[i], hi = lo;
-        if (i + 2 < end && p[i + 1] == '-' && is_digit(p[i + 2])) hi = p[i + 2], i += 2;
-        if (hi < lo) return std::nullopt;
-        for (char d = lo; d <= hi; ++d) item.chars |= static_cast<uint16_t>(1u << (d - '0'));
-        ++i;
-      }
-      if (i >= end || item.chars == 0) return std::nullopt;
-      ++i;  // ]
-    } else if (c > ' ' && c < 0x7f && !std::strchr(".^$|?*+()[]{}\\", c)) {  // a literal character
-      item = {kLiteral, c, 1, 1};
-      ++i;
-    } else {
-      return std::nullopt;  // | . ( ) * + ? { and the rest
-    }
-    if (i < end) {  // a quantifier
-      char q = p[i];
-      if (q == '?') item.min = 0, item.max = 1, ++i;
-      else if (q == '*') item.min = 0, item.max = kUnbounded, ++i;
-      else if (q == '+') item.min = 1, item.max = kUnbounded, ++i;
-      else if (q == '{') {
-        int lo = 0, hi = 0;
-        ++i;
-        if (!read_count(p, i, lo)) return std::nullopt;
-        hi = lo;
-        if (i < end && p[i] == ',') {
-          ++i;
-          if (i < end && p[i] == '}') hi = kUnbounded;
-          else if (!read_count(p, i, hi) || hi < lo) return std::nullopt;
-        }
-        if (i >= end || p[i] != '}') return std::nullopt;
-        ++i;
-        item.min = static_cast<uint8_t>(lo), item.max = static_cast<uint8_t>(hi);
-      }
-      if (i < end && (p[i] == '?' || p[i] == '+' || p[i] == '*' || p[i] == '{')) return std::nullopt;  // lazy, possessive
-    }
+    if (!read_item(p, i, end, item) || !read_quantifier(p, i, end, item)) return std::nullopt;
     if (part != 1 && item.min != item.max) return std::nullopt;  // outside the group: fixed length
     (part == 0 ? out.before_ : part == 1 ? out.group_ : out.after_).push_back(item);
     (part == 0 ? out.before_len_ : out.after_len_) += part == 1 ? 0 : item.min;
   }
-  if (part != 2) return std::nullopt;
-
-  std::string text;
-  for (size_t k = 0; k < replace.size(); ++k) {
-    if (replace[k] != '\\') {
-      text.push_back(replace[k]);
-      continue;
-    }
-    if (k + 1 >= replace.size()) return std::nullopt;
-    char e = replace[++k];
-    if (e == '\\') {
-      text.push_back('\\');
-      continue;
-    }
-    if (e != '0' && e != '1') return std::nullopt;
-    if (!text.empty()) out.replace_.push_back({std::move(text), -1});
-    text.clear();
-    out.replace_.push_back({"", e - '0'});
-  }
-  if (!text.empty()) out.replace_.push_back({std::move(text), -1});
+  if (part != 2 || !compile_replacement(replace, out.replace_)) return std::nullopt;
   return out;
 }
 

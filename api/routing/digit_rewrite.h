@@ -45,6 +45,11 @@ class DigitRewrite {
     std::string text;
     int group;  // -1: text; 0: the whole match; 1: the group
   };
+  // compile()'s parts: one character or class of `p` at `i` (before `end`), its quantifier,
+  // and the replacement text. Each advances `i` and returns false on what it does not take.
+  static bool read_item(std::string_view p, size_t& i, size_t end, Item& item);
+  static bool read_quantifier(std::string_view p, size_t& i, size_t end, Item& item);
+  static bool compile_replacement(std::string_view replace, std::vector<Piece>& out);
   static bool match_fixed(const std::vector<Item>& items, std::string_view s);
   static bool match_group(const std::vector<Item>& items, std::string_view s);
 

@@ -1,17 +1,12 @@
 #include "api/routing/phone_user.h"
 
+#include "common/text.h"
+
 namespace c4::routing {
 namespace {
 
 bool is_separator(char c) { return c == '-' || c == '.' || c == '(' || c == ')' || c == ' '; }
 bool is_phone_digit(char c) { return (c >= '0' && c <= '9') || c == '*' || c == '#'; }
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 // Most users need no work (plain digits, "+digits", a name): one scan says so, without
 // building anything (this runs on two URIs of every call).
@@ -31,10 +26,9 @@ std::string phone_user(std::string_view user) {
   for (size_t i = 0; i < user.size(); ++i) {
     char c = user[i];
     if (c == '%') {
-      int hi = i + 2 < user.size() ? hex_value(user[i + 1]) : -1;
-      int lo = hi >= 0 ? hex_value(user[i + 2]) : -1;
-      if (lo < 0) return std::string(user);  // a malformed escape: not ours to reinterpret
-      c = static_cast<char>(hi * 16 + lo);
+      auto byte = percent_escape_at(user, i);
+      if (!byte) return std::string(user);  // a malformed escape: not ours to reinterpret
+      c = *byte;
       i += 2;
     }
     if (is_separator(c)) continue;

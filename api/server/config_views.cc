@@ -8,6 +8,7 @@
 #include "api/server/query_params.h"
 #include "common/text.h"
 #include "common/uuid.h"
+#include "model/kind.h"
 #include "model/redaction.h"
 
 namespace c4::api {
@@ -17,11 +18,12 @@ namespace {
 struct Column {
   enum class Type { integer, text, json };
   const char* field;
-  const char* sql;
+  std::string sql;
   Type type;
 };
 
 struct KindView {
+  Kind kind;
   std::string path;    // "carrier_trunks"
   std::string table;
   std::string noun;    // "carrier trunk", for messages
@@ -31,35 +33,40 @@ struct KindView {
 };
 
 using T = Column::Type;
-const std::string kScopedJoin = "JOIN tenants ten ON ten.id = t.tenant_id";
 
+// The columns a kind shows beyond its references: computed ones, and its link tables.
+std::vector<Column> extra_columns(Kind kind) {
+  switch (kind) {
+    case Kind::Domain: return {{"domain", "t.domain", T::text}};
+    case Kind::RoutingRule:
+      return {{"priority", "t.priority", T::integer},
+              {"carrier_trunk_ids",
+               "(SELECT coalesce(json_agg(x.carrier_trunk_id ORDER BY x.position), '[]') FROM routing_rule_targets x "
+               "WHERE x.routing_rule_id = t.id)",
+               T::json}};
+    case Kind::ApiToken:
+      return {{"tenant_uuids",
+               "(SELECT coalesce(json_agg(x.uuid ORDER BY x.uuid), '[]') FROM api_token_tenants att "
+               "JOIN tenants x ON x.id = att.tenant_id WHERE att.api_token_id = t.id)",
+               T::json}};
+    default: return {};
+  }
+}
+
+// One view per kind of the registry (model/kind.h): its references as id columns, then its extras.
 const std::vector<KindView>& kinds() {
-  static const std::vector<KindView> views = {
-      {"tenants", "tenants", "tenant", "JOIN tenants ten ON ten.id = t.id", {}},
-      {"domains", "domains", "domain", kScopedJoin, {{"domain", "t.domain", T::text}}},
-      {"carriers", "carriers", "carrier", kScopedJoin, {}},
-      {"normalization_profiles", "normalization_profiles", "normalization profile", kScopedJoin, {}},
-      {"carrier_trunks", "carrier_trunks", "carrier trunk", kScopedJoin,
-       {{"carrier_id", "t.carrier_id", T::integer}, {"normalization_profile_id", "t.normalization_profile_id", T::integer}}},
-      {"routing_groups", "routing_groups", "routing group", kScopedJoin, {}},
-      {"ipbxs", "ipbxs", "IPBX", kScopedJoin,
-       {{"domain_id", "t.domain_id", T::integer},
-        {"normalization_profile_id", "t.normalization_profile_id", T::integer},
-        {"routing_group_id", "t.routing_group_id", T::integer}}},
-      {"dids", "dids", "DID", kScopedJoin,
-       {{"ipbx_id", "t.ipbx_id", T::integer}, {"carrier_trunk_id", "t.carrier_trunk_id", T::integer}}},
-      {"routing_rules", "routing_rules", "routing rule", kScopedJoin,
-       {{"routing_group_id", "t.routing_group_id", T::integer}, {"priority", "t.priority", T::integer},
-        {"carrier_trunk_ids",
-         "(SELECT coalesce(json_agg(x.carrier_trunk_id ORDER BY x.position), '[]') FROM routing_rule_targets x "
-         "WHERE x.routing_rule_id = t.id)",
-         T::json}}},
-      {"api_tokens", "api_tokens", "API token", "",
-       {{"tenant_uuids",
-         "(SELECT coalesce(json_agg(x.uuid ORDER BY x.uuid), '[]') FROM api_token_tenants att "
-         "JOIN tenants x ON x.id = att.tenant_id WHERE att.api_token_id = t.id)",
-         T::json}}},
-  };
+  static const std::vector<KindView> views = [] {
+    std::vector<KindView> out;
+    for (const KindInfo& info : all_kinds()) {
+      KindView view{info.kind, info.rest_path, info.table, info.noun, "", {}};
+      if (info.kind == Kind::Tenant) view.tenant_join = "JOIN tenants ten ON ten.id = t.id";
+      else if (info.tenant_scoped) view.tenant_join = "JOIN tenants ten ON ten.id = t.tenant_id";
+      for (const KindRef& ref : info.refs) view.columns.push_back({ref.column, std::string("t.") + ref.column, T::integer});
+      for (auto& c : extra_columns(info.kind)) view.columns.push_back(c);
+      out.push_back(std::move(view));
+    }
+    return out;
+  }();
   return views;
 }
 
@@ -108,10 +115,10 @@ std::string where(const std::vector<std::string>& conditions) {
 
 nlohmann::json row_json(const KindView& view, const pqxx::row& row) {
   nlohmann::json o = api_spec_fields(nlohmann::json::parse(row[5].c_str()));
-  if (view.path == "api_tokens") o.erase("sha256");
+  if (view.kind == Kind::ApiToken) o.erase("sha256");
   o["id"] = row[0].as<int64_t>();
   o["name"] = row[1].c_str();
-  if (view.path == "tenants") {
+  if (view.kind == Kind::Tenant) {
     o["uuid"] = row[2].c_str();
   } else if (!view.tenant_join.empty()) {
     o["tenant_uuid"] = row[2].c_str();
@@ -170,7 +177,7 @@ HttpReply list_objects(const KindView& view, ConnectionPool& pool, const ApiRequ
     for (const auto& row : txn.exec(select_sql(view) + where(conditions) + " ORDER BY t.id LIMIT " +
                                     std::to_string(page.limit) + " OFFSET " + std::to_string(page.offset)))
       items.push_back(row_json(view, row));
-    if (view.path == "dids") add_did_numbers(items, txn);
+    if (view.kind == Kind::DID) add_did_numbers(items, txn);
     return json_reply(200, {{"items", std::move(items)}, {"total", total}});
   });
 }
@@ -186,7 +193,7 @@ HttpReply one_object(const KindView& view, ConnectionPool& pool, const ApiReques
     if (rows.empty())
       return error_reply(404, "not_found", "no " + view.noun + " " + described);
     nlohmann::json items = nlohmann::json::array({row_json(view, rows[0])});
-    if (view.path == "dids") add_did_numbers(items, txn);
+    if (view.kind == Kind::DID) add_did_numbers(items, txn);
     return json_reply(200, items[0]);
   });
 }
@@ -243,7 +250,7 @@ void mount_config_views(Server& server, std::shared_ptr<ConnectionPool> pool) {
         return std::vector<std::string>{"t.id = " + std::to_string(*id)};
       }, "with id " + std::to_string(*id));
     });
-    bool tenant_scoped = !view.tenant_join.empty() && view.path != "tenants";
+    bool tenant_scoped = kind_info(view.kind).tenant_scoped;
     if (tenant_scoped) {
       server.mount("GET", base + "/by-name/{tenant}/{name}", Access::reader, [v, pool](const ApiRequest& r) {
         const std::string& tenant = r.path_params.at("tenant");

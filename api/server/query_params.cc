@@ -2,10 +2,13 @@
 
 #include <charconv>
 
+#include "common/text.h"
 #include "common/utf8.h"
 
 namespace c4::api {
 namespace {
+
+constexpr PercentDecoding kForm{.plus_is_space = true};
 
 HttpReply bad_parameter(const std::string& name, const std::string& message) {
   return error_reply(400, "invalid_parameter", "query parameter " + name + ": " + message, {{"parameter", name}});
@@ -18,33 +21,9 @@ std::optional<int64_t> parse_int(const std::string& text) {
   return value;
 }
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-std::string percent_decode(std::string_view text, bool plus_is_space) {
-  std::string out;
-  out.reserve(text.size());
-  for (size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (c == '+' && plus_is_space) {
-      out += ' ';
-    } else if (c == '%' && i + 2 < text.size() && hex_value(text[i + 1]) >= 0 && hex_value(text[i + 2]) >= 0) {
-      out += static_cast<char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2]));
-      i += 2;
-    } else {
-      out += c;  // a stray '%' is kept as typed
-    }
-  }
-  return out;
-}
-
 }  // namespace
 
-std::string percent_decode_path(std::string_view path) { return percent_decode(path, false); }
+std::string percent_decode_path(std::string_view path) { return *percent_decode(path); }
 
 std::multimap<std::string, std::string> parse_query_string(std::string_view target) {
   std::multimap<std::string, std::string> out;
@@ -58,8 +37,8 @@ std::multimap<std::string, std::string> parse_query_string(std::string_view targ
     query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
     if (pair.empty()) continue;
     auto eq = pair.find('=');
-    if (eq == std::string_view::npos) out.emplace(percent_decode(pair, true), "");
-    else out.emplace(percent_decode(pair.substr(0, eq), true), percent_decode(pair.substr(eq + 1), true));
+    if (eq == std::string_view::npos) out.emplace(*percent_decode(pair, kForm), "");
+    else out.emplace(*percent_decode(pair.substr(0, eq), kForm), *percent_decode(pair.substr(eq + 1), kForm));
   }
   return out;
 }

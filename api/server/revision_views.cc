@@ -14,13 +14,13 @@ constexpr const char* kRevisionColumns =
     "to_char(finished_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), "
     "duration_ms, result, failed_step, counts::text, errors::text FROM revisions";
 
-nlohmann::json text_or_null(const pqxx::field& f) { return f.is_null() ? nlohmann::json(nullptr) : nlohmann::json(f.c_str()); }
+nlohmann::json json_text_or_null(const pqxx::field& f) { return f.is_null() ? nlohmann::json(nullptr) : nlohmann::json(f.c_str()); }
 
 nlohmann::json revision_json(const pqxx::row& r) {
-  return {{"id", r[0].as<int64_t>()},        {"commit_id", r[1].c_str()},     {"parent_id", text_or_null(r[2])},
-          {"author", text_or_null(r[3])},    {"message", text_or_null(r[4])}, {"source", r[5].c_str()},
+  return {{"id", r[0].as<int64_t>()},        {"commit_id", r[1].c_str()},     {"parent_id", json_text_or_null(r[2])},
+          {"author", json_text_or_null(r[3])},    {"message", json_text_or_null(r[4])}, {"source", r[5].c_str()},
           {"started_at", r[6].c_str()},      {"finished_at", r[7].c_str()},   {"duration_ms", r[8].as<int64_t>()},
-          {"result", r[9].c_str()},          {"failed_step", text_or_null(r[10])},
+          {"result", r[9].c_str()},          {"failed_step", json_text_or_null(r[10])},
           {"counts", nlohmann::json::parse(r[11].c_str())}, {"errors", nlohmann::json::parse(r[12].c_str())}};
 }
 

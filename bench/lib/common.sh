@@ -12,6 +12,8 @@ PY=/usr/bin/python3
 [ -x "$PY" ] || PY=python3
 BENCH_NAME=${BENCH_NAME:-$(basename "$0" .sh)}
 
+. "$BENCH_ROOT/bench/lib/options.sh"
+
 bench_say() { echo "== $*" >&2; }
 bench_die() { echo "bench/$BENCH_NAME.sh: $*" >&2; exit 1; }
 bench_usage_error() { echo "bench/$BENCH_NAME.sh: $*" >&2; exit 2; }

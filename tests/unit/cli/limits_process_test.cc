@@ -255,17 +255,17 @@ TEST_CASE("c4confd all records a billion-laughs commit as failed and keeps routi
   nlohmann::json routed;
   {
     test::ChildProcess all(argv, log);
-    REQUIRE_MESSAGE(test::wait_until([&] { return status().live_commit_id == good; }, 60s), "see " << log);
-    REQUIRE(test::wait_until([&] { routed = route(); return routed.is_object() && routed["success"] == true; }, 20s));
+    REQUIRE_MESSAGE(test::eventually([&] { return status().live_commit_id == good; }, 60s), "see " << log);
+    REQUIRE(test::eventually([&] { routed = route(); return routed.is_object() && routed["success"] == true; }, 20s));
     REQUIRE(!routed["routes"].empty());
     std::string projected;  // the projector runs on its own thread: wait for it
-    REQUIRE(test::wait_until([&] { return !(projected = redis_command(redis, {"GET", "c4:revision"}).str).empty(); }, 30s));
+    REQUIRE(test::eventually([&] { return !(projected = redis_command(redis, {"GET", "c4:revision"}).str).empty(); }, 30s));
 
     // The bad commit also moves the range away: had it been applied, the call would not route.
     repo.replace("tenants/acme/dids/lyon.yaml", "+33472100000", "+33472900000");
     std::ofstream(repo.work() / "lol.yaml") << billion_laughs();
     std::string bad = repo.commit("billion laughs");
-    REQUIRE_MESSAGE(test::wait_until([&] { return status().last_attempt_commit_id == bad; }, 60s), "see " << log);
+    REQUIRE_MESSAGE(test::eventually([&] { return status().last_attempt_commit_id == bad; }, 60s), "see " << log);
     auto s = status();
     CHECK(s.last_attempt_result == "failed");
     CHECK(s.last_attempt_failed_step == "validate");
@@ -283,9 +283,9 @@ TEST_CASE("c4confd all records a billion-laughs commit as failed and keeps routi
   // Restarted on the same tip: it validates it again, refuses it again, and serves on.
   int64_t before = status().last_attempt_id.value_or(0);
   test::ChildProcess again(argv, log);
-  REQUIRE_MESSAGE(test::wait_until([&] { return status().last_attempt_id.value_or(0) > before; }, 60s), "see " << log);
+  REQUIRE_MESSAGE(test::eventually([&] { return status().last_attempt_id.value_or(0) > before; }, 60s), "see " << log);
   CHECK(status().last_attempt_result == "failed");
-  REQUIRE(test::wait_until([&] { return route() == routed; }, 20s));
+  REQUIRE(test::eventually([&] { return route() == routed; }, 20s));
   std::this_thread::sleep_for(1s);
   CHECK(again.running());
   CHECK(status().live_commit_id == good);

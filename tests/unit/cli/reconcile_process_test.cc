@@ -25,8 +25,8 @@ using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 using test::ChildProcess;
 using test::TestDatabase;
+using test::eventually;
 using test::scaled;
-using test::wait_until;
 
 // What a revision leaves in the database, read in one statement (one snapshot): the live
 // commit and a digest of every DID number and range with the tenant and DID that own it (by
@@ -83,7 +83,7 @@ struct ApplyRun {
 ApplyRun run_apply(const fs::path& dir, TestDatabase& db, const fs::path& log,
                    std::optional<std::chrono::duration<double>> kill_after) {
   ChildProcess apply(apply_argv(dir, db), log);
-  wait_until([&] { return !apply.running() || in_apply_transaction(db); }, scaled(120s));
+  eventually([&] { return !apply.running() || in_apply_transaction(db); }, scaled(120s));
   auto seen = std::chrono::steady_clock::now();
   ApplyRun run;
   if (kill_after) {
@@ -160,7 +160,7 @@ TEST_CASE("SIGTERM to c4confd reconcile ends it with exit status 0") {
     pqxx::read_transaction txn(db.conn());
     return read_status(txn).value().live_commit_id;
   };
-  REQUIRE_MESSAGE(wait_until([&] { return live_commit() == repo.head(); }, scaled(30s)), "see " << log.string());
+  REQUIRE_MESSAGE(eventually([&] { return live_commit() == repo.head(); }, scaled(30s)), "see " << log.string());
 
   httplib::Client client("127.0.0.1", port);
   auto status = client.Get("/status");
@@ -168,7 +168,7 @@ TEST_CASE("SIGTERM to c4confd reconcile ends it with exit status 0") {
   CHECK(status->status == 204);
   // The commit is visible a moment before the pass is counted.
   std::string metrics;
-  CHECK(wait_until(
+  CHECK(eventually(
       [&] {
         auto res = client.Get("/metrics");
         metrics = res && res->status == 200 ? res->body : "";
@@ -211,7 +211,7 @@ TEST_CASE("SIGTERM during the first apply of 200k numbers lets it finish and exi
   ChildProcess reconcile({C4_BINARY, "reconcile", dir.string(), "--database-url", named_url(db), "--redis-url", "",
                           "--listen", "127.0.0.1:0", "--interval", "1h"},
                          log);
-  REQUIRE_MESSAGE(wait_until([&] { return in_apply_transaction(db); }, scaled(60s)), "see " << log.string());
+  REQUIRE_MESSAGE(eventually([&] { return in_apply_transaction(db); }, scaled(60s)), "see " << log.string());
   REQUIRE(reconcile.send(SIGTERM));
   auto exit = reconcile.wait_for(scaled(60s));
   REQUIRE_MESSAGE(exit, "c4confd reconcile did not stop after SIGTERM");

@@ -142,7 +142,7 @@ class ServeProcess {
     }
     argv.insert(argv.end(), extra.begin(), extra.end());
     process_ = std::make_unique<test::ChildProcess>(argv, log_);
-    bool ready = test::wait_until([&] { return test::http_get(port_, "/status").status == 204 || !process_->running(); },
+    bool ready = test::eventually([&] { return test::http_get(port_, "/status").status == 204 || !process_->running(); },
                                   30s);
     REQUIRE_MESSAGE((ready && process_->running()), "c4confd serve did not become ready:\n" << log());
   }

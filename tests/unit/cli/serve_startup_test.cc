@@ -24,8 +24,8 @@ TEST_CASE("serve started while postgresql is down retries with backoff and becom
   postgres.stop();
   ServedBinary serve(postgres.url());
   // Listening, alive, not ready, and trying again and again.
-  REQUIRE(wait_until([&] { return http_get(serve.port(), "/status").status == 503; }, std::chrono::seconds(10)));
-  REQUIRE(wait_until([&] { return count_of(serve.log(), "\"serve.database_unavailable\"") >= 3; },
+  REQUIRE(eventually([&] { return http_get(serve.port(), "/status").status == 503; }, std::chrono::seconds(10)));
+  REQUIRE(eventually([&] { return count_of(serve.log(), "\"serve.database_unavailable\"") >= 3; },
                      std::chrono::seconds(15)));
   CHECK(serve.process().running());
   auto status = http_get(serve.port(), "/status");

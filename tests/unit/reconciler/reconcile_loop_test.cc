@@ -27,7 +27,7 @@ namespace {
 using namespace std::chrono_literals;
 using test::ManifestRepo;
 using test::TestDatabase;
-using test::wait_until;
+using test::eventually;
 
 std::shared_ptr<const SchemaSet> schemas() { return SchemaSet::builtin().value(); }
 
@@ -103,7 +103,7 @@ TEST_CASE("The loop applies new commits after trigger and after a signed webhook
   RunningLoop loop(db, repo, "a", 60s);
   std::string first = repo.head();
   // The commit is visible a moment before the pass is counted.
-  REQUIRE(wait_until([&] { return live_commit(db) == first && loop->stats().passes == 1; }, 30s));
+  REQUIRE(eventually([&] { return live_commit(db) == first && loop->stats().passes == 1; }, 30s));
   CHECK(loop->stats().leader);
   CHECK(loop->stats().applied == 1);
   std::string trunk_id = query_text(db, "SELECT id FROM carrier_trunks WHERE name = 'orange-paris'");
@@ -115,7 +115,7 @@ TEST_CASE("The loop applies new commits after trigger and after a signed webhook
   repo.git("rm -q tenants/lagoon/dids/roma.yaml");
   std::string second = repo.commit("edit orange, rename lyon, delete roma");
   loop->trigger();
-  REQUIRE(wait_until([&] { return live_commit(db) == second; }, 30s));
+  REQUIRE(eventually([&] { return live_commit(db) == second; }, 30s));
   CHECK(query_text(db, "SELECT spec->>'sipProxy' FROM carrier_trunks WHERE name = 'orange-paris'") ==
         "sbc-paris2.orange.example");
   CHECK(query_text(db, "SELECT id FROM carrier_trunks WHERE name = 'orange-paris'") == trunk_id);
@@ -135,7 +135,7 @@ TEST_CASE("The loop applies new commits after trigger and after a signed webhook
                               body, "application/json");
   REQUIRE(accepted);
   CHECK(accepted->status == 202);
-  REQUIRE(wait_until([&] { return live_commit(db) == third; }, 30s));
+  REQUIRE(eventually([&] { return live_commit(db) == third; }, 30s));
   CHECK(query_text(db, "SELECT spec->>'sipProxy' FROM carrier_trunks WHERE name = 'orange-paris'") ==
         "sbc-paris3.orange.example");
 
@@ -157,7 +157,7 @@ TEST_CASE("The loop applies new commits after trigger and after a signed webhook
   auto gitlab = client.Post("/hooks/git", {{"X-Gitlab-Token", secret}}, body, "application/json");
   REQUIRE(gitlab);
   CHECK(gitlab->status == 202);
-  REQUIRE(wait_until([&] { return live_commit(db) == fourth; }, 30s));
+  REQUIRE(eventually([&] { return live_commit(db) == fourth; }, 30s));
   CHECK(loop->stats().fetches == fetches + 1);
 }
 
@@ -167,8 +167,8 @@ TEST_CASE("Of two loops on one database exactly one applies and the other takes 
   RunningLoop a(db, repo, "a", 200ms);
   RunningLoop b(db, repo, "b", 200ms);
   std::string first = repo.head();
-  REQUIRE(wait_until([&] { return live_commit(db) == first; }, 30s));
-  REQUIRE(wait_until([&] { return a->stats().leader != b->stats().leader; }, 5s));
+  REQUIRE(eventually([&] { return live_commit(db) == first; }, 30s));
+  REQUIRE(eventually([&] { return a->stats().leader != b->stats().leader; }, 5s));
   std::this_thread::sleep_for(1s);  // five intervals: the standby keeps trying and keeps failing
 
   RunningLoop& leader = a->stats().leader ? a : b;
@@ -184,8 +184,8 @@ TEST_CASE("Of two loops on one database exactly one applies and the other takes 
   repo.replace("tenants/acme/carriers/orange.yaml", "sbc-paris.orange.example", "sbc-paris2.orange.example");
   std::string third = repo.commit("edit orange");
   // The standby retries every interval (200 ms ± 10 %); the bound leaves room for a loaded machine.
-  REQUIRE(wait_until([&] { return standby->stats().leader; }, 2s));
-  REQUIRE(wait_until([&] { return live_commit(db) == third; }, 30s));
+  REQUIRE(eventually([&] { return standby->stats().leader; }, 2s));
+  REQUIRE(eventually([&] { return live_commit(db) == third; }, 30s));
   CHECK(standby->stats().applied >= 1);
   CHECK(revision_rows(db) == 2);
 }
@@ -194,7 +194,7 @@ TEST_CASE("A leader whose lock session dies stops applying until it holds the lo
   TestDatabase db("c4test_loop_lock_lost");
   ManifestRepo repo;
   RunningLoop loop(db, repo, "a", 1s);
-  REQUIRE(wait_until([&] { return live_commit(db) == repo.head() && loop->stats().passes == 1; }, 30s));
+  REQUIRE(eventually([&] { return live_commit(db) == repo.head() && loop->stats().passes == 1; }, 30s));
   const std::string holder =
       "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND database = "
       "(SELECT oid FROM pg_database WHERE datname = current_database()) AND objid = " +
@@ -209,7 +209,7 @@ TEST_CASE("A leader whose lock session dies stops applying until it holds the lo
     std::string pid = query_text(db, holder);
     REQUIRE_FALSE(pid.empty());
     pqxx::nontransaction(db.conn()).exec("SELECT pg_terminate_backend(" + pid + ")");
-    stolen = wait_until(
+    stolen = eventually(
         [&] {
           return pqxx::nontransaction(**thief)
               .exec_params1("SELECT pg_try_advisory_lock($1)", kReconcilerLeaderLock)[0]
@@ -222,13 +222,13 @@ TEST_CASE("A leader whose lock session dies stops applying until it holds the lo
   repo.replace("tenants/acme/carriers/orange.yaml", "sbc-paris.orange.example", "sbc-paris2.orange.example");
   std::string second = repo.commit("edit orange");
   loop->trigger();
-  REQUIRE(wait_until([&] { return !loop->stats().leader; }, 5s));
+  REQUIRE(eventually([&] { return !loop->stats().leader; }, 5s));
   std::this_thread::sleep_for(1500ms);
   CHECK(live_commit(db) != second);  // no lock, no apply
   CHECK_FALSE(loop->stats().leader);
 
   thief.value().reset();  // the lock goes with the session
-  REQUIRE(wait_until([&] { return live_commit(db) == second; }, 10s));
+  REQUIRE(eventually([&] { return live_commit(db) == second; }, 10s));
   CHECK(loop->stats().leader);
 }
 
@@ -237,12 +237,12 @@ TEST_CASE("An invalid commit is recorded as failed once and the next valid commi
   ManifestRepo repo;
   RunningLoop loop(db, repo, "a", 200ms);
   std::string good = repo.head();
-  REQUIRE(wait_until([&] { return live_commit(db) == good; }, 30s));
+  REQUIRE(eventually([&] { return live_commit(db) == good; }, 30s));
 
   repo.replace("tenants/acme/carriers/orange.yaml", "sbc-paris.orange.example", "not a host!");
   std::string bad = repo.commit("break orange");
   loop->trigger();
-  REQUIRE(wait_until([&] { return loop->stats().last_result == "failed"; }, 10s));
+  REQUIRE(eventually([&] { return loop->stats().last_result == "failed"; }, 10s));
   std::this_thread::sleep_for(1s);  // five more intervals with the same invalid tip
   CHECK(query_text(db, "SELECT count(*) FROM revisions WHERE result = 'failed' AND commit_id = '" + bad + "'") == "1");
   CHECK(query_text(db, "SELECT errors::text FROM revisions WHERE commit_id = '" + bad + "'").find("not a host!") !=
@@ -253,7 +253,7 @@ TEST_CASE("An invalid commit is recorded as failed once and the next valid commi
 
   repo.replace("tenants/acme/carriers/orange.yaml", "not a host!", "sbc-paris2.orange.example");
   std::string fixed = repo.commit("fix orange");
-  REQUIRE(wait_until([&] { return live_commit(db) == fixed; }, 10s));
+  REQUIRE(eventually([&] { return live_commit(db) == fixed; }, 10s));
   CHECK(query_text(db, "SELECT spec->>'sipProxy' FROM carrier_trunks WHERE name = 'orange-paris'") ==
         "sbc-paris2.orange.example");
 }
@@ -262,14 +262,14 @@ TEST_CASE("A hand edit in the database is corrected and counted as drift on the 
   TestDatabase db("c4test_loop_drift");
   ManifestRepo repo;
   RunningLoop loop(db, repo, "a", 300ms);
-  REQUIRE(wait_until([&] { return live_commit(db) == repo.head(); }, 30s));
+  REQUIRE(eventually([&] { return live_commit(db) == repo.head(); }, 30s));
   {
     pqxx::work txn(db.conn());
     txn.exec("UPDATE carrier_trunks SET spec = jsonb_set(spec, '{sipProxy}', '\"evil.example\"') "
              "WHERE name = 'orange-paris'");
     txn.commit();
   }
-  REQUIRE(wait_until([&] { return loop->stats().drift_total >= 1; }, 5s));
+  REQUIRE(eventually([&] { return loop->stats().drift_total >= 1; }, 5s));
   CHECK(query_text(db, "SELECT spec->>'sipProxy' FROM carrier_trunks WHERE name = 'orange-paris'") ==
         "sbc-paris.orange.example");
   auto status = status_of(db);
@@ -316,7 +316,7 @@ class PrivateRedis {
         std::vector<std::string>{"/usr/bin/redis-server", "--port", std::to_string(port_), "--bind", "127.0.0.1",
                                  "--save", "", "--appendonly", "no", "--daemonize", "no"},
         log_);
-    REQUIRE_MESSAGE(wait_until([&] { return RedisClient::connect(url(0)).is_ok(); }, 10s),
+    REQUIRE_MESSAGE(eventually([&] { return RedisClient::connect(url(0)).is_ok(); }, 10s),
                     "redis-server did not start on port " << port_);
   }
   void stop() { process_.reset(); }  // SIGKILL
@@ -360,7 +360,7 @@ TEST_CASE("After Redis is stopped and restarted empty the projection converges t
   PrivateRedis redis(repo.scratch("redis.log"));
   redis.start();
   RunningLoop loop(db, repo, "a", 300ms, redis.url(0));
-  REQUIRE(wait_until([&] { return live_commit(db) == repo.head() && loop->stats().projection_current; }, 30s));
+  REQUIRE(eventually([&] { return live_commit(db) == repo.head() && loop->stats().projection_current; }, 30s));
   CHECK(c4_keys(redis.url(0)).count("c4:did:+390650268101") == 1);  // a number of roma.yaml
 
   redis.stop();
@@ -369,12 +369,12 @@ TEST_CASE("After Redis is stopped and restarted empty the projection converges t
   std::string second = repo.commit("delete roma, move an orange address");
   loop->trigger();
   // The database apply stands without Redis.
-  REQUIRE(wait_until([&] { return live_commit(db) == second; }, 30s));
-  REQUIRE(wait_until([&] { return loop->stats().projection_failures >= 1; }, 5s));
+  REQUIRE(eventually([&] { return live_commit(db) == second; }, 30s));
+  REQUIRE(eventually([&] { return loop->stats().projection_failures >= 1; }, 5s));
   CHECK_FALSE(loop->stats().projection_current);
 
   redis.start();  // empty
-  REQUIRE(wait_until([&] { return loop->stats().projection_current; }, 10s));
+  REQUIRE(eventually([&] { return loop->stats().projection_current; }, 10s));
 
   // A fresh projection of the same revision, into another database of the same server.
   auto source = repo.source("fresh");

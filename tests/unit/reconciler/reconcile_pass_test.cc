@@ -147,7 +147,7 @@ TEST_CASE("an invalid revision leaves the configuration identical and is recorde
   replace_in_file(dir / "tenants/acme/carriers/orange.yaml", "sbc-paris.orange.example", "not a host!");
   auto outcome = reconcile_revision(db.conn(), load_dir(dir), schemas(), {});
   CHECK_FALSE(outcome.status.is_ok());
-  CHECK(outcome.failed_step == "validate");
+  CHECK(outcome.failed_step == Step::validate);
   CHECK(db.config_dump() == before);
 
   pqxx::read_transaction txn(db.conn());

@@ -45,7 +45,7 @@ class ServedBinary {
   ChildProcess& process() { return *process_; }
   // Waits until GET /status answers 204 (every snapshot loaded).
   bool wait_ready(std::chrono::milliseconds timeout = std::chrono::milliseconds(20000)) {
-    return wait_until([&] { return http_get(port_, "/status").status == 204; }, timeout);
+    return eventually([&] { return http_get(port_, "/status").status == 204; }, timeout);
   }
   // Everything the process wrote to stdout and stderr so far.
   std::string log() const {

@@ -18,6 +18,7 @@
 #include "api/server/api_service.h"
 #include "common/sha.h"
 #include "test_database.h"
+#include "test_wait.h"
 #include "store/database.h"
 #include "store/migrations.h"
 #include "reconciler/reconcile_pass.h"
@@ -70,16 +71,6 @@ inline api::ApiServiceOptions service_options(const std::string& database_url) {
   return o;
 }
 
-// Waits until `predicate` holds, up to `timeout`. Returns whether it held.
-template <typename F>
-bool eventually(F predicate, std::chrono::milliseconds timeout = std::chrono::milliseconds(10000)) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (predicate()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return predicate();
-}
 
 struct Reply {
   int status = 0;  // 0: no answer

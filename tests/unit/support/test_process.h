@@ -20,18 +20,10 @@
 #include <doctest/doctest.h>
 
 #include "test_net.h"
+#include "test_wait.h"
 
 namespace c4::test {
 
-// Polls `done` every 20 ms until it is true (returns true) or `timeout` passes (false).
-inline bool wait_until(const std::function<bool()>& done, std::chrono::milliseconds timeout) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return true;
-}
 
 // A child process running `argv` (argv[0] is a path), its stdout and stderr appended to
 // `log`. Killed with SIGKILL and reaped when the object dies, if still running.
@@ -79,7 +71,7 @@ class ChildProcess {
   }
   // The wait status once the child exits within `timeout`, else nullopt.
   std::optional<int> wait_for(std::chrono::milliseconds timeout) {
-    wait_until([this] { return !running(); }, timeout);
+    eventually([this] { return !running(); }, timeout);
     return status_;
   }
 

@@ -10,6 +10,7 @@
 #include "api/cdr/cdr_ingest.h"
 #include "api/cdr/cdr_writer.h"
 #include "cdr_test_database.h"
+#include "test_wait.h"
 
 using namespace c4;
 using namespace c4::cdr;
@@ -58,15 +59,7 @@ std::unique_ptr<CdrWriter> start_writer(CdrTestDatabase& db, size_t max_queue = 
   return CdrWriter::start(options);
 }
 
-// Waits (at most 10 s) until `done` holds.
-template <typename F>
-bool eventually(F done) {
-  for (int i = 0; i < 1000; ++i) {
-    if (done()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  return done();
-}
+using c4::test::eventually;
 
 // Holds an EXCLUSIVE lock on cdrs from another session: the writer's COPY waits until release.
 class TableLock {

@@ -74,7 +74,7 @@ TEST_CASE("c4confd serve loses no CDR and stores none twice when PostgreSQL is s
                       "--redis-url", redis ? redis : "", "--cdr-spool-dir", (dir.path() / "spool").string(),
                       "--poll-interval", "0.2", "--log-level", "warn"},
                      dir.path() / "serve.log");
-  REQUIRE(wait_until([&] { return http_get(port, "/status").status == 204; }, std::chrono::seconds(20)));
+  REQUIRE(eventually([&] { return http_get(port, "/status").status == 204; }, std::chrono::seconds(20)));
 
   Budget budget;
   std::vector<int> statuses(kTotal, 0);
@@ -95,18 +95,18 @@ TEST_CASE("c4confd serve loses no CDR and stores none twice when PostgreSQL is s
   auto deadline = std::chrono::seconds(60);
   // Phase 1: the database up. It is shut down while the last of these are in flight.
   budget.raise(800);
-  REQUIRE(wait_until([&] { return answered >= 600; }, deadline));
+  REQUIRE(eventually([&] { return answered >= 600; }, deadline));
   postgres.stop("fast");
   // Phase 2: the database down.
   budget.raise(1400);
-  REQUIRE(wait_until([&] { return answered >= 1400; }, deadline));
+  REQUIRE(eventually([&] { return answered >= 1400; }, deadline));
   // Phase 3: the rest, posted while the database starts and the spool is replayed.
   budget.raise(kTotal);
   postgres.start();
   for (auto& t : posters) t.join();
 
   std::string page;
-  CHECK(wait_until([&] {
+  CHECK(eventually([&] {
     page = http_get(port, "/metrics").body;
     return metric(page, "c4confd_cdr_spool_records") == 0;
   }, deadline));

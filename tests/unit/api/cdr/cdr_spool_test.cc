@@ -61,7 +61,7 @@ std::unique_ptr<CdrWriter> start_writer(const std::string& url, std::shared_ptr<
 
 template <typename F>
 bool eventually(F done) {
-  return test::wait_until(done, std::chrono::seconds(20));
+  return test::eventually(done, std::chrono::seconds(20));
 }
 
 // call_id → how many rows hold it.

@@ -11,6 +11,7 @@
 #include "api/server/server.h"
 #include "raw_http_client.h"
 #include "test_slowdown.h"
+#include "test_wait.h"
 
 namespace c4::test {
 namespace {
@@ -87,15 +88,6 @@ nlohmann::json json_of(const std::optional<RawResponse>& r) {
   return nlohmann::json::parse(r->body);
 }
 
-template <typename F>
-bool eventually_true(F predicate, std::chrono::milliseconds timeout = 5000ms) {
-  auto deadline = Clock::now() + timeout;
-  while (Clock::now() < deadline) {
-    if (predicate()) return true;
-    std::this_thread::sleep_for(5ms);
-  }
-  return predicate();
-}
 
 std::string error_code_of(const std::optional<RawResponse>& r) { return json_of(r)["error"]["code"]; }
 
@@ -244,7 +236,7 @@ TEST_CASE("a handler sleeping on a worker does not stall inline routes on the sa
     client.send(get_request("/sleep?ms=" + std::to_string(500 * test::slowdown())));
     return client.read_response();
   });
-  REQUIRE(eventually_true([&] { return s.sleepers() == 1; }));
+  REQUIRE(eventually([&] { return s.sleepers() == 1; }));
   auto started = Clock::now();
   RawHttpClient client(s.port());
   for (int i = 0; i < 100; ++i) {
@@ -268,7 +260,7 @@ TEST_CASE("requests answered later hold no worker: one worker serves a blocking 
   for (int i = 0; i < 3; ++i) {
     waiting.push_back(std::make_unique<RawHttpClient>(s.port()));
     waiting.back()->send(post_request("/later", "{}"));
-    REQUIRE(eventually_true([&] { return s.later_waiting() == static_cast<size_t>(i + 1); }));
+    REQUIRE(eventually([&] { return s.later_waiting() == static_cast<size_t>(i + 1); }));
   }
   RawHttpClient other(s.port());
   other.send(get_request("/sleep?ms=1"));
@@ -289,7 +281,7 @@ TEST_CASE("a reply given later is sent once: a second one is ignored, a dropped 
   BareServer s;
   RawHttpClient client(s.port());
   client.send(post_request("/later", "{}"));
-  REQUIRE(eventually_true([&] { return s.later_waiting() == 1; }));
+  REQUIRE(eventually([&] { return s.later_waiting() == 1; }));
   s.answer_later(0, 1);
   s.answer_later(0, 2);
   auto first = client.read_response();
@@ -315,7 +307,7 @@ TEST_CASE("stop lets a request in flight on a worker finish then stops listening
   BareServer s;
   RawHttpClient client(s.port());
   client.send(get_request("/sleep?ms=400"));
-  REQUIRE(eventually_true([&] { return s.sleepers() == 1; }));
+  REQUIRE(eventually([&] { return s.sleepers() == 1; }));
   RawHttpClient idle(s.port());  // an idle keep-alive connection must not hold stop() up
   idle.send(get_request("/echo"));
   REQUIRE(idle.read_response());
