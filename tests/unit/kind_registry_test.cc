@@ -12,8 +12,8 @@
 
 #include "model/redaction.h"
 #include "model/schema_set.h"
-#include "reconciler/migrations.h"
-#include "reconciler/tables.h"
+#include "store/migrations.h"
+#include "store/tables.h"
 
 namespace c4 {
 namespace {
