@@ -5,6 +5,7 @@
 #include "common/log.h"
 #include "common/sha.h"
 #include "common/text.h"
+#include "api/error_vocabulary.h"
 
 namespace c4 {
 namespace {
@@ -33,7 +34,7 @@ bool verify_gitlab_token(std::string_view secret, std::string_view header_value)
 api::HttpReply handle_git_webhook(const WebhookConfig& config, const std::function<std::string(std::string_view)>& header,
                                   std::string_view body, const std::function<void()>& trigger) {
   if (config.secret.empty())
-    return api::error_reply(403, "webhook_disabled",
+    return api::error_reply(403, api::error_codes::forbidden,
                             "webhooks are disabled: no secret is configured (set --webhook-secret-file or "
                             "C4CONFD_WEBHOOK_SECRET)");
   if (body.size() > config.max_body_bytes)
