@@ -154,7 +154,6 @@ std::variant<CdrFilter, FieldError> parse_cdr_filter(const api::ApiRequest& requ
     if (!seen.insert(name).second) return FieldError{name, name + ": given more than once"};
     if (auto e = apply_parameter(f, endpoint, name, value)) return *e;
   }
-  if (f.offset && f.after) return FieldError{"offset", "offset: give offset or after, not both"};
   if (f.from_us && f.to_us && *f.from_us > *f.to_us)
     return FieldError{"to", "to: must not be before from (" + format_iso8601(*f.from_us) + ")"};
   if (endpoint == CdrEndpoint::search && !f.limit) f.limit = kDefaultSearchLimit;

@@ -9,8 +9,9 @@
 //   caller_prefix, callee_prefix   prefix of the user part of from_uri / to_uri
 //   limit             search: 1..1000, default 100; csv: optional, no maximum; not for stats
 //   after             search and csv: the cursor a previous page returned as "next"
-//   offset            search only, the old service's paging: rows to skip (0..1000000); not
-//                     with `after`; the answer then carries "total" too (cdr_search.h)
+//   offset            search only, the old service's paging: rows to skip (0..1000000), after
+//                     the cursor when `after` is given too; the answer then carries "total"
+//                     (the matches, after the cursor if any: cdr_search.h)
 //   group_by          stats only: none | trunk | ipbx | hour | day (UTC hours and days)
 // Any other parameter is refused (a misspelt filter must not silently widen a result).
 #pragma once
