@@ -11,10 +11,9 @@
 
 namespace c4::api {
 
-// 503 `code` {"retryable": true} when `status` is retryable (connection lost, server down),
-// else 500 "internal"; the message is "the database cannot answer <what> right now" or
+// 503 unavailable {"retryable": true, "service": "database"} when `status` is retryable
+// (connection lost, server down), else 500 "internal"; the message is "the database cannot answer <what> right now" or
 // "internal error while <what>", with "(details in the service log)". Logs `status`.
-HttpReply database_failure_reply(const Status& status, std::string_view what,
-                                 std::string_view code = "database_unavailable");
+HttpReply database_failure_reply(const Status& status, std::string_view what);
 
 }  // namespace c4::api

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "api/error_vocabulary.h"
+
 namespace c4::api {
 
 HttpReply json_reply(int status, const nlohmann::json& body) {
@@ -11,6 +13,14 @@ HttpReply json_reply(int status, const nlohmann::json& body) {
 HttpReply error_reply(int status, std::string_view code, std::string_view message, nlohmann::json details) {
   nlohmann::json body = {{"error", {{"code", code}, {"message", message}, {"details", std::move(details)}}}};
   return json_reply(status, body);
+}
+
+HttpReply invalid_input_reply(std::string_view in, std::string_view field, std::string_view message) {
+  return error_reply(400, error_codes::invalid_input, message, {{"field", field}, {"in", in}});
+}
+
+HttpReply unavailable_reply(std::string_view service, std::string_view message) {
+  return error_reply(503, error_codes::unavailable, message, {{"retryable", true}, {"service", service}});
 }
 
 bool TenantScope::allows(std::string_view tenant_uuid) const {

@@ -15,6 +15,7 @@
 #include "common/log.h"
 #include "reconciler/reconcile_loop.h"
 #include "reconciler/webhook.h"
+#include "api/error_vocabulary.h"
 
 namespace c4::cli {
 namespace {
@@ -33,7 +34,7 @@ void mount_routes(api::Server& server, ReconcileLoop& loop, const WebhookConfig&
   api::mount_reconciler_routes(server, loop, webhook);
   server.mount("GET", "/status", api::Access::open, [&loop](const api::ApiRequest&) {
     if (loop.running()) return api::HttpReply{204, "", ""};
-    return api::error_reply(503, "not_running", "the reconcile loop is not running");
+    return api::unavailable_reply("reconciler", "the reconcile loop is not running");
   });
   api::Metrics* metrics = &server.metrics();  // owned by the server for its whole life
   server.mount("GET", "/metrics", api::Access::open, [metrics](const api::ApiRequest&) {

@@ -23,6 +23,27 @@ Result<int64_t> positive(const ParsedOptions& options, const std::string& flag, 
   return v;
 }
 
+// Every --cors-origin (the environment twin: a comma-separated list), each checked.
+Result<std::vector<std::string>> read_cors_origins(const ParsedOptions& options) {
+  std::vector<std::string> out;
+  for (const auto& value : options.all("cors-origin")) {
+    for (size_t start = 0; start <= value.size();) {
+      size_t comma = value.find(',', start);
+      if (comma == std::string::npos) comma = value.size();
+      std::string item = value.substr(start, comma - start);
+      while (!item.empty() && item.front() == ' ') item.erase(0, 1);
+      while (!item.empty() && item.back() == ' ') item.pop_back();
+      if (!item.empty()) {
+        auto origin = api::parse_cors_origin(item);
+        if (!origin) return origin.status().with_context("--cors-origin");
+        out.push_back(*origin);
+      }
+      start = comma + 1;
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 std::vector<OptionSpec> serve_options() {
@@ -40,6 +61,10 @@ std::vector<OptionSpec> serve_options() {
       {"trusted-networks", "CIDRS", "comma-separated networks whose peers may call /1.0/kamailio/* without a token.",
        "127.0.0.0/8,::1/128"},
       {"repo-url", "URL", "the configuration Git repository, named in the 405 answer to writes.", ""},
+      {"wazo-auth-url", "URL", "wazo-auth (http(s)://host:port) that checks X-Auth-Token tokens of Wazo clients "
+                               "(empty: X-Auth-Token is refused).", ""},
+      {"cors-origin", "ORIGIN", "a browser origin (https://host[:port]) allowed to read the API cross-origin; repeat "
+                                "the flag (env: comma-separated). None by default.", "", false, "", true},
       {"max-body-bytes", "N", "largest request body accepted; larger: 413.", "1048576"},
       {"poll-interval", "SECONDS", "how often PostgreSQL is polled for a new revision (the fallback to Redis).", "5"},
       {"log-level", "LEVEL", "debug (also logs every Kamailio request), info, warn or error.", "info"},
@@ -103,6 +128,12 @@ Result<api::ApiServiceOptions> read_serve_options(const ParsedOptions& options) 
   if (!networks) return networks.status().with_context("--trusted-networks");
   o.trusted_networks = *networks;
   o.repo_url = options.get("repo-url");
+  o.wazo_auth.url = options.get("wazo-auth-url");
+  if (!o.wazo_auth.url.empty())
+    if (auto checked = api::WazoAuth::create(o.wazo_auth); !checked) return checked.status().with_context("--wazo-auth-url");
+  auto origins = read_cors_origins(options);
+  if (!origins) return origins.status();
+  o.server.cors = api::CorsPolicy(std::move(origins.value()));
 
   LogLevel level;
   if (!parse_log_level(options.get("log-level"), level))

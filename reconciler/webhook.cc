@@ -5,6 +5,7 @@
 #include "common/log.h"
 #include "common/sha.h"
 #include "common/text.h"
+#include "api/error_vocabulary.h"
 
 namespace c4 {
 namespace {

@@ -119,6 +119,8 @@ Result<std::unique_ptr<CallHandling>> CallHandling::mount(ApiService& service, C
   });
   server.mount("GET", "/1.0/cdrs", Access::reader,
                [calls](const ApiRequest& r) { return cdr::cdr_search_reply(*calls->cdr_pool_, r); });
+  server.mount("GET", "/1.0/cdrs/{id}", Access::reader,
+               [calls](const ApiRequest& r) { return cdr::cdr_by_id_reply(*calls->cdr_pool_, r); });
   server.mount("GET", "/1.0/cdrs/stats", Access::reader,
                [calls](const ApiRequest& r) { return cdr::cdr_stats_reply(*calls->cdr_pool_, r); });
   server.mount("GET", "/1.0/cdrs.csv", Access::reader,

@@ -1,5 +1,7 @@
 #include "api/calls/git_webhook.h"
 
+#include "api/error_vocabulary.h"
+
 namespace c4::api {
 
 HttpReply handle_git_webhook(const WebhookConfig& config, const std::function<std::string(std::string_view)>& header,
@@ -7,11 +9,11 @@ HttpReply handle_git_webhook(const WebhookConfig& config, const std::function<st
   WebhookDecision decision = decide_git_webhook(config, header, body);
   switch (decision.verdict) {
     case WebhookVerdict::disabled:
-      return error_reply(403, "webhook_disabled", decision.reason);
+      return error_reply(403, error_codes::forbidden, decision.reason);
     case WebhookVerdict::body_too_large:
-      return error_reply(413, "body_too_large", decision.reason, {{"limit", config.max_body_bytes}});
+      return error_reply(413, error_codes::body_too_large, decision.reason, {{"limit", config.max_body_bytes}});
     case WebhookVerdict::unauthorized:
-      return error_reply(401, "unauthorized", "webhook refused: " + decision.reason);
+      return error_reply(401, error_codes::unauthorized, "webhook refused: " + decision.reason);
     case WebhookVerdict::accepted:
       break;
   }

@@ -15,11 +15,21 @@ namespace {
 const std::set<std::string>& allowed_parameters(CdrEndpoint endpoint) {
   static const std::set<std::string> search = {"tenant",        "from",          "to",    "call_id",
                                                "carrier_trunk_id", "ipbx_id",  "caller_prefix",
-                                               "callee_prefix", "limit",         "after"};
+                                               "callee_prefix", "limit",         "after", "offset"};
+  static const std::set<std::string> csv = {"tenant",        "from",          "to",    "call_id",
+                                            "carrier_trunk_id", "ipbx_id",  "caller_prefix",
+                                            "callee_prefix", "limit",         "after"};
+  static const std::set<std::string> none = {};
   static const std::set<std::string> stats = {"tenant",  "from",          "to",           "call_id",
                                               "carrier_trunk_id", "ipbx_id", "caller_prefix",
                                               "callee_prefix", "group_by"};
-  return endpoint == CdrEndpoint::stats ? stats : search;
+  switch (endpoint) {
+    case CdrEndpoint::search: return search;
+    case CdrEndpoint::stats: return stats;
+    case CdrEndpoint::csv: return csv;
+    case CdrEndpoint::one: return none;
+  }
+  return none;
 }
 
 std::string join(const std::set<std::string>& names) {
@@ -71,6 +81,10 @@ std::optional<FieldError> apply_parameter(CdrFilter& f, CdrEndpoint endpoint, co
     auto cursor = decode_cursor(value);
     if (!cursor) return FieldError{name, "after: not a cursor returned as \"next\" by this API, got \"" + value + "\""};
     f.after = *cursor;
+  } else if (name == "offset") {
+    int64_t offset = 0;
+    if (auto e = parse_integer(name, value, 0, kMaxSearchOffset, offset)) return e;
+    f.offset = offset;
   } else if (name == "group_by") {
     if (value != "none" && value != "trunk" && value != "ipbx" && value != "hour" && value != "day")
       return FieldError{name, "group_by: must be one of none, trunk, ipbx, hour, day, got \"" + value + "\""};
@@ -149,7 +163,7 @@ std::variant<CdrFilter, FieldError> parse_cdr_filter(const api::ApiRequest& requ
 std::variant<CdrFilter, api::HttpReply> read_cdr_filter(pqxx::transaction_base& txn, const api::ApiRequest& request,
                                                         CdrEndpoint endpoint) {
   auto parsed = parse_cdr_filter(request, endpoint);
-  if (auto* bad = std::get_if<FieldError>(&parsed)) return field_error_reply(*bad);
+  if (auto* bad = std::get_if<FieldError>(&parsed)) return field_error_reply(*bad, "query");
   CdrFilter f = std::get<CdrFilter>(std::move(parsed));
   const api::TenantScope& scope = request.scope;
   if (!f.tenant) {
@@ -197,7 +211,7 @@ std::string cdr_where_sql(pqxx::transaction_base& txn, const CdrFilter& f) {
 }
 
 api::HttpReply database_failure_reply(const Status& status) {
-  return api::database_failure_reply(status, "reading CDRs", "unavailable");
+  return api::database_failure_reply(status, "reading CDRs");
 }
 
 api::HttpReply answer_with_filter(

@@ -9,6 +9,9 @@
 //   caller_prefix, callee_prefix   prefix of the user part of from_uri / to_uri
 //   limit             search: 1..1000, default 100; csv: optional, no maximum; not for stats
 //   after             search and csv: the cursor a previous page returned as "next"
+//   offset            search only, the old service's paging: rows to skip (0..1000000), after
+//                     the cursor when `after` is given too; the answer then carries "total"
+//                     (the matches, after the cursor if any: cdr_search.h)
 //   group_by          stats only: none | trunk | ipbx | hour | day (UTC hours and days)
 // Any other parameter is refused (a misspelt filter must not silently widen a result).
 #pragma once
@@ -30,7 +33,8 @@
 
 namespace c4::cdr {
 
-enum class CdrEndpoint { search, stats, csv };
+// `one`: GET /1.0/cdrs/{id}, which takes no parameter.
+enum class CdrEndpoint { search, stats, csv, one };
 
 struct CdrFilter {
   std::optional<std::string> tenant;     // the raw parameter, before resolution
@@ -42,11 +46,13 @@ struct CdrFilter {
   std::optional<std::string> caller_prefix, callee_prefix;
   std::optional<size_t> limit;
   std::optional<CdrCursor> after;
+  std::optional<int64_t> offset;
   std::string group_by = "none";
 };
 
 inline constexpr size_t kDefaultSearchLimit = 100;
 inline constexpr size_t kMaxSearchLimit = 1000;
+inline constexpr int64_t kMaxSearchOffset = 1000000;
 
 // Checks every parameter of `request` for `endpoint`, without the database (the tenant stays
 // unresolved). Thread-safe (pure).

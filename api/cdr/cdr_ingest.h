@@ -9,7 +9,7 @@
 namespace c4::cdr {
 
 // Parses the body (cdr_body.h), then answers through `reply`, exactly once:
-//   400 invalid_field      a field is missing or malformed (details.field names it)
+//   400 invalid_input      a field is missing or malformed (details.field names it, details.in "body")
 //   403 forbidden          the caller's scope does not include the CDR's tenant
 //   200 {"success": false, "cdr": null}   the tenant is unknown (as the old service answered)
 //   200 {"success": true, "cdr": {…}}     stored and committed, or spooled while the database

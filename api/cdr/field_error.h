@@ -4,6 +4,7 @@
 #include <string>
 
 #include "api/http_reply.h"
+#include "api/error_vocabulary.h"
 
 namespace c4::cdr {
 
@@ -12,9 +13,10 @@ struct FieldError {
   std::string message;  // a sentence that names it, e.g. "duration: must be >= 0, got -3"
 };
 
-// 400 {"error": {"code": "invalid_field", "message": …, "details": {"field": …}}}.
-inline api::HttpReply field_error_reply(const FieldError& e) {
-  return api::error_reply(400, "invalid_field", e.message, {{"field", e.field}});
+// 400 {"error": {"code": "invalid_input", "message": …, "details": {"field": …, "in": in}}};
+// `in` is "query" for a query parameter, "body" for a field of a JSON body.
+inline api::HttpReply field_error_reply(const FieldError& e, std::string_view in) {
+  return api::invalid_input_reply(in, e.field, e.message);
 }
 
 }  // namespace c4::cdr

@@ -6,6 +6,7 @@
 #include "api/routing/request_reader.h"
 #include "api/routing/snapshot_data.h"
 #include "common/json_depth.h"
+#include "api/error_vocabulary.h"
 
 namespace c4::routing {
 namespace {
@@ -143,8 +144,7 @@ Result<CallRequest> parse_call_request(std::string_view body, RequestKind kind) 
 
 api::HttpReply bad_request_reply(const Status& status) {
   std::string field = field_of(status);
-  return api::error_reply(400, field == "body" ? "invalid_body" : "invalid_field", status.message(),
-                          {{"field", field}});
+  return api::invalid_input_reply("body", field, status.message());
 }
 
 api::HttpReply routing_reply(const Snapshot& snapshot, std::string_view body, const RouteEnv& env) {

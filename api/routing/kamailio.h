@@ -5,8 +5,8 @@
 //   - "auth" may be a bool, "1"/"0", "true"/"false" or 1/0; "source_port" an int or a
 //     numeric string; null means absent; unknown fields are ignored (Kamailio sends extras);
 //   - from_uri and to_uri are required for routing; a field of the wrong type is a 400 with
-//     the one error shape ({"error": {"code": "invalid_field", "message", "details":
-//     {"field": …}}}), never a 500;
+//     the one error shape ({"error": {"code": "invalid_input", "message", "details":
+//     {"field": …, "in": "body"}}}), never a 500;
 //   - a control character in a URI, source_ip, domain, username, call_id or a tag is such a
 //     400 too (check_request_text, request_reader.h): what a caller sends never becomes a
 //     SIP header as it is. Display names are made safe instead (sip_text.h).

@@ -6,6 +6,8 @@
 
 #include "common/sha.h"
 #include "common/text.h"
+#include "common/uuid.h"
+#include "api/error_vocabulary.h"
 
 namespace c4::api {
 namespace {
@@ -94,7 +96,8 @@ Result<std::vector<IpNetwork>> parse_network_list(std::string_view text) {
 }
 
 AccessControl::AccessControl(AccessConfig config, std::shared_ptr<const SnapshotHolder<AccessSnapshot>> tokens)
-    : trusted_networks_(std::move(config.trusted_networks)), tokens_(std::move(tokens)) {
+    : trusted_networks_(std::move(config.trusted_networks)), tokens_(std::move(tokens)),
+      wazo_auth_(std::move(config.wazo_auth)) {
   if (!config.admin_token.empty()) admin_sha256_ = sha256_hex(config.admin_token);
   if (!config.kamailio_token.empty()) kamailio_sha256_ = sha256_hex(config.kamailio_token);
 }
@@ -106,11 +109,25 @@ bool AccessControl::trusted(std::string_view peer) const {
                      [&](const IpNetwork& n) { return n.contains(*address); });
 }
 
+bool AccessControl::may_block(Access access, const Credentials& credentials) const {
+  return wazo_auth_ && access != Access::open && access != Access::kamailio && !credentials.x_auth_token.empty() &&
+         bearer_token(credentials.authorization) == std::nullopt;
+}
+
 // Tokens are compared by their SHA-256: the digest of what the caller sent is looked up, so
-// the time a comparison takes tells nothing about how much of a real token was guessed.
-AccessControl::Who AccessControl::identify(std::string_view authorization, TenantScope& scope) const {
-  auto token = bearer_token(authorization);
-  if (!token) return Who::nobody;
+// the time a comparison takes tells nothing about how much of a real token was guessed. A
+// bearer token wins over an X-Auth-Token; the latter is only ever sent to wazo-auth.
+AccessControl::Who AccessControl::identify(const Credentials& credentials, TenantScope& scope, WazoToken& wazo) const {
+  auto token = bearer_token(credentials.authorization);
+  if (!token) {
+    if (credentials.x_auth_token.empty()) return Who::nobody;
+    if (!wazo_auth_) return Who::unknown;
+    wazo = wazo_auth_->check(credentials.x_auth_token);
+    if (wazo.state == WazoToken::State::unavailable) return Who::wazo_down;
+    if (wazo.state == WazoToken::State::unknown) return Who::unknown;
+    scope = TenantScope{false, {wazo.tenant_uuid}};
+    return Who::wazo;
+  }
   std::string digest = sha256_hex(*token);
   if (!admin_sha256_.empty() && constant_time_equal(digest, admin_sha256_)) {
     scope = TenantScope::everything();
@@ -130,16 +147,49 @@ AccessControl::Who AccessControl::identify(std::string_view authorization, Tenan
   return Who::unknown;
 }
 
+// A wazo-auth token on a reader or fleet path: the ACL the path needs.
+std::optional<HttpReply> AccessControl::wazo_denial(Access access, const WazoToken& wazo) const {
+  std::string_view acl = access == Access::fleet ? kWazoFleetAcl : kWazoReaderAcl;
+  if (any_acl_grants(wazo.acls, acl)) return std::nullopt;
+  return forbidden("this wazo-auth token lacks the ACL " + std::string(acl) + " this path needs");
+}
+
+// Wazo-Tenant: one tenant among those the token sees; the scope becomes that tenant alone.
+std::optional<HttpReply> AccessControl::narrow_to_tenant(Who who, const Credentials& credentials,
+                                                         TenantScope& scope) const {
+  std::string_view wanted = credentials.wazo_tenant;
+  if (wanted.empty()) return std::nullopt;
+  if (!is_uuid(wanted))
+    return invalid_input_reply("header", "Wazo-Tenant", "header Wazo-Tenant: expected a tenant UUID");
+  std::string tenant = ascii_lower(wanted);
+  bool allowed = scope.allows(tenant);
+  if (!allowed && who == Who::wazo) {
+    WazoToken answer = wazo_auth_->check(credentials.x_auth_token, tenant);
+    if (answer.state == WazoToken::State::unavailable)
+      return unavailable_reply("wazo-auth", "wazo-auth cannot check tokens right now; retry");
+    allowed = answer.state == WazoToken::State::valid;
+  }
+  if (!allowed) return forbidden("this token may not see tenant " + tenant + " (header Wazo-Tenant)");
+  scope = TenantScope{false, {tenant}};
+  return std::nullopt;
+}
+
 AccessDecision AccessControl::decide(Access access, std::string_view authorization, std::string_view peer) const {
+  return decide(access, Credentials{authorization, {}, {}}, peer);
+}
+
+AccessDecision AccessControl::decide(Access access, const Credentials& credentials, std::string_view peer) const {
   AccessDecision d;
   if (access == Access::open) {
     d.allowed = true;
     return d;
   }
   TenantScope scope;
-  Who who = identify(authorization, scope);
+  WazoToken wazo;
+  // Kamailio paths never consult wazo-auth (and never wait for it on an I/O thread).
+  Who who = identify(access == Access::kamailio ? Credentials{credentials.authorization, {}, {}} : credentials, scope, wazo);
   if (access == Access::kamailio) {
-    if (who == Who::admin || who == Who::reader) {
+    if (who == Who::admin || who == Who::reader || who == Who::wazo) {
       d.denial = forbidden("Kamailio endpoints carry SIP secrets: they answer the Kamailio token or trusted "
                            "networks, never the admin token or an API token");
     } else if (who == Who::kamailio || trusted(peer)) {
@@ -153,27 +203,51 @@ AccessDecision AccessControl::decide(Access access, std::string_view authorizati
   }
   switch (who) {
     case Who::nobody:
-      d.denial = unauthorized("this path needs a bearer token: Authorization: Bearer <token>");
+      d.denial = unauthorized("this path needs a token: Authorization: Bearer <token>, or X-Auth-Token (wazo-auth)");
       return d;
     case Who::unknown:
-      d.denial = unauthorized("the bearer token is not known (see the ApiToken manifests)");
+      d.denial = unauthorized(!credentials.x_auth_token.empty() && !bearer_token(credentials.authorization)
+                                  ? (wazo_auth_ ? "the X-Auth-Token is not a valid wazo-auth token (unknown or expired)"
+                                                : "X-Auth-Token is not accepted: no wazo-auth is configured (--wazo-auth-url)")
+                                  : "the bearer token is not known (see the ApiToken manifests)");
+      return d;
+    case Who::wazo_down:
+      d.denial = unavailable_reply("wazo-auth", "wazo-auth cannot check tokens right now; retry");
       return d;
     case Who::kamailio:
       d.denial = forbidden("the Kamailio token may call only the Kamailio endpoints");
       return d;
+    case Who::wazo:
+      if (auto denied = wazo_denial(access, wazo)) {
+        d.denial = std::move(*denied);
+        return d;
+      }
+      break;
     case Who::admin:
     case Who::reader:
       break;
   }
-  if (access == Access::fleet && !scope.all) {
+  return admit(access, who, credentials, std::move(scope));
+}
+
+// A known token on a reader or fleet path: fleet needs the whole repository (the admin token,
+// an ApiToken of every tenant, or a wazo-auth token with the fleet ACL); a reader's scope may be
+// narrowed by Wazo-Tenant.
+AccessDecision AccessControl::admit(Access access, Who who, const Credentials& credentials, TenantScope scope) const {
+  AccessDecision d;
+  if (access == Access::fleet) {
+    if (who == Who::wazo) scope = TenantScope::everything();  // granted by kWazoFleetAcl
     auto snapshot = tokens_->get();
-    bool covers = snapshot && std::all_of(snapshot->all_tenant_uuids.begin(), snapshot->all_tenant_uuids.end(),
-                                          [&](const std::string& t) { return scope.allows(t); });
+    bool covers = scope.all || (snapshot && std::all_of(snapshot->all_tenant_uuids.begin(), snapshot->all_tenant_uuids.end(),
+                                                        [&](const std::string& t) { return scope.allows(t); }));
     if (!covers) {
       d.denial = forbidden("this path shows the whole configuration repository: it needs the admin token or a "
                            "token that covers every tenant");
       return d;
     }
+  } else if (auto denied = narrow_to_tenant(who, credentials, scope)) {
+    d.denial = std::move(*denied);
+    return d;
   }
   d.allowed = true;
   d.scope = std::move(scope);

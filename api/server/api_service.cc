@@ -1,6 +1,7 @@
 #include "api/server/api_service.h"
 
 #include "api/server/config_views.h"
+#include "api/server/legacy_views.h"
 #include "api/server/revision_views.h"
 #include "api/server/service_views.h"
 #include "common/log.h"
@@ -8,8 +9,10 @@
 namespace c4::api {
 
 std::string config_write_message(std::string_view path, const std::string& repo_url) {
-  for (const auto& kind : config_kind_paths()) {
-    std::string base = "/1.0/" + kind;
+  std::vector<std::string> bases;
+  for (const auto& kind : config_kind_paths()) bases.push_back("/1.0/" + kind);
+  for (const auto& legacy : legacy_config_paths()) bases.push_back(legacy.first);
+  for (const auto& base : bases) {
     if (path == base || path.rfind(base + "/", 0) == 0) {
       std::string repo = repo_url.empty() ? "the configuration repository" : "the Git repository " + repo_url;
       return "configuration is read-only here: change the manifests in " + repo +
@@ -47,7 +50,12 @@ Result<std::unique_ptr<ApiService>> ApiService::create(ApiServiceOptions options
     auto w = watcher.lock();
     return w ? w->metrics_text() : std::string();
   });
-  AccessConfig access{o.admin_token, o.kamailio_token, o.trusted_networks};
+  AccessConfig access{o.admin_token, o.kamailio_token, o.trusted_networks, nullptr};
+  if (!o.wazo_auth.url.empty()) {
+    auto wazo = WazoAuth::create(o.wazo_auth);
+    if (!wazo) return wazo.status();
+    access.wazo_auth = std::move(wazo.value());
+  }
   ServerOptions server_options = o.server;
   std::string repo = o.repo_url;
   server_options.method_not_allowed_message = [repo](std::string_view path) { return config_write_message(path, repo); };
@@ -55,6 +63,7 @@ Result<std::unique_ptr<ApiService>> ApiService::create(ApiServiceOptions options
 
   mount_service_views(*s->server_, s->watcher_);
   mount_config_views(*s->server_, s->pool_);
+  mount_legacy_views(*s->server_, s->pool_);
   mount_revision_views(*s->server_, s->pool_, s->watcher_);
   return s;
 }

@@ -36,6 +36,7 @@ struct ApiServiceOptions {
   std::string admin_token;     // the token itself; empty: none
   std::string kamailio_token;  // the token itself; empty: trusted networks only
   std::vector<IpNetwork> trusted_networks;
+  WazoAuthOptions wazo_auth;   // url empty: X-Auth-Token refused
   std::string repo_url;        // named in 405 replies; empty: "the configuration repository"
   std::chrono::milliseconds poll_interval{5000};
   std::string version = "unknown";
@@ -44,6 +45,7 @@ struct ApiServiceOptions {
 class ApiService {
  public:
   // Builds everything and mounts the routes of this library. Does not touch the network.
+  // Errors: invalid for a wazo-auth URL that is not one.
   static Result<std::unique_ptr<ApiService>> create(ApiServiceOptions options);
   ~ApiService();  // stop()
 

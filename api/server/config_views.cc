@@ -3,6 +3,7 @@
 #include <cctype>
 #include <functional>
 #include <map>
+#include <stdexcept>
 
 #include "api/server/pooled_read.h"
 #include "api/server/query_params.h"
@@ -10,6 +11,7 @@
 #include "common/uuid.h"
 #include "model/kind.h"
 #include "model/redaction.h"
+#include "api/error_vocabulary.h"
 
 namespace c4::api {
 namespace {
@@ -198,7 +200,40 @@ HttpReply one_object(const KindView& view, ConnectionPool& pool, const ApiReques
   });
 }
 
+// GET /1.0/<kind>/{id}: a positive id; for tenants also the tenant's UUID (the old service
+// keyed tenants by UUID: /1.0/tenants/{uuid}).
+HttpReply object_by_id(const KindView& view, ConnectionPool& pool, const ApiRequest& request) {
+  const std::string& text = request.path_params.at("id");
+  if (view.path == "tenants" && is_uuid(text)) {
+    std::string uuid = ascii_lower(text);
+    return one_object(view, pool, request, [&](pqxx::transaction_base& txn) {
+      return std::vector<std::string>{"t.uuid = " + txn.quote(uuid) + "::uuid"};
+    }, "with uuid " + uuid);
+  }
+  auto id = parse_positive_id(text);
+  if (!id)
+    return invalid_input_reply("path", "id", "path parameter id: \"" + text + "\" is not a positive whole number" +
+                                                 (view.path == "tenants" ? " or a tenant UUID" : ""));
+  return one_object(view, pool, request, [&](pqxx::transaction_base&) {
+    return std::vector<std::string>{"t.id = " + std::to_string(*id)};
+  }, "with id " + std::to_string(*id));
+}
+
+const KindView& kind_view(const std::string& path) {
+  for (const auto& v : kinds())
+    if (v.path == path) return v;
+  throw std::invalid_argument("no configuration kind " + path);
+}
+
 }  // namespace
+
+void mount_kind_alias(Server& server, std::shared_ptr<ConnectionPool> pool, const std::string& kind,
+                      const std::string& alias) {
+  const KindView* v = &kind_view(kind);
+  server.mount("GET", alias, Access::reader, [v, pool](const ApiRequest& r) { return list_objects(*v, *pool, r); });
+  server.mount("GET", alias + "/{id}", Access::reader,
+               [v, pool](const ApiRequest& r) { return object_by_id(*v, *pool, r); });
+}
 
 std::string snake_case(const std::string& key) {
   std::string out;
@@ -240,16 +275,8 @@ void mount_config_views(Server& server, std::shared_ptr<ConnectionPool> pool) {
     const KindView* v = &view;  // kinds() is static: the pointer outlives the server
     std::string base = "/1.0/" + view.path;
     server.mount("GET", base, Access::reader, [v, pool](const ApiRequest& r) { return list_objects(*v, *pool, r); });
-    server.mount("GET", base + "/{id}", Access::reader, [v, pool](const ApiRequest& r) {
-      const std::string& text = r.path_params.at("id");
-      auto id = parse_positive_id(text);
-      if (!id)
-        return error_reply(400, "invalid_parameter", "path parameter id: \"" + text + "\" is not a positive whole number",
-                           {{"parameter", "id"}});
-      return one_object(*v, *pool, r, [&](pqxx::transaction_base&) {
-        return std::vector<std::string>{"t.id = " + std::to_string(*id)};
-      }, "with id " + std::to_string(*id));
-    });
+    server.mount("GET", base + "/{id}", Access::reader,
+                 [v, pool](const ApiRequest& r) { return object_by_id(*v, *pool, r); });
     bool tenant_scoped = kind_info(view.kind).tenant_scoped;
     if (tenant_scoped) {
       server.mount("GET", base + "/by-name/{tenant}/{name}", Access::reader, [v, pool](const ApiRequest& r) {

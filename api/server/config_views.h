@@ -3,7 +3,7 @@
 //
 //   GET /1.0/<kind>                          {"items": [...], "total": N}; offset, limit,
 //                                            name, tenant (name or uuid), label=key=value…
-//   GET /1.0/<kind>/{id}                     one object
+//   GET /1.0/<kind>/{id}                     one object (tenants: id or UUID)
 //   GET /1.0/<kind>/by-name/{tenant}/{name}  one object (tenants, api_tokens: /by-name/{name})
 //
 // Objects look like the old service's: id, name, tenant_uuid (and tenant, its name), the
@@ -32,6 +32,11 @@ const std::vector<std::string>& config_kind_paths();
 
 // Mounts the three GET routes of every kind on `server`.
 void mount_config_views(Server& server, std::shared_ptr<ConnectionPool> pool);
+
+// Mounts GET `alias` and `alias`/{id}, answered exactly as /1.0/`kind` and /1.0/`kind`/{id}
+// (legacy_views.h: the old service's paths). Throws std::invalid_argument for an unknown kind.
+void mount_kind_alias(Server& server, std::shared_ptr<ConnectionPool> pool, const std::string& kind,
+                      const std::string& alias);
 
 // The spec as the API shows it: keys in snake_case, secrets redacted (exposed for tests).
 nlohmann::json api_spec_fields(const nlohmann::json& spec);

@@ -4,6 +4,7 @@
 
 #include "common/text.h"
 #include "common/utf8.h"
+#include "api/error_vocabulary.h"
 
 namespace c4::api {
 namespace {
@@ -11,7 +12,7 @@ namespace {
 constexpr PercentDecoding kForm{.plus_is_space = true};
 
 HttpReply bad_parameter(const std::string& name, const std::string& message) {
-  return error_reply(400, "invalid_parameter", "query parameter " + name + ": " + message, {{"parameter", name}});
+  return invalid_input_reply("query", name, "query parameter " + name + ": " + message);
 }
 
 std::optional<int64_t> parse_int(const std::string& text) {
@@ -94,15 +95,14 @@ bool is_clean_utf8(std::string_view text) {
 }
 
 std::optional<HttpReply> unreadable_text(const ApiRequest& request) {
-  auto bad = [](const std::string& where, const std::string& name) {
-    return error_reply(400, "invalid_parameter", where + " " + name + ": not valid UTF-8 text (or holds a NUL byte)",
-                       {{"parameter", name}});
+  auto bad = [](const std::string& in, const std::string& name) {
+    return invalid_input_reply(in, name, in + " parameter " + name + ": not valid UTF-8 text (or holds a NUL byte)");
   };
   for (const auto& [name, value] : request.query)
-    if (!is_clean_utf8(name) || !is_clean_utf8(value)) return bad("query parameter", is_clean_utf8(name) ? name : "?");
+    if (!is_clean_utf8(name) || !is_clean_utf8(value)) return bad("query", is_clean_utf8(name) ? name : "?");
   for (const auto& [name, value] : request.path_params)
-    if (!is_clean_utf8(value)) return bad("path parameter", name);
-  if (!is_clean_utf8(request.path)) return error_reply(400, "invalid_path", "the path is not valid UTF-8 text");
+    if (!is_clean_utf8(value)) return bad("path", name);
+  if (!is_clean_utf8(request.path)) return invalid_input_reply("path", "path", "the path is not valid UTF-8 text");
   return std::nullopt;
 }
 

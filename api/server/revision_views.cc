@@ -4,6 +4,7 @@
 #include "api/server/pooled_read.h"
 #include "api/server/query_params.h"
 #include "store/revision_log.h"
+#include "api/error_vocabulary.h"
 
 namespace c4::api {
 namespace {
@@ -33,16 +34,14 @@ HttpReply list_revisions(ConnectionPool& pool, const ApiRequest& request) {
   if (const std::string* v = request.query_value("before")) {
     before = parse_positive_id(*v);
     if (!before)
-      return error_reply(400, "invalid_parameter", "query parameter before: \"" + *v + "\" is not a revision id",
-                         {{"parameter", "before"}});
+      return invalid_input_reply("query", "before", "query parameter before: \"" + *v + "\" is not a revision id");
     if (request.query_value("offset"))
-      return error_reply(400, "invalid_parameter", "query parameter offset: give offset or before, not both",
-                         {{"parameter", "offset"}});
+      return invalid_input_reply("query", "offset", "query parameter offset: give offset or before, not both");
   }
   const std::string* result = request.query_value("result");
   if (result && *result != "applied" && *result != "unchanged" && *result != "failed")
-    return error_reply(400, "invalid_parameter", "query parameter result: \"" + *result +
-                       "\" is not one of applied, unchanged, failed", {{"parameter", "result"}});
+    return invalid_input_reply("query", "result", "query parameter result: \"" + *result +
+                       "\" is not one of applied, unchanged, failed");
   return pooled_read(pool, "listing revisions", [&](pqxx::read_transaction& txn) {
     std::string filter = result ? " WHERE result = " + txn.quote(*result) : "";
     int64_t total = txn.exec1("SELECT count(*) FROM revisions" + filter)[0].as<int64_t>();
@@ -64,8 +63,7 @@ HttpReply get_revision(ConnectionPool& pool, const ApiRequest& request) {
   const std::string& text = request.path_params.at("id");
   auto id = parse_positive_id(text);
   if (!id)
-    return error_reply(400, "invalid_parameter", "path parameter id: \"" + text + "\" is not a revision id",
-                       {{"parameter", "id"}});
+    return invalid_input_reply("path", "id", "path parameter id: \"" + text + "\" is not a revision id");
   return pooled_read(pool, "reading revision " + text, [&](pqxx::read_transaction& txn) {
     auto rows = txn.exec(std::string(kRevisionColumns) + " WHERE id = " + std::to_string(*id));
     if (rows.empty()) return error_reply(404, "not_found", "no revision with id " + text);

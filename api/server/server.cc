@@ -12,6 +12,7 @@
 #include "api/server/http_connection.h"
 #include "api/server/query_params.h"
 #include "common/log.h"
+#include "api/error_vocabulary.h"
 
 namespace c4::api {
 namespace {
@@ -31,6 +32,9 @@ std::string joined(const std::vector<std::string>& items) {
   for (const auto& i : items) out += (out.empty() ? "" : ", ") + i;
   return out;
 }
+
+// X-Auth-Token and Wazo-Tenant are read only on the routes where a token decides the scope.
+bool token_headers_matter(Access access) { return access == Access::reader || access == Access::fleet; }
 
 HttpReply internal_error(std::string_view what) {
   return error_reply(500, "internal", "internal error while answering " + std::string(what));
@@ -75,6 +79,9 @@ struct Server::Prepared {
   const Route* route = nullptr;                 // when matched
   std::string_view route_name = "unmatched";    // the pattern: lives as long as the table
   ApiRequest request;                           // when !answered
+  // Access is decided by admit(): in prepare(), or on a worker when it may wait for wazo-auth.
+  bool admitted = false;
+  std::string authorization;
 };
 
 // The sockets, event loops and threads of a bound server. It is the ConnectionHost of every
@@ -257,7 +264,7 @@ void Server::Engine::serve(const std::shared_ptr<HttpConnection>& connection, In
     prepared.reply = internal_error(in.method);
   }
   if (!prepared.answered && prepared.route->async) return serve_async(connection, std::move(prepared), in);
-  if (prepared.answered || prepared.route->flags.runs_inline) {
+  if (prepared.answered || (prepared.route->flags.runs_inline && prepared.admitted)) {
     if (!prepared.answered) server_.invoke(prepared);
     return finish(connection, prepared, in.method, in.started);
   }
@@ -265,7 +272,8 @@ void Server::Engine::serve(const std::shared_ptr<HttpConnection>& connection, In
   auto guard = net::make_work_guard(connection->executor());
   net::post(workers_, [this, connection, prepared = std::move(prepared), method = in.method, started = in.started,
                        guard = std::move(guard)]() mutable {
-    server_.invoke(prepared);
+    if (!prepared.admitted) server_.admit(prepared);
+    if (!prepared.answered) server_.invoke(prepared);
     finish(connection, prepared, method, started);
   });
 }
@@ -285,8 +293,12 @@ void Server::Engine::serve_async(const std::shared_ptr<HttpConnection>& connecti
     finish(connection, *shared, method, started);
   };
   Responder responder(std::move(state));
-  if (shared->route->flags.runs_inline) return server_.invoke_async(*shared, responder);
-  net::post(workers_, [this, shared, responder]() { server_.invoke_async(*shared, responder); });
+  if (shared->route->flags.runs_inline && shared->admitted) return server_.invoke_async(*shared, responder);
+  net::post(workers_, [this, shared, responder]() {
+    if (!shared->admitted) server_.admit(*shared);
+    if (shared->answered) return responder(std::move(shared->reply));
+    server_.invoke_async(*shared, responder);
+  });
 }
 
 void Server::Engine::finish(const std::shared_ptr<HttpConnection>& connection, Prepared& prepared,
@@ -302,8 +314,8 @@ HttpReply Server::Engine::refuse(int status, std::string_view method) {
                                               "the request body is larger than the limit of " +
                                                   std::to_string(o.max_body_bytes) + " bytes (--max-body-bytes)",
                                               {{"limit", o.max_body_bytes}})
-                                : error_reply(status, "bad_request",
-                                              "the request could not be read as HTTP (status " + std::to_string(status) + ")");
+                                : invalid_input_reply("request", "request",
+                                                    "the request could not be read as HTTP (status " + std::to_string(status) + ")");
   server_.record(refused, method.empty() ? "OTHER" : method, std::chrono::nanoseconds(0));
   return std::move(refused.reply);
 }
@@ -343,29 +355,31 @@ Server::Prepared Server::prepare(std::string_view method, std::string_view targe
                                  std::function<std::string(std::string_view)> header) const {
   Prepared out;
   out.answered = true;
+  std::string origin = options_.cors.enabled() && header ? header("Origin") : "";
   std::string path = percent_decode_path(target.substr(0, target.find('?')));
   RouteMatch match = table_.match(method, path);
   if (match.kind == RouteMatch::Kind::not_found) {
     out.reply = error_reply(404, "not_found", "no such path: " + path + " (GET /openapi.json lists every path)");
+    options_.cors.add_headers(origin, out.headers);
     return out;
   }
   if (match.kind == RouteMatch::Kind::method_not_allowed) {
+    if (method == "OPTIONS" && options_.cors.enabled() && header && !header("Access-Control-Request-Method").empty()) {
+      out.reply = options_.cors.preflight(origin, match.allowed_methods, out.headers);
+      return out;
+    }
     std::string message = options_.method_not_allowed_message ? options_.method_not_allowed_message(path) : "";
     if (message.empty())
       message = std::string(method) + " is not allowed on " + path + "; allowed: " + joined(match.allowed_methods);
     out.reply = error_reply(405, "method_not_allowed", message, {{"allowed", match.allowed_methods}});
     out.headers.emplace_back("Allow", joined(match.allowed_methods));
+    options_.cors.add_headers(origin, out.headers);
     return out;
   }
+  options_.cors.add_headers(origin, out.headers);
   out.route = &handlers_[match.index];
   out.route_name = table_.routes()[match.index].pattern;
-
-  AccessDecision decision = access_->decide(out.route->access, authorization, peer);
-  if (!decision.allowed) {
-    out.reply = std::move(decision.denial);
-    if (out.reply.status == 401) out.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"c4confd\"");
-    return out;
-  }
+  out.authorization = std::string(authorization);
   ApiRequest& request = out.request;
   request.method = method;
   request.path = std::move(path);
@@ -374,13 +388,33 @@ Server::Prepared Server::prepare(std::string_view method, std::string_view targe
   request.body = std::move(body);
   request.remote_addr = peer;
   request.header = std::move(header);
-  request.scope = std::move(decision.scope);
-  if (auto unreadable = unreadable_text(request)) {
-    out.reply = std::move(*unreadable);
-    return out;
-  }
   out.answered = false;
+  std::string x_auth_token = token_headers_matter(out.route->access) && request.header ? request.header("X-Auth-Token") : "";
+  if (!access_->may_block(out.route->access, Credentials{out.authorization, x_auth_token, {}})) admit(out);
   return out;
+}
+
+// Decides access (401 with WWW-Authenticate, 403, 503 when wazo-auth is down) and refuses
+// text a database would refuse; may wait for wazo-auth (see may_block).
+void Server::admit(Prepared& prepared) const {
+  prepared.admitted = true;
+  // The Kamailio hot path does not pay for two header look-ups it never uses.
+  bool matter = token_headers_matter(prepared.route->access) && prepared.request.header;
+  std::string x_auth_token = matter ? prepared.request.header("X-Auth-Token") : "";
+  std::string wazo_tenant = matter ? prepared.request.header("Wazo-Tenant") : "";
+  AccessDecision decision = access_->decide(prepared.route->access, Credentials{prepared.authorization, x_auth_token, wazo_tenant},
+                                            prepared.request.remote_addr);
+  if (!decision.allowed) {
+    prepared.answered = true;
+    prepared.reply = std::move(decision.denial);
+    if (prepared.reply.status == 401) prepared.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"c4confd\"");
+    return;
+  }
+  prepared.request.scope = std::move(decision.scope);
+  if (auto unreadable = unreadable_text(prepared.request)) {
+    prepared.answered = true;
+    prepared.reply = std::move(*unreadable);
+  }
 }
 
 // Runs `call` (the route's handler); an exception, a bug of ours (no input may reach one), is

@@ -7,7 +7,8 @@
 //   server.mount("POST", "/1.0/kamailio/routing", Access::kamailio, route_call, kInlineHotRoute);
 //
 // For every request the server: matches the route (404/405 JSON otherwise, 405 with Allow),
-// checks access (401 with WWW-Authenticate / 403, JSON), builds the ApiRequest (decoded path and
+// checks access (401 with WWW-Authenticate / 403, JSON; on a worker when it may wait for
+// wazo-auth), answers CORS preflights and adds CORS headers (cors.h), builds the ApiRequest (decoded path and
 // query, path parameters, body, peer address, tenant scope), refuses text a database would
 // refuse (unreadable_text: 400), calls the handler, catches any exception (500 JSON and an error
 // log line — a bug of ours: no input may reach it), writes the reply, counts it in Metrics and
@@ -48,6 +49,7 @@
 
 #include "api/http_reply.h"
 #include "api/server/access.h"
+#include "api/server/cors.h"
 #include "api/server/metrics.h"
 #include "api/server/route_table.h"
 #include "common/status.h"
@@ -105,6 +107,8 @@ struct ServerOptions {
   // The message of a 405 on `path` (e.g. "configuration is changed through Git: …"); empty
   // function or empty result: a generic message.
   std::function<std::string(std::string_view path)> method_not_allowed_message;
+  // Browser origins allowed to read the API (cors.h); none by default.
+  CorsPolicy cors;
 };
 
 // The default worker count: twice the cores, and at least 32, so that requests waiting on
@@ -160,6 +164,7 @@ class Server {
   friend class Engine;
   Prepared prepare(std::string_view method, std::string_view target, std::string body, std::string_view authorization,
                    const std::string& peer, std::function<std::string(std::string_view)> header) const;
+  void admit(Prepared& prepared) const;
   void invoke(Prepared& prepared) const;
   void invoke_async(Prepared& prepared, const Responder& responder) const;
   void add_route(std::string method, std::string pattern, Route route);

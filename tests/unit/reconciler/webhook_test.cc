@@ -93,7 +93,7 @@ TEST_CASE("A hook with a bad or missing signature gets 401 and triggers nothing"
 TEST_CASE("Without a secret every hook is refused with 403 saying so") {
   auto call = post(WebhookConfig{}, {{"X-Gitlab-Token", ""}}, "{}");
   CHECK(call.reply.status == 403);
-  CHECK(error_code(call.reply) == "webhook_disabled");
+  CHECK(error_code(call.reply) == "forbidden");
   CHECK(nlohmann::json::parse(call.reply.body)["error"]["message"].get<std::string>().find("no secret") !=
         std::string::npos);
   CHECK(call.triggers == 0);

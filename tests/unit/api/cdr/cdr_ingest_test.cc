@@ -143,6 +143,7 @@ TEST_CASE("ingest answers 503 while the database cannot be reached") {
   auto reply = cdr_ingest_reply(*writer, ingest_request(cdr_body("down@host")));
   CHECK(reply.status == 503);
   CHECK(json::parse(reply.body)["error"]["code"] == "unavailable");
+  CHECK(json::parse(reply.body)["error"]["details"]["service"] == "database");
   auto direct = writer->write(record("down-direct@host"));
   CHECK(direct.status().code() == Status::Code::unavailable);
   CHECK(writer->stats().batches_failed == 1);
@@ -158,8 +159,9 @@ TEST_CASE("a malformed CDR is answered 400 naming the field and nothing is store
   auto reply = cdr_ingest_reply(*writer, ingest_request(body));
   CHECK(reply.status == 400);
   json error = json::parse(reply.body)["error"];
-  CHECK(error["code"] == "invalid_field");
+  CHECK(error["code"] == "invalid_input");
   CHECK(error["details"]["field"] == "duration");
+  CHECK(error["details"]["in"] == "body");
   CHECK(error["message"].get<std::string>().find("duration") == 0);
   CHECK(db.count() == 0);
 }

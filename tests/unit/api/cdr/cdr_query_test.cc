@@ -308,6 +308,7 @@ TEST_CASE("read endpoints answer 503 when the database cannot be reached") {
     auto reply = handler(pool, request(kAdmin, {}));
     CHECK(reply.status == 503);
     CHECK(json::parse(reply.body)["error"]["code"] == "unavailable");
+    CHECK(json::parse(reply.body)["error"]["details"]["retryable"] == true);
   }
 }
 
@@ -318,8 +319,9 @@ TEST_CASE("bad search parameters are answered 400 naming the parameter") {
   auto reply = cdr_search_reply(pool, request(kAdmin, {{"from", "tomorrow"}}));
   CHECK(reply.status == 400);
   json error = json::parse(reply.body)["error"];
-  CHECK(error["code"] == "invalid_field");
+  CHECK(error["code"] == "invalid_input");
   CHECK(error["details"]["field"] == "from");
+  CHECK(error["details"]["in"] == "query");
   CHECK(cdr_stats_reply(pool, request(kAdmin, {{"group_by", "month"}})).status == 400);
   CHECK(cdr_csv_reply(pool, request(kAdmin, {{"after", "zz"}})).status == 400);
 }

@@ -57,7 +57,9 @@ TEST_CASE("bad routing bodies get a 400 naming the field") {
   CHECK(field_of(R"([1, 2])") == "body");
   auto reply = routing_reply(examples(), R"({"from_uri": "sip:1@a", "to_uri": 42})", env_at(kTueDay));
   auto err = reply_json(reply)["error"];
-  CHECK(err["code"] == "invalid_field");
+  CHECK(err["code"] == "invalid_input");
+  CHECK(err["details"]["field"] == "to_uri");
+  CHECK(err["details"]["in"] == "body");
   CHECK(err["message"] == "to_uri: expected a string, got a number");
 }
 

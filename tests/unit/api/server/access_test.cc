@@ -21,7 +21,7 @@ std::shared_ptr<SnapshotHolder<AccessSnapshot>> tokens() {
 }
 
 AccessControl control(std::string trusted = "10.1.0.0/16") {
-  return AccessControl({"admin-secret", "kamailio-secret", parse_network_list(trusted).value()}, tokens());
+  return AccessControl({"admin-secret", "kamailio-secret", parse_network_list(trusted).value(), nullptr}, tokens());
 }
 
 std::string code(const AccessDecision& d) {

@@ -219,7 +219,7 @@ TEST_CASE("unreadable HTTP is answered 400 JSON and the server goes on") {
     auto r = client.read_response();
     REQUIRE(r);
     CHECK(r->status == 400);
-    CHECK(error_code_of(r) == "bad_request");
+    CHECK(error_code_of(r) == "invalid_input");
     CHECK(r->header("connection") == "close");
   }
   RawHttpClient client(s.port());

@@ -136,7 +136,8 @@ TEST_CASE("with PostgreSQL stopped status stays 204 tokens still authorise and R
   CHECK(http_get(port, "/status").status == 204);
   auto rest = http_get(port, "/1.0/carriers", kAcmeToken);
   CHECK(rest.status == 503);
-  CHECK(error_code(rest) == "database_unavailable");
+  CHECK(error_code(rest) == "unavailable");
+  CHECK(rest.json()["error"]["details"]["service"] == "database");
   CHECK(rest.json()["error"]["details"]["retryable"] == true);
   CHECK(http_get(port, "/1.0/carriers/1", kAcmeToken).status == 503);
   CHECK(http_get(port, "/1.0/revisions", kAdminToken).status == 503);

@@ -116,21 +116,24 @@ TEST_CASE("malformed query parameters are a 400 naming the parameter") {
     CAPTURE(c.query);
     auto r = s.get("/1.0/carriers?" + c.query);
     REQUIRE(r.status == 400);
-    CHECK(error_code(r) == "invalid_parameter");
-    CHECK(r.json()["error"]["details"]["parameter"] == c.parameter);
+    CHECK(error_code(r) == "invalid_input");
+    CHECK(r.json()["error"]["details"]["field"] == c.parameter);
+    CHECK(r.json()["error"]["details"]["in"] == "query");
     CHECK(r.json()["error"]["message"].get<std::string>().find(c.parameter) != std::string::npos);
   }
   for (const std::string bad : {"abc", "0", "-3", "1e3", "99999999999999999999"}) {
     auto r = s.get("/1.0/carriers/" + bad);
     CHECK(r.status == 400);
-    CHECK(r.json()["error"]["details"]["parameter"] == "id");
+    CHECK(error_code(r) == "invalid_input");
+    CHECK(r.json()["error"]["details"]["field"] == "id");
+    CHECK(r.json()["error"]["details"]["in"] == "path");
   }
   // Bytes PostgreSQL cannot store are the caller's mistake, not a database outage.
   for (const std::string query : {"name=%ff", "tenant=%00", "label=k%3D%c3"}) {
     CAPTURE(query);
     auto r = s.get("/1.0/carriers?" + query);
     CHECK(r.status == 400);
-    CHECK(error_code(r) == "invalid_parameter");
+    CHECK(error_code(r) == "invalid_input");
   }
   CHECK(s.get("/1.0/carriers/by-name/acme/%ff").status == 400);
   CHECK(s.get("/1.0/carriers/987654").status == 404);
