@@ -21,8 +21,8 @@ std::string slug(std::string_view text) {
   std::string out;
   for (char raw : text) {
     char c = (raw >= 'A' && raw <= 'Z') ? static_cast<char>(raw - 'A' + 'a') : raw;
-    bool ok = alnum(c) || c == '.' || c == '_' || c == '-';
-    if (ok)
+    // Every run of separators and unusable bytes is one '-' ("a - b" → "a-b", not "a---b").
+    if (alnum(c) || c == '.' || c == '_')
       out.push_back(c);
     else if (out.empty() || out.back() != '-')
       out.push_back('-');

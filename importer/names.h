@@ -7,9 +7,9 @@
 
 namespace c4::importer {
 
-// A manifest name made of `text`: lower-cased, every run of bytes other than [a-z0-9._-]
-// (spaces, quotes, CR/LF, any non-ASCII) becomes one '-', trimmed to 64 characters that start
-// and end with a letter or digit. "" when nothing of `text` is usable.
+// A manifest name made of `text`: lower-cased, every run of '-' and of bytes other than
+// [a-z0-9._] (spaces, quotes, CR/LF, any non-ASCII) becomes one '-', trimmed to 64
+// characters that start and end with a letter or digit. "" when nothing of `text` is usable.
 std::string slug(std::string_view text);
 
 // Names already given within one scope (a kind in a tenant, or the tenants), so two old rows
