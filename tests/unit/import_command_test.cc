@@ -105,7 +105,7 @@ TEST_CASE("import turns an old platform into a repository that validates and rou
   REQUIRE(ipbxs.size() == 2);
   CHECK(ipbxs[1]["spec"]["ha1"].as<std::string>() == test::lyon_ha1());
   CHECK(ipbxs[1]["spec"]["realm"].as<std::string>() == "pbx-realm.lyon");
-  CHECK(ipbxs[1]["spec"]["domain"].as<std::string>() == "lyon-acme-example-com");
+  CHECK(ipbxs[1]["spec"]["domain"].as<std::string>() == "lyon.acme.example.com");
 
   // Hostile old names come back byte for byte from the YAML.
   for (const auto& e : std::filesystem::directory_iterator(out / "tenants")) {
