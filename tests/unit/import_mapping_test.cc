@@ -57,6 +57,7 @@ TEST_CASE("old rule regexes and replacements are rewritten for numbers with thei
 TEST_CASE("names are made of any old text and stay unique") {
   CHECK(slug("ACME Télécom") == "acme-t-l-com");
   CHECK(slug("\r\n\"--\"") == "");
+  CHECK(slug("A - b---c") == "a-b-c");
   CHECK(slug(std::string(100, 'a')).size() == 64);
   NameBook book;
   CHECK(book.claim("Orange", "carrier-1", 1) == "orange");
