@@ -27,5 +27,6 @@ Command serve_command();
 Command reconcile_command();
 Command all_command();
 Command schemas_command();
+Command import_command();
 
 }  // namespace c4::cli

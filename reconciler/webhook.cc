@@ -5,7 +5,6 @@
 #include "common/log.h"
 #include "common/sha.h"
 #include "common/text.h"
-#include "api/error_vocabulary.h"
 
 namespace c4 {
 namespace {

@@ -2,6 +2,7 @@
 """The include rule of c4confd's product code: dependencies run one way.
 
     cli -> api, reconciler -> store -> model -> common
+    cli -> importer -> model -> common
 
 api and reconciler are siblings: the reconciler never includes the API, and of the API only
 api/calls/ (which mounts the reconciler's webhook and metrics on the API's listener) includes
@@ -25,9 +26,10 @@ ALLOWED = {
     "reconciler": {"reconciler", "store", "model", "common"},
     "api": {"api", "store", "model", "common"},
     "api/calls": {"api", "reconciler", "store", "model", "common"},
-    "cli": {"cli", "api", "reconciler", "store", "model", "common"},
+    "importer": {"importer", "model", "common"},
+    "cli": {"cli", "api", "reconciler", "importer", "store", "model", "common"},
 }
-PRODUCT = ("common", "model", "store", "reconciler", "api", "cli")
+PRODUCT = ("common", "model", "store", "reconciler", "importer", "api", "cli")
 INCLUDE = re.compile(r'^\s*#\s*include\s*"([^"]+)"')
 
 

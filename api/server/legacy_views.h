@@ -16,7 +16,7 @@
 #include <utility>
 #include <vector>
 
-#include "api/server/connection_pool.h"
+#include "store/connection_pool.h"
 #include "api/server/server.h"
 
 namespace c4::api {
