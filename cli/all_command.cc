@@ -7,6 +7,7 @@
 
 #include "api/calls/call_handling.h"
 #include "api/calls/reconciler_routes.h"
+#include "api/server/control_views.h"
 #include "cli/commands.h"
 #include "cli/reconcile_options.h"
 #include "cli/serve_options.h"
@@ -54,6 +55,10 @@ int run_all(const ParsedOptions& parsed) {
     return 1;
   }
   api::mount_reconciler_routes((*service)->server(), loop, setup->webhook);
+  api::mount_control_views((*service)->server(), (*service)->pool(), [&loop] { loop.trigger(); });
+  auto reporter = attach_reporter(*setup, loop);
+  if (reporter)
+    (*service)->server().metrics().add_text_source([r = reporter.get()] { return render_delivery_metrics(r->stats()); });
   // Each revision the loop commits becomes the routing snapshot at once, compiled from the
   // catalog it validated (no reload from PostgreSQL); the watcher stays as the fallback.
   loop.on_applied([calls = calls->get()](const PassOutcome& outcome) {
@@ -66,6 +71,7 @@ int run_all(const ParsedOptions& parsed) {
   int rc = run_until_signal(**service);  // returns after the signal, with the server stopped
   loop.stop();                            // the pass in progress commits or rolls back
   reconciler.join();
+  if (reporter) reporter->stop();        // a delivery in progress ends; queued ones are dropped (logged)
   (*calls)->stop();                       // the accepted CDRs are written
   return rc;
 }

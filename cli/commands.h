@@ -26,5 +26,6 @@ Command route_command();
 Command serve_command();
 Command reconcile_command();
 Command all_command();
+Command ctl_command();
 
 }  // namespace c4::cli

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "api/calls/call_handling.h"
+#include "api/server/control_views.h"
 #include "cli/commands.h"
 #include "cli/serve_options.h"
 #include "cli/startup_migrator.h"
@@ -64,6 +65,8 @@ int run_serve(const ParsedOptions& parsed) {
     std::cerr << "c4confd serve: " << calls.status().message() << "\n";
     return 1;
   }
+  // The on-call controls; sync answers 409 here (no loop in this process: see `c4confd all`).
+  api::mount_control_views((*service)->server(), (*service)->pool(), nullptr);
   std::atomic<bool> failed{false};
   if (!migrator.migrated()) wait_for_migrations(**service, migrator, failed);
   int rc = run_until_signal(**service);

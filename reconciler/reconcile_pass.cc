@@ -3,6 +3,7 @@
 #include "reconciler/database.h"
 #include "reconciler/live_state.h"
 #include "reconciler/projection_size.h"
+#include "reconciler/revision_changes.h"
 
 namespace c4 {
 namespace {
@@ -147,6 +148,12 @@ PassOutcome reconcile_revision(pqxx::connection& conn, const DesiredRevision& re
       if (!id) {
         out.failed_step = "apply";
         out.status = id.status();
+        return;
+      }
+      // What changed, object by object (names and field paths only: as cheap as the counts).
+      if (auto s = record_revision_changes(txn, *id, out.plan); !s) {
+        out.failed_step = "apply";
+        out.status = s;
         return;
       }
       clock.lap("apply");
