@@ -53,7 +53,9 @@ std::string counts_text(const nlohmann::json& counts) {
   std::string s;
   for (const auto& [kind, c] : counts.items()) {
     if (!s.empty()) s += ", ";
-    s += escape_for_text(kind) + " +" + text(c, "created") + " ~" + text(c, "updated") + " -" + text(c, "deleted");
+    s += escape_for_text(kind);
+    for (auto [key, mark] : {std::pair{"created", " +"}, {"updated", " ~"}, {"deleted", " -"}})
+      if (c.is_object() && c.value(key, 0) != 0) s += mark + text(c, key);
   }
   return s;
 }
@@ -88,7 +90,7 @@ void print_status(std::ostream& out, const nlohmann::json& s) {
                                   : "no");
   const auto& pin = control.value("pinned_commit", nlohmann::json());
   row(out, "pinned", pin.is_null() ? "no" : short_commit(pin) + " (held until `c4confd ctl resume`)");
-  if (s.contains("snapshot")) row(out, "snapshot", text(s["snapshot"], "revision_id"));
+  if (s.contains("snapshot")) row(out, "snapshot", text(s["snapshot"], "revision") + " (what this API process serves)");
 }
 
 void print_revisions(std::ostream& out, const nlohmann::json& page) {

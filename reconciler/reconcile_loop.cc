@@ -306,7 +306,7 @@ ReconcileLoop::PassResult ReconcileLoop::reconcile_pinned(const std::string& pin
   }
   auto revision = source_->load(pin);
   if (!revision) return PassResult::error("load", revision.status().with_context("loading pinned commit " + pin));
-  log_event(LogLevel::info, "reconcile.pinned", {{"commit", pin}, {"tip", tip}});
+  log_event(pin == reconciled_commit_ ? LogLevel::debug : LogLevel::info, "reconcile.pinned", {{"commit", pin}, {"tip", tip}});
   pinned_pass_ = true;
   PassResult result = reconcile(*revision, drift_due);
   pinned_pass_ = false;
