@@ -7,6 +7,7 @@
 
 #include "api/calls/call_handling.h"
 #include "api/calls/reconciler_routes.h"
+#include "api/server/control_views.h"
 #include "cli/commands.h"
 #include "cli/reconcile_options.h"
 #include "cli/serve_options.h"
@@ -46,6 +47,10 @@ int run_all(const ParsedOptions& parsed) {
   auto api = start_api("all", std::move(options.value()), std::move(call_options.value()));
   if (!api) return 1;
   api::mount_reconciler_routes(api->service->server(), loop, setup->webhook);
+  api::mount_control_views(api->service->server(), api->service->pool(), [&loop] { loop.trigger(); });
+  auto reporter = attach_reporter(*setup, loop);
+  if (reporter)
+    api->service->server().metrics().add_text_source([r = reporter.get()] { return render_delivery_metrics(r->stats()); });
   // Each revision the loop commits becomes the routing snapshot at once, compiled from the
   // catalog it validated (no reload from PostgreSQL); the watcher stays as the fallback.
   loop.on_applied([calls = api->calls.get()](const PassOutcome& outcome) {
@@ -58,6 +63,7 @@ int run_all(const ParsedOptions& parsed) {
   int rc = run_until_signal(*api->service);  // returns after the signal, with the server stopped
   loop.stop();                            // the pass in progress commits or rolls back
   reconciler.join();
+  if (reporter) reporter->stop();        // a delivery in progress ends; queued ones are dropped (logged)
   api->calls->stop();                     // the accepted CDRs are written
   return rc;
 }

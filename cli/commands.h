@@ -28,5 +28,6 @@ Command reconcile_command();
 Command all_command();
 Command schemas_command();
 Command import_command();
+Command ctl_command();
 
 }  // namespace c4::cli

@@ -12,7 +12,7 @@ const std::vector<Command>& all_commands() {
   static const std::vector<Command> commands = {validate_command(), plan_command(), apply_command(),
                                                 migrate_command(), status_command(),
                                                 route_command(), serve_command(), reconcile_command(),
-                                                all_command(), schemas_command(), import_command()};
+                                                all_command(), schemas_command(), import_command(), ctl_command()};
   return commands;
 }
 

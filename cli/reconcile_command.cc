@@ -73,6 +73,8 @@ int run_reconcile(const ParsedOptions& options) {
   api::Server server(server_options, std::make_shared<api::Metrics>(C4CONFD_VERSION),
                      api::open_routes_only());
   mount_routes(server, loop, webhook);
+  auto reporter = attach_reporter(*setup, loop);
+  if (reporter) server.metrics().add_text_source([r = reporter.get()] { return render_delivery_metrics(r->stats()); });
   if (Status bound = server.bind(); !bound) {
     std::cerr << "c4confd reconcile: " << bound.message() << "\n";
     return kExitError;
@@ -94,6 +96,7 @@ int run_reconcile(const ParsedOptions& options) {
   loop.run();  // returns only after stop(), i.e. after a signal
   server.stop();
   signals.join();
+  if (reporter) reporter->stop();
   return kExitOk;
 }
 

@@ -1,6 +1,7 @@
 #include "cli/reconcile_options.h"
 
 #include "cli/limit_options.h"
+#include "cli/notify_options.h"
 #include "cli/secret_options.h"
 #include "cli/source_options.h"
 #include "common/duration.h"
@@ -20,6 +21,8 @@ std::vector<OptionSpec> reconcile_loop_options() {
   };
   auto git = git_source_options();
   options.insert(options.end(), git.begin(), git.end());
+  auto notify = notify_options();
+  options.insert(options.end(), notify.begin(), notify.end());
   return options;
 }
 
@@ -48,11 +51,25 @@ Result<ReconcileSetup> read_reconcile_options(const ParsedOptions& options) {
   setup.loop.limits = *limits;
   auto source = open_revision_source(options);
   if (!source) return source.status();
+  if (!options.get("repo").empty()) setup.loop.git_repository = options.get("cache-dir");
   setup.source = std::move(source.value());
   auto schemas = SchemaSet::builtin();
   if (!schemas) return schemas.status();
   setup.schemas = schemas.value();
+  auto reporter = read_notify_options(options);
+  if (!reporter) return reporter.status();
+  setup.reporter = std::move(reporter.value());
   return setup;
+}
+
+std::unique_ptr<AttemptReporter> attach_reporter(const ReconcileSetup& setup, ReconcileLoop& loop) {
+  auto reporter = std::make_unique<AttemptReporter>(setup.reporter);
+  if (!reporter->enabled()) return nullptr;
+  loop.on_attempt([r = reporter.get()](const AttemptReport& report) { r->on_attempt(report); });
+  log_event(LogLevel::info, "reconcile.reporting",
+            {{"git_status", setup.reporter.git_status ? setup.reporter.git_status->repository : ""},
+             {"notify_urls", setup.reporter.notify_urls.size()}});
+  return reporter;
 }
 
 Status migrate_at_start(const std::string& database_url, std::string_view component) {

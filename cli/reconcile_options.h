@@ -8,6 +8,7 @@
 
 #include "cli/options.h"
 #include "model/schema_set.h"
+#include "reconciler/attempt_reporter.h"
 #include "reconciler/reconcile_loop.h"
 #include "reconciler/revision_source.h"
 #include "reconciler/webhook.h"
@@ -22,7 +23,12 @@ struct ReconcileSetup {
   WebhookConfig webhook;  // secret empty: every hook is refused
   std::unique_ptr<RevisionSource> source;
   std::shared_ptr<const SchemaSet> schemas;
+  ReporterConfig reporter;  // commit statuses and notifications (cli/notify_options.h)
 };
+
+// The reporter of `setup` listening to `loop`, or nullptr when nothing is to be reported. Its
+// counters are added to `metrics_text` sources by the caller. REQUIRES: before loop.run().
+std::unique_ptr<AttemptReporter> attach_reporter(const ReconcileSetup& setup, ReconcileLoop& loop);
 
 // Reads --database-url (required), --redis-url and the options above. The webhook secret is
 // the content of --webhook-secret-file (trailing newlines dropped), else C4CONFD_WEBHOOK_SECRET.

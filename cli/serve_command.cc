@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "api/calls/call_handling.h"
+#include "api/server/control_views.h"
 #include "cli/commands.h"
 #include "cli/serve_options.h"
 #include "cli/startup_migrator.h"
@@ -56,6 +57,8 @@ int run_serve(const ParsedOptions& parsed) {
 
   auto api = start_api("serve", std::move(options.value()), std::move(call_options.value()));
   if (!api) return 1;
+  // The on-call controls; sync answers 409 here (no loop in this process: see `c4confd all`).
+  api::mount_control_views(api->service->server(), api->service->pool(), nullptr);
   std::atomic<bool> failed{false};
   if (!migrator.migrated()) wait_for_migrations(*api->service, migrator, failed);
   int rc = run_until_signal(*api->service);

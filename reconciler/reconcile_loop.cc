@@ -8,6 +8,7 @@
 #include "common/log.h"
 #include "store/database.h"
 #include "store/migrations.h"
+#include "reconciler/git_history.h"
 #include "reconciler/outcome_projection.h"
 #include "reconciler/redis_projection.h"
 #include "store/revision_log.h"
@@ -239,7 +240,35 @@ ReconcileLoop::PassResult ReconcileLoop::run_pass() {
   auto now = std::chrono::steady_clock::now();
   bool drift_due = last_drift_check_ == std::chrono::steady_clock::time_point{} ||
                    now - last_drift_check_ >= config_.interval;
+  // The controls are read from PostgreSQL at every pass: a suspend given to any instance (or
+  // before a restart) holds for all of them.
+  auto controls = read_controls();
+  if (!controls) return PassResult::error("connect", controls.status());
+  if (controls->suspended != suspended_)
+    log_event(LogLevel::warn, controls->suspended ? "reconcile.suspended" : "reconcile.resumed",
+              {{"reason", controls->reason}, {"pinned_commit", controls->pinned_commit_id}});
+  suspended_ = controls->suspended;
+  update_stats([&](ReconcileStats& s) {
+    s.suspended = controls->suspended;
+    s.pinned = !controls->pinned_commit_id.empty();
+  });
   const std::string& tip = revision->commit.id;
+  PassResult result;
+  if (!controls->pinned_commit_id.empty()) {
+    result = reconcile_pinned(controls->pinned_commit_id, tip, drift_due);
+  } else if (controls->suspended) {
+    log_event(LogLevel::info, "reconcile.skipped_suspended",
+              {{"tip", tip}, {"since", controls->suspended_at}, {"reason", controls->reason}});
+    result = {"suspended", "", Status::ok(), false};
+  } else {
+    result = reconcile_tip(*revision, drift_due);
+  }
+  note_branch(tip);
+  return result;
+}
+
+ReconcileLoop::PassResult ReconcileLoop::reconcile_tip(const DesiredRevision& revision, bool drift_due) {
+  const std::string& tip = revision.commit.id;
   if (tip == refused_commit_) {
     // The invalid tip is already recorded as failed; keep the live revision free of drift.
     if (!drift_due) return PassResult::refused(tip);
@@ -248,7 +277,11 @@ ReconcileLoop::PassResult ReconcileLoop::run_pass() {
     if (live_commit->empty() || live_commit->rfind("dir:", 0) == 0) return PassResult::refused(tip);  // no Git commit to load
     auto live = source_->load(*live_commit);
     if (!live) return PassResult::error("load", live.status().with_context("loading the live commit for the drift check"));
+    // Re-checking the live commit is no new attempt: nothing to report (it would read as a
+    // recovery while the tip is still refused). Drift it corrects is logged and counted.
+    reporting_ = false;
     PassResult checked = reconcile(*live, true);
+    reporting_ = true;
     if (checked.status) checked = PassResult::refused(tip);
     return checked;
   }
@@ -256,7 +289,97 @@ ReconcileLoop::PassResult ReconcileLoop::run_pass() {
     if (live_) project(live_);  // catches Redis up if it failed or lost its keys
     return {"unchanged", "", Status::ok(), false};
   }
-  return reconcile(*revision, drift_due);
+  report_new_tip(tip);
+  return reconcile(revision, drift_due);
+}
+
+ReconcileLoop::PassResult ReconcileLoop::reconcile_pinned(const std::string& pin, const std::string& tip,
+                                                          bool drift_due) {
+  if (pin == reconciled_commit_ && !drift_due) return {"unchanged", "", Status::ok(), false};
+  if (pin == refused_commit_ && !drift_due) return PassResult::refused(pin);
+  // Only a commit the branch went through may be pinned: a rollback, not a side door.
+  if (config_.git_repository.empty())
+    return {"failed", "pin", Status::invalid("the source is a directory: it has no past commit to pin"), false};
+  if (auto on_branch = commits_after(config_.git_repository, pin, tip, 0); !on_branch) {
+    log_event(LogLevel::error, "reconcile.pin_refused", {{"commit", pin}, {"error", on_branch.status().message()}});
+    return {"failed", "pin", on_branch.status(), false};
+  }
+  auto revision = source_->load(pin);
+  if (!revision) return PassResult::error("load", revision.status().with_context("loading pinned commit " + pin));
+  log_event(pin == reconciled_commit_ ? LogLevel::debug : LogLevel::info, "reconcile.pinned", {{"commit", pin}, {"tip", tip}});
+  pinned_pass_ = true;
+  PassResult result = reconcile(*revision, drift_due);
+  pinned_pass_ = false;
+  return result;
+}
+
+Result<ControlState> ReconcileLoop::read_controls() {
+  try {
+    pqxx::read_transaction txn(*conn_);
+    return read_control(txn);
+  } catch (const std::exception& e) {
+    conn_.reset();
+    return database_error(e, "reading the reconciler's controls");
+  }
+}
+
+void ReconcileLoop::note_branch(const std::string& tip) {
+  if (!conn_) return;  // lost during the pass: the next one writes it
+  std::optional<int64_t> behind;
+  auto live = live_commit_id();
+  if (live && !live->empty() && !config_.git_repository.empty()) {
+    size_t total = 0;
+    if (commits_after(config_.git_repository, *live, tip, 0, &total)) behind = static_cast<int64_t>(total);
+  }
+  try {
+    pqxx::work txn(*conn_);
+    if (auto s = record_branch_tip(txn, tip, behind); !s) throw std::runtime_error(s.message());
+    txn.commit();
+  } catch (const std::exception& e) {
+    log_event(LogLevel::warn, "reconcile.branch_not_recorded", {{"error", e.what()}});
+  }
+  update_stats([&](ReconcileStats& s) { s.branch_behind = behind; });
+}
+
+// ---- reports ----------------------------------------------------------------------------
+
+void ReconcileLoop::report(const AttemptReport& report) {
+  if (!reporting_) return;
+  for (const auto& listener : attempt_listeners_) {
+    try {
+      listener(report);
+    } catch (const std::exception& e) {
+      log_event(LogLevel::error, "reconcile.report_failed", {{"commit", report.commit_id}, {"error", e.what()}});
+    }
+  }
+}
+
+void ReconcileLoop::report_failure(const PassOutcome& outcome, size_t errors, const std::string& first_error) {
+  AttemptReport r = attempt_report(AttemptOutcome::failed, outcome.commit_id);
+  r.revision_id = outcome.revision_id;
+  r.error_count = errors;
+  r.failed_step = outcome.failed_step;
+  r.first_error = first_error;
+  r.pinned = pinned_pass_;
+  report(r);
+}
+
+void ReconcileLoop::report_new_tip(const std::string& tip) {
+  constexpr size_t kMaxSuperseded = 20;  // a push of hundreds of commits reports the newest
+  if (tip == last_tip_) return;
+  if (!last_tip_.empty() && !config_.git_repository.empty()) {
+    // The commits pushed after the last tip taken up and before this one never had a pass.
+    auto between = commits_after(config_.git_repository, last_tip_, tip, kMaxSuperseded + 1);
+    if (between)
+      for (const auto& id : *between)
+        if (id != tip) {
+          AttemptReport superseded = attempt_report(AttemptOutcome::superseded, id);
+          superseded.superseded_by = tip;
+          report(superseded);
+        }
+  }
+  report(attempt_report(AttemptOutcome::pending, tip));
+  last_tip_ = tip;
 }
 
 ReconcileLoop::PassResult ReconcileLoop::reconcile(const DesiredRevision& revision, bool check_drift) {
@@ -276,8 +399,13 @@ ReconcileLoop::PassResult ReconcileLoop::reconcile(const DesiredRevision& revisi
                  {"errors", outcome.problems.error_count()},
                  {"revision", outcome.revision_id.value_or(0)},
                  {"first_error", outcome.problems.items().empty() ? "" : outcome.problems.items().front().to_text()}});
+      report_failure(outcome, std::max<size_t>(outcome.problems.error_count(), 1),
+                     outcome.problems.items().empty() ? outcome.status.message()
+                                                      : outcome.problems.items().front().to_text());
       return {"failed", "validate", outcome.status, false};
     }
+    if (outcome.revision_id)  // recorded as failed (the apply failed); not a lost connection
+      report_failure(outcome, 1, outcome.status.message());
     if (outcome.status.retryable()) conn_.reset();  // may be broken: reconnect next time
     return {outcome.revision_id ? "failed" : "error", std::string(step_name(outcome.failed_step)), outcome.status, true};
   }
@@ -308,6 +436,12 @@ ReconcileLoop::PassResult ReconcileLoop::reconcile(const DesiredRevision& revisi
     s.applied_revision_id = outcome.revision_id;
     s.applied_commit = outcome.commit_id;
   });
+
+  AttemptReport done = attempt_report(AttemptOutcome::applied, outcome.commit_id);
+  done.revision_id = outcome.revision_id;
+  done.pinned = pinned_pass_;
+  for (const auto& key : outcome.drifted) done.drifted.push_back(key.display());
+  report(done);
 
   outcome.plan = Plan{};  // not needed any more, and large for a big first apply
   outcome.problems = Problems{};

@@ -27,7 +27,15 @@
 //               projected catalog covers it). A Redis failure keeps the database apply; later
 //               passes re-project in full until it succeeds, and a Redis that lost its keys
 //               (c4:revision differs) is re-projected in full.
-//   8. sleep    the interval ±jitter, or until trigger() or stop().
+//   8. report   each attempt (a new tip pending, applied, failed, commits superseded by a newer
+//               tip) goes to the on_attempt listeners, which only queue deliveries
+//               (reconciler/attempt_reporter.h): a slow Git host never delays a pass.
+//   9. sleep    the interval ±jitter, or until trigger() or stop().
+// Before step 4 the pass reads the controls (reconciler/control_state.h) from PostgreSQL, so
+// every instance obeys them: while suspended nothing is applied (the pass is counted as
+// "suspended" and logged); while pinned the pinned commit is reconciled instead of the tip
+// (it must be on the branch). After each pass the branch tip and how many commits the live one
+// is behind it are written to the status row.
 // While Git or PostgreSQL fail, the sleep is an exponential backoff instead (initial_backoff
 // doubling, capped at the interval), reset by the next pass that runs.
 //
@@ -43,6 +51,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -50,11 +59,14 @@
 #include <random>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include <pqxx/pqxx>
 
 #include "common/status.h"
 #include "model/schema_set.h"
+#include "reconciler/attempt_report.h"
+#include "store/control_state.h"
 #include "model/validate.h"
 #include "reconciler/reconcile_pass.h"
 #include "reconciler/reconcile_stats.h"
@@ -75,6 +87,9 @@ struct ReconcileLoopConfig {
   unsigned threads = 0;                           // validation threads (0: one per core)
   SecretPolicy secrets;                           // which passwordFrom references validate
   Limits limits;                                  // what a revision may hold (PassOptions::limits)
+  // The Git repository the source fetches into (its cache), read for the branch's history
+  // (superseded commits, the lag, pins); empty for a directory source, which has none.
+  std::filesystem::path git_repository;
 };
 
 class ReconcileLoop {
@@ -93,6 +108,11 @@ class ReconcileLoop {
   using AppliedListener = std::function<void(const PassOutcome& outcome)>;
   // REQUIRES: before run().
   void on_applied(AppliedListener listener) { applied_listener_ = std::move(listener); }
+
+  // Called on run()'s thread with each attempt's report (see attempt_report.h). Must be quick
+  // (queue the work) and must not throw. REQUIRES: before run().
+  using AttemptListener = std::function<void(const AttemptReport& report)>;
+  void on_attempt(AttemptListener listener) { attempt_listeners_.push_back(std::move(listener)); }
 
   // Runs rounds until stop() is called, then releases the leader lock and returns. Errors are
   // logged, counted and retried, never thrown. REQUIRES: called at most once.
@@ -119,6 +139,14 @@ class ReconcileLoop {
   void lose_leadership(const std::string& why);
   Status ensure_database();
   PassResult run_pass();
+  PassResult reconcile_tip(const DesiredRevision& revision, bool drift_due);
+  PassResult reconcile_pinned(const std::string& pin, const std::string& tip, bool drift_due);
+  Result<ControlState> read_controls();
+  // Writes the branch tip and the live commit's lag behind it (status row, stats).
+  void note_branch(const std::string& tip);
+  void report(const AttemptReport& report);
+  void report_new_tip(const std::string& tip);
+  void report_failure(const PassOutcome& outcome, size_t errors, const std::string& first_error);
   PassResult reconcile(const DesiredRevision& revision, bool check_drift);
   Result<std::string> live_commit_id();
   // Posts `outcome` to the projector thread (replacing one not yet started).
@@ -137,6 +165,7 @@ class ReconcileLoop {
   std::unique_ptr<RevisionSource> source_;
   std::shared_ptr<const SchemaSet> schemas_;
   AppliedListener applied_listener_;
+  std::vector<AttemptListener> attempt_listeners_;
 
   // Used by run()'s thread only.
   std::unique_ptr<pqxx::connection> lock_conn_;  // holds the leader lock while leader
@@ -145,6 +174,10 @@ class ReconcileLoop {
   FileValidationCache validation_cache_;
   std::string reconciled_commit_;    // the tip last reconciled successfully
   std::string refused_commit_;       // the tip last refused as invalid
+  std::string last_tip_;             // the tip the last unsuspended pass took up
+  bool pinned_pass_ = false;         // the pass in progress reconciles a pin
+  bool reporting_ = true;            // false while re-checking the live commit for drift
+  bool suspended_ = false;           // as the last pass read it (logs say when it changes)
   std::shared_ptr<const PassOutcome> live_;  // the last successful outcome (catalog, ids) for projecting
 
   // The projector thread (when Redis is configured): redis_, projected_* are its own.

@@ -3,6 +3,7 @@
 #include "store/database.h"
 #include "store/live_state.h"
 #include "reconciler/projection_size.h"
+#include "reconciler/revision_changes.h"
 
 namespace c4 {
 namespace {
@@ -150,6 +151,8 @@ class Pass {
     r.counts = plan_counts_json(out_.plan);  // not plan_to_json: rendering every change costs seconds at 1M numbers
     auto id = record_revision(txn, r);
     if (!id) return fail(Step::apply, id.status());
+    // What changed, object by object (names and field paths only: as cheap as the counts).
+    if (auto s = record_revision_changes(txn, *id, out_.plan); !s) return fail(Step::apply, s);
     pending_ = {*id, r.result};  // the outcome's once committed
     return true;
   }

@@ -38,6 +38,7 @@ void ReconcileStats::record_pass(const std::string& result, double seconds) {
   if (result == "applied") ++applied;
   else if (result == "unchanged") ++unchanged;
   else if (result == "failed") ++failed;
+  else if (result == "suspended") ++suspended_passes;
   else ++errors;
   last_result = result;
   last_duration_seconds = seconds;
@@ -56,9 +57,9 @@ std::string render_prometheus(const ReconcileStats& s) {
   out += "c4confd_reconcile_duration_seconds_sum " + number(s.duration_sum_seconds) + "\n";
   out += "c4confd_reconcile_duration_seconds_count " + std::to_string(s.passes) + "\n";
 
-  header(out, "passes_total", "counter", "Reconcile passes by result (applied, unchanged, failed, error).");
+  header(out, "passes_total", "counter", "Reconcile passes by result (applied, unchanged, failed, error, suspended).");
   for (auto [result, count] : {std::pair{"applied", s.applied}, {"unchanged", s.unchanged}, {"failed", s.failed},
-                               {"error", s.errors}})
+                               {"error", s.errors}, {"suspended", s.suspended_passes}})
     out += std::string("c4confd_reconcile_passes_total{result=\"") + result + "\"} " + std::to_string(count) + "\n";
 
   header(out, "last_duration_seconds", "gauge", "Duration of the last reconcile pass.");
@@ -87,6 +88,15 @@ std::string render_prometheus(const ReconcileStats& s) {
 
   header(out, "redis_projection_failures_total", "counter", "Redis projections that failed (retried on later passes).");
   out += "c4confd_reconcile_redis_projection_failures_total " + std::to_string(s.projection_failures) + "\n";
+
+  header(out, "suspended", "gauge", "1 while the reconciler is suspended or pinned (c4confd ctl suspend/pin): nothing is applied.");
+  out += std::string("c4confd_reconcile_suspended ") + (s.suspended ? "1" : "0") + "\n";
+  header(out, "pinned", "gauge", "1 while a pin holds a past commit live (c4confd ctl pin).");
+  out += std::string("c4confd_reconcile_pinned ") + (s.pinned ? "1" : "0") + "\n";
+  if (s.branch_behind) {
+    header(out, "commits_behind", "gauge", "Commits on the branch after the live one.");
+    out += "c4confd_reconcile_commits_behind " + std::to_string(*s.branch_behind) + "\n";
+  }
   return out;
 }
 

@@ -19,8 +19,9 @@ struct ReconcileStats {
   //   unchanged  nothing to write
   //   failed     the revision was refused (invalid) or its apply failed: recorded as failed
   //   error      the pass could not run: Git, PostgreSQL or the leader lock failed
+  //   suspended  the reconciler is suspended (reconciler/control_state.h): nothing applied
   uint64_t passes = 0;
-  uint64_t applied = 0, unchanged = 0, failed = 0, errors = 0;
+  uint64_t applied = 0, unchanged = 0, failed = 0, errors = 0, suspended_passes = 0;
   std::string last_result;    // one of the four words above; "" before the first pass
   std::string last_error;     // "step: message" of the last pass that did not succeed; "" after a success
   double last_duration_seconds = 0;
@@ -36,6 +37,9 @@ struct ReconcileStats {
   uint64_t fetches = 0;                        // Git fetches attempted (webhooks add one each)
   bool projection_current = false;             // Redis holds the projection of the live revision
   uint64_t projection_failures = 0;            // Redis projections that failed (retried later)
+  bool suspended = false;                      // suspended or pinned, as the last pass read it
+  bool pinned = false;                         // a pin holds a past commit live
+  std::optional<int64_t> branch_behind;        // commits on the branch after the live one
 
   // Adds one finished pass: counts it under `result` and in the duration histogram.
   void record_pass(const std::string& result, double seconds);

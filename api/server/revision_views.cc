@@ -5,6 +5,7 @@
 #include "api/server/query_params.h"
 #include "store/revision_log.h"
 #include "api/error_vocabulary.h"
+#include "store/control_state.h"
 
 namespace c4::api {
 namespace {
@@ -67,17 +68,22 @@ HttpReply get_revision(ConnectionPool& pool, const ApiRequest& request) {
   return pooled_read(pool, "reading revision " + text, [&](pqxx::read_transaction& txn) {
     auto rows = txn.exec(std::string(kRevisionColumns) + " WHERE id = " + std::to_string(*id));
     if (rows.empty()) return error_reply(404, "not_found", "no revision with id " + text);
-    return json_reply(200, revision_json(rows[0]));
+    nlohmann::json body = revision_json(rows[0]);
+    // What the revision changed, stored at apply time (the list omits it: it may be long).
+    auto changes = txn.exec1("SELECT changes::text, changes_total FROM revisions WHERE id = " + std::to_string(*id));
+    body["changes"] = nlohmann::json::parse(changes[0].c_str());
+    body["changes_total"] = changes[1].as<int64_t>();
+    return json_reply(200, body);
   });
 }
 
 HttpReply get_status(ConnectionPool& pool, const RevisionWatcher& watcher, const ApiRequest& request) {
   if (auto bad = unknown_parameter(request, {})) return *bad;
   return pooled_read(pool, "reading the reconciler status", [&](pqxx::read_transaction& txn) {
-    auto status = read_status(txn);
+    auto status = c4::status_json(txn);  // the status row with the branch and the on-call controls
     if (!status)
       return database_failure_reply(Status::unavailable(status.status().message()), "reading the reconciler status");
-    nlohmann::json body = status->to_json();
+    nlohmann::json body = std::move(status.value());
     body["snapshot"] = watcher.status_json();
     return json_reply(200, body);
   });

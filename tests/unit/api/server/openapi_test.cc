@@ -5,6 +5,7 @@
 #include "api/calls/call_handling.h"
 #include "api/calls/reconciler_routes.h"
 #include "model/schema_set.h"
+#include "api/server/control_views.h"
 #include "api/server/openapi.h"
 #include "server_test_support.h"
 
@@ -27,6 +28,7 @@ TEST_CASE("every mounted route is in the OpenAPI document and every documented o
   ReconcileLoop loop(loop_config, RevisionSource::open_directory(std::string(C4_SOURCE_DIR) + "/examples"),
                      SchemaSet::builtin().value());
   api::mount_reconciler_routes(service->server(), loop, WebhookConfig{});
+  api::mount_control_views(service->server(), service->pool(), [&loop] { loop.trigger(); });
   std::set<std::pair<std::string, std::string>> mounted, documented;
   for (const auto& r : service->server().routes()) mounted.insert({r.method, r.pattern});
   for (const auto& op : api::openapi_operations()) {
