@@ -23,7 +23,7 @@ TEST_CASE("the plan comment starts with its marker and a table per kind") {
                   change(ChangeAction::update, Kind::IPBX, "acme", "pbx1",
                          {{"/spec/sipProxy", "old.example", "new.example"}}),
                   change(ChangeAction::remove, Kind::DID, "lagoon", "rome")};
-  std::string md = plan_to_markdown(plan, {"0123456789abcdef0123", "main"});
+  std::string md = plan_to_markdown(plan, {"0123456789abcdef0123456789abcdef01234567", "main"});
   CHECK(md.rfind("<!-- c4confd-plan -->\n### c4confd plan: 3 changes\n\nRevision `0123456789ab` compared with `main` (no database).\n", 0) == 0);
   CHECK(md.find("| IPBX | 0 | 1 | 0 |\n| DID | 1 | 0 | 1 |\n") != std::string::npos);
   CHECK(md.find("| **Total** | **1** | **1** | **1** |") != std::string::npos);
