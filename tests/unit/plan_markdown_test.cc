@@ -95,7 +95,18 @@ TEST_CASE("md_code picks a fence longer than any backtick run") {
   CHECK(md_code("`x`") == "`` `x` ``");
   CHECK(md_code("a|b", true) == "`a\\|b`");
   CHECK(md_code("line\nbreak\r\x1b") == "`line\\nbreak\\r\\x1b`");
+  CHECK(md_code(std::string("nul\0byte", 8)) == "`nul\\x00byte`");
+  CHECK(md_code("bad \xff utf8") == "`bad \\xff utf8`");
   CHECK(html_escape("<b>&\"'") == "&lt;b&gt;&amp;&quot;&#39;");
+}
+
+TEST_CASE("an oversized value is cut to a short code span") {
+  Plan plan;
+  std::string huge(100000, 'x');
+  plan.changes = {change(ChangeAction::update, Kind::DID, "acme", "d", {{"/spec/description", "a", huge}})};
+  std::string md = plan_to_markdown(plan, {});
+  CHECK(md.size() < 2000);
+  CHECK(md.find("→ `\"" + std::string(78, 'x') + "…`") != std::string::npos);
 }
 
 TEST_CASE("a plan over the size cap is cut at a row and says how much it left out") {
