@@ -24,7 +24,7 @@ nlohmann::ordered_json read_json(const std::filesystem::path& p) {
   return nlohmann::ordered_json::parse(in);
 }
 
-TEST_CASE("schemas export writes every schema with a stable $id that relative $refs resolve against") {
+TEST_CASE("schemas export writes every schema with a stable id that its relative references resolve against") {
   test::TempDir dir;
   auto out = dir.path() / "a/schemas";
   REQUIRE(run("schemas export '" + out.string() + "'") == 0);
