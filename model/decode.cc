@@ -1,11 +1,11 @@
 #include "model/decode.h"
-#include "model/problem_rules.h"
 
 #include <re2/re2.h>
 
 #include "common/text.h"
 #include "common/uuid.h"
 #include "model/canonical.h"
+#include "model/problem_rules.h"
 
 namespace c4 {
 namespace {

@@ -1,5 +1,4 @@
 #include "model/schema_set.h"
-#include "model/problem_rules.h"
 
 #include <algorithm>
 #include <set>
@@ -10,6 +9,7 @@
 #include <valijson/validation_results.hpp>
 #include <valijson/validator.hpp>
 
+#include "model/problem_rules.h"
 #include "model/redaction.h"
 #include "model/yaml_json.h"
 #include "model/yaml_source.h"

@@ -1,5 +1,4 @@
 #include "model/validate.h"
-#include "model/problem_rules.h"
 
 #include <algorithm>
 #include <atomic>
@@ -9,6 +8,7 @@
 #include "common/text.h"
 #include "model/checks.h"
 #include "model/decode.h"
+#include "model/problem_rules.h"
 #include "model/yaml_json.h"
 
 namespace c4 {
