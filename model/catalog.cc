@@ -1,4 +1,5 @@
 #include "model/catalog.h"
+
 #include "model/problem_rules.h"
 
 namespace c4 {

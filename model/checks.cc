@@ -1,10 +1,10 @@
 #include "model/checks.h"
-#include "model/problem_rules.h"
 
 #include <map>
 #include <set>
 
 #include "model/number_set.h"
+#include "model/problem_rules.h"
 
 namespace c4 {
 namespace {

@@ -1,5 +1,4 @@
 #include "model/decode.h"
-#include "model/problem_rules.h"
 
 #include <re2/re2.h>
 
@@ -7,6 +6,7 @@
 #include "common/uuid.h"
 #include "model/canonical.h"
 #include "model/problem_at.h"
+#include "model/problem_rules.h"
 
 namespace c4 {
 namespace {

@@ -1,9 +1,10 @@
 #include "model/number_set.h"
-#include "model/problem_rules.h"
 
 #include <algorithm>
 #include <map>
 #include <unordered_set>
+
+#include "model/problem_rules.h"
 
 namespace c4 {
 namespace {

@@ -1,5 +1,4 @@
 #include "model/schema_set.h"
-#include "model/problem_rules.h"
 
 #include <algorithm>
 #include <set>
@@ -11,6 +10,7 @@
 #include <valijson/validator.hpp>
 
 #include "model/problem_at.h"
+#include "model/problem_rules.h"
 #include "model/redaction.h"
 #include "model/schema_messages.h"
 #include "model/yaml_json.h"

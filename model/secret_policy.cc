@@ -1,5 +1,4 @@
 #include "model/secret_policy.h"
-#include "model/problem_rules.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -13,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/text.h"
+#include "model/problem_rules.h"
 
 namespace c4 {
 namespace fs = std::filesystem;

@@ -1,5 +1,4 @@
 #include "model/validate.h"
-#include "model/problem_rules.h"
 
 #include <algorithm>
 #include <atomic>
@@ -10,6 +9,7 @@
 #include "model/checks.h"
 #include "model/decode.h"
 #include "model/problem_at.h"
+#include "model/problem_rules.h"
 #include "model/yaml_json.h"
 
 namespace c4 {

@@ -1,5 +1,4 @@
 #include "model/yaml_budget.h"
-#include "model/problem_rules.h"
 
 #include <limits>
 #include <sstream>
@@ -8,6 +7,8 @@
 
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/parser.h>
+
+#include "model/problem_rules.h"
 
 namespace c4 {
 namespace {

@@ -1,10 +1,9 @@
 #include "model/yaml_json.h"
 
-#include "model/problem_rules.h"
-
 #include <cerrno>
 #include <cstdlib>
 
+#include "model/problem_rules.h"
 #include "model/yaml_source.h"
 
 namespace c4 {

@@ -1,13 +1,12 @@
 #include "model/yaml_source.h"
 
-#include "model/problem_rules.h"
-
 #include <algorithm>
 #include <cstdio>
 
 #include <yaml-cpp/depthguard.h>
 
 #include "common/utf8.h"
+#include "model/problem_rules.h"
 #include "model/yaml_budget.h"
 #include "model/yaml_loop_guard.h"
 

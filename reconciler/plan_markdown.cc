@@ -24,7 +24,13 @@ std::string plural(size_t n, const std::string& one, const std::string& many) {
   return with_commas(n) + " " + (n == 1 ? one : many);
 }
 
-std::string short_commit(const std::string& id) { return id.size() > 12 ? id.substr(0, 12) : id; }
+// A Git commit id cut to 12 hex digits (as GitHub shows them), a directory's "dir:<sha256>" to
+// 16 characters; any other revision (a branch name) as given.
+std::string short_commit(const std::string& rev) {
+  bool commit_id = rev.size() == 40 && rev.find_first_not_of("0123456789abcdef") == std::string::npos;
+  if (commit_id) return rev.substr(0, 12);
+  return rev.rfind("dir:", 0) == 0 ? rev.substr(0, 16) : rev;
+}
 
 std::string value_md(const nlohmann::json& v) {
   if (v.is_null()) return "*(none)*";
@@ -90,7 +96,7 @@ std::string counts_table(const Plan& plan) {
 std::string heading_md(const std::string& title, const PlanHeading& heading) {
   std::string s = std::string(kCommentMarker) + "\n### " + title + "\n\n";
   if (!heading.commit.empty()) s += "Revision " + md_code(short_commit(heading.commit));
-  if (!heading.against.empty()) s += " compared with " + md_code(heading.against) + " (no database)";
+  if (!heading.against.empty()) s += " compared with " + md_code(short_commit(heading.against)) + " (no database)";
   else if (!heading.commit.empty()) s += " compared with the live database";
   return heading.commit.empty() ? s : s + ".\n\n";
 }

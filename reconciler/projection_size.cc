@@ -1,11 +1,11 @@
 #include "reconciler/projection_size.h"
-#include "model/problem_rules.h"
 
 #include <limits>
 #include <array>
 #include <optional>
 #include <set>
 
+#include "model/problem_rules.h"
 #include "model/yaml_source.h"
 #include "reconciler/redis_projection.h"
 

@@ -32,6 +32,7 @@ BENCHMARKS = [
     ("cdr_ingest", "CDR ingest in process", "bench/cdr_ingest.sh"),
     ("e2e", "Kamailio + sipp end to end", "bench/e2e.sh"),
     ("validate", "validate (no floor)", "bench/validate.sh"),
+    ("pr_check", "pull-request check, one changed file", "bench/pr_check.sh"),
 ]
 
 

@@ -23,7 +23,7 @@ TEST_CASE("the plan comment starts with its marker and a table per kind") {
                   change(ChangeAction::update, Kind::IPBX, "acme", "pbx1",
                          {{"/spec/sipProxy", "old.example", "new.example"}}),
                   change(ChangeAction::remove, Kind::DID, "lagoon", "rome")};
-  std::string md = plan_to_markdown(plan, {"0123456789abcdef0123", "main"});
+  std::string md = plan_to_markdown(plan, {"0123456789abcdef0123456789abcdef01234567", "main"});
   CHECK(md.rfind("<!-- c4confd-plan -->\n### c4confd plan: 3 changes\n\nRevision `0123456789ab` compared with `main` (no database).\n", 0) == 0);
   CHECK(md.find("| IPBX | 0 | 1 | 0 |\n| DID | 1 | 0 | 1 |\n") != std::string::npos);
   CHECK(md.find("| **Total** | **1** | **1** | **1** |") != std::string::npos);
@@ -95,7 +95,18 @@ TEST_CASE("md_code picks a fence longer than any backtick run") {
   CHECK(md_code("`x`") == "`` `x` ``");
   CHECK(md_code("a|b", true) == "`a\\|b`");
   CHECK(md_code("line\nbreak\r\x1b") == "`line\\nbreak\\r\\x1b`");
+  CHECK(md_code(std::string("nul\0byte", 8)) == "`nul\\x00byte`");
+  CHECK(md_code("bad \xff utf8") == "`bad \\xff utf8`");
   CHECK(html_escape("<b>&\"'") == "&lt;b&gt;&amp;&quot;&#39;");
+}
+
+TEST_CASE("an oversized value is cut to a short code span") {
+  Plan plan;
+  std::string huge(100000, 'x');
+  plan.changes = {change(ChangeAction::update, Kind::DID, "acme", "d", {{"/spec/description", "a", huge}})};
+  std::string md = plan_to_markdown(plan, {});
+  CHECK(md.size() < 2000);
+  CHECK(md.find("→ `\"" + std::string(78, 'x') + "…`") != std::string::npos);
 }
 
 TEST_CASE("a plan over the size cap is cut at a row and says how much it left out") {

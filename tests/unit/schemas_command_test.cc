@@ -24,7 +24,7 @@ nlohmann::ordered_json read_json(const std::filesystem::path& p) {
   return nlohmann::ordered_json::parse(in);
 }
 
-TEST_CASE("schemas export writes every schema with a stable $id that relative $refs resolve against") {
+TEST_CASE("schemas export writes every schema with a stable id that its relative references resolve against") {
   test::TempDir dir;
   auto out = dir.path() / "a/schemas";
   REQUIRE(run("schemas export '" + out.string() + "'") == 0);
@@ -58,7 +58,7 @@ TEST_CASE("schemas export writes every schema with a stable $id that relative $r
         static_cast<long>(files));  // no temporary file left behind
 }
 
-TEST_CASE("schemas without export DIR is a usage error; an unwritable DIR is an error") {
+TEST_CASE("schemas without export DIR is a usage error and an unwritable DIR an error") {
   CHECK(run("schemas") == 64);
   CHECK(run("schemas export") == 64);
   CHECK(run("schemas import /tmp/x") == 64);
