@@ -255,10 +255,6 @@ def check_queries_use_real_metrics(chart, variant, f):
                              ["--redis-url", redis, "--cdr-spool-dir", spool])
     try:
         service.wait_ready()
-        # Ready may mean "the empty database's snapshot": wait for the applied examples/.
-        deadline = time.monotonic() + 60
-        while "c4confd_routing_trunk_selections_total{" not in scrape(service.port) and time.monotonic() < deadline:
-            time.sleep(0.5)
         exercise(service.port, f)
         text = scrape(service.port)
         deadline = time.monotonic() + 30

@@ -883,7 +883,11 @@ class RunningC4confd:
                 break
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/status", timeout=2) as r:
-                    if r.status == 204:
+                    ready = r.status == 204
+                # 204 may come from the empty database's snapshot, before the first apply: wait
+                # for the routing snapshot of a revision.
+                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/metrics", timeout=2) as r:
+                    if ready and 'snapshot_revision_info{snapshot="routing",revision=""}' not in r.read().decode():
                         return True
             except (OSError, urllib.error.URLError):
                 pass
