@@ -113,7 +113,7 @@ void ReconcileLoop::run() {
                           : PassResult::error("leader", Status::unavailable("the leader lock could not be checked"));
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     update_stats([&](ReconcileStats& s) {
-      s.record_pass(pass.result, seconds);
+      s.record_pass(pass.result, seconds, unix_now());
       s.last_error = pass.status ? "" : pass.step + ": " + pass.status.message();
     });
     if (!pass.status)
@@ -470,6 +470,10 @@ void ReconcileLoop::project(std::shared_ptr<const PassOutcome> outcome) {
     std::lock_guard lock(project_mutex_);
     project_next_ = std::move(outcome);
   }
+  // Waiting from now, unless an earlier revision already waits (the lag counts from the first).
+  update_stats([](ReconcileStats& st) {
+    if (st.projection_pending_since == 0) st.projection_pending_since = unix_now();
+  });
   project_wake_.notify_all();
 }
 
@@ -512,7 +516,10 @@ void ReconcileLoop::project_now(const PassOutcome& outcome) {
     // Already projected: only make sure Redis still has it (a restart may have emptied it).
     auto current = redis_->command({"GET", "c4:revision"});
     if (!current) return failed(current.status());
-    if (current->type == RedisReply::Type::string && current->str == want) return;
+    if (current->type == RedisReply::Type::string && current->str == want) {
+      update_stats([](ReconcileStats& st) { st.projection_pending_since = 0; });
+      return;
+    }
     log_event(LogLevel::warn, "reconcile.projection_lost", {{"expected", want}, {"found", current->str}});
     projected_revision_.clear();
     projected_catalog_.reset();
@@ -528,7 +535,10 @@ void ReconcileLoop::project_now(const PassOutcome& outcome) {
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
   projected_catalog_ = outcome.catalog;
   projected_revision_ = want;
-  update_stats([](ReconcileStats& st) { st.projection_current = true; });
+  update_stats([](ReconcileStats& st) {
+    st.projection_current = true;
+    st.projection_pending_since = 0;
+  });
   log_event(LogLevel::info, "reconcile.projected",
             {{"revision", want},
              {"written", stats->keys_written},

@@ -1,6 +1,8 @@
 #include "reconciler/reconcile_stats.h"
 
+#include <algorithm>
 #include <charconv>
+#include <chrono>
 
 namespace c4 {
 namespace {
@@ -33,8 +35,13 @@ void header(std::string& out, const char* name, const char* type, const char* he
 
 }  // namespace
 
-void ReconcileStats::record_pass(const std::string& result, double seconds) {
+double unix_now() {
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+void ReconcileStats::record_pass(const std::string& result, double seconds, double now_unix) {
   ++passes;
+  if (result == "applied" || result == "unchanged") last_success_unix = now_unix;
   if (result == "applied") ++applied;
   else if (result == "unchanged") ++unchanged;
   else if (result == "failed") ++failed;
@@ -47,7 +54,9 @@ void ReconcileStats::record_pass(const std::string& result, double seconds) {
     if (seconds <= kReconcileDurationBuckets[i]) ++duration_buckets[i];
 }
 
-std::string render_prometheus(const ReconcileStats& s) {
+std::string render_prometheus(const ReconcileStats& s) { return render_prometheus(s, unix_now()); }
+
+std::string render_prometheus(const ReconcileStats& s, double now_unix) {
   std::string out;
   header(out, "duration_seconds", "histogram", "Duration of reconcile passes (fetch, load, apply, project).");
   for (size_t i = 0; i < kReconcileDurationBuckets.size(); ++i)
@@ -69,6 +78,10 @@ std::string render_prometheus(const ReconcileStats& s) {
   out += std::string("c4confd_reconcile_last_success ") +
          (s.last_result == "applied" || s.last_result == "unchanged" ? "1" : "0") + "\n";
 
+  header(out, "last_success_timestamp_seconds", "gauge",
+         "Unix time of the last pass that applied or found nothing to change; 0 before the first.");
+  out += "c4confd_reconcile_last_success_timestamp_seconds " + number(s.last_success_unix) + "\n";
+
   header(out, "applied_revision_info", "gauge", "The live revision (row id and commit); always 1.");
   if (s.applied_revision_id)
     out += "c4confd_reconcile_applied_revision_info{revision=\"" + std::to_string(*s.applied_revision_id) +
@@ -85,6 +98,11 @@ std::string render_prometheus(const ReconcileStats& s) {
 
   header(out, "redis_projection_current", "gauge", "1 when Redis holds the projection of the live revision.");
   out += std::string("c4confd_reconcile_redis_projection_current ") + (s.projection_current ? "1" : "0") + "\n";
+
+  header(out, "redis_projection_lag_seconds", "gauge",
+         "Seconds the live revision has waited for its Redis projection; 0 when none waits.");
+  double lag = s.projection_pending_since > 0 ? std::max(0.0, now_unix - s.projection_pending_since) : 0.0;
+  out += "c4confd_reconcile_redis_projection_lag_seconds " + number(lag) + "\n";
 
   header(out, "redis_projection_failures_total", "counter", "Redis projections that failed (retried on later passes).");
   out += "c4confd_reconcile_redis_projection_failures_total " + std::to_string(s.projection_failures) + "\n";

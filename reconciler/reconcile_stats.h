@@ -36,17 +36,28 @@ struct ReconcileStats {
   bool leader = false;                         // holds the leader lock now
   uint64_t fetches = 0;                        // Git fetches attempted (webhooks add one each)
   bool projection_current = false;             // Redis holds the projection of the live revision
+  // Unix time (seconds) since which a revision has waited for its Redis projection (queued,
+  // failing or in progress); 0 when none waits. Rendered as the projection lag.
+  double projection_pending_since = 0;
+  double last_success_unix = 0;                // Unix time of the last applied/unchanged pass; 0 before
   uint64_t projection_failures = 0;            // Redis projections that failed (retried later)
   bool suspended = false;                      // suspended or pinned, as the last pass read it
   bool pinned = false;                         // a pin holds a past commit live
   std::optional<int64_t> branch_behind;        // commits on the branch after the live one
 
   // Adds one finished pass: counts it under `result` and in the duration histogram.
-  void record_pass(const std::string& result, double seconds);
+  // A success (applied, unchanged) also sets last_success_unix to `now_unix`.
+  void record_pass(const std::string& result, double seconds, double now_unix = 0);
 };
 
 // The stats as Prometheus text exposition (format 0.0.4), every metric prefixed
 // c4confd_reconcile_, with HELP and TYPE lines; ends with a newline.
+// `now_unix` (seconds) measures the projection lag.
+std::string render_prometheus(const ReconcileStats& stats, double now_unix);
+// The same at the system clock's now.
 std::string render_prometheus(const ReconcileStats& stats);
+
+// The system clock as Unix seconds.
+double unix_now();
 
 }  // namespace c4

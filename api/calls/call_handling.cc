@@ -14,6 +14,8 @@
 namespace c4::api {
 namespace {
 
+constexpr std::string_view kRoutingPath = "/1.0/kamailio/routing";
+
 // Before the first snapshot the server is not ready (/status 503), but a request can still
 // arrive; it gets a 503 it can retry, never a crash on a null snapshot.
 HttpReply not_ready_reply() {
@@ -90,10 +92,8 @@ Result<std::unique_ptr<CallHandling>> CallHandling::mount(ApiService& service, C
   // The CDR ingest may read the tenants table, then hands its record to the writer's group
   // commit and frees its worker (the writer answers after the commit); explain/cdrs read or
   // may read PostgreSQL: they run on the workers.
-  server.mount("POST", "/1.0/kamailio/routing", Access::kamailio, [calls, env_for](const ApiRequest& r) {
-    auto snapshot = calls->snapshot_.get();
-    if (!snapshot) return not_ready_reply();
-    return routing::routing_reply(*snapshot, r.body, env_for(true));
+  server.mount("POST", std::string(kRoutingPath), Access::kamailio, [calls, env_for](const ApiRequest& r) {
+    return calls->answer_routing(r, env_for(true));
   }, kInlineHotRoute);
   server.mount("POST", "/1.0/kamailio/auth", Access::kamailio, [calls](const ApiRequest& r) {
     auto snapshot = calls->snapshot_.get();
@@ -126,6 +126,12 @@ Result<std::unique_ptr<CallHandling>> CallHandling::mount(ApiService& service, C
   server.mount("GET", "/1.0/cdrs.csv", Access::reader,
                [calls](const ApiRequest& r) { return cdr::cdr_csv_reply(*calls->cdr_pool_, r); });
   server.metrics().add_text_source([calls] { return calls->writer_->metrics_text(); });
+  server.metrics().add_text_source([calls, &metrics = server.metrics()] {
+    // The access check answers before any handler: the server's own counts are the refusals.
+    uint64_t refused = metrics.request_count(kRoutingPath, "POST", 401) + metrics.request_count(kRoutingPath, "POST", 403);
+    auto live = calls->live_.get();
+    return calls->routing_metrics_.render(live ? live->tables.get() : nullptr, refused);
+  });
   return self;
 }
 
@@ -141,6 +147,9 @@ void CallHandling::install(routing::SnapshotPtr snapshot, bool handed_off) {
     }
     if (handed_off) handed_off_revision_ = revision;
     for (const auto& w : snapshot->warnings()) log_event(LogLevel::warn, "routing.snapshot_warning", {{"warning", w}});
+    auto previous = live_.get();
+    auto tables = RoutingMetrics::tables_for(*snapshot, previous ? previous->tables.get() : nullptr);
+    live_.store(std::make_shared<const RoutingMetrics::Live>(RoutingMetrics::Live{snapshot, std::move(tables)}));
     snapshot_.store(std::move(snapshot));
   }
   // A revision may add tenants: CDRs of the new tenant must be accepted at once.
@@ -169,6 +178,21 @@ Status CallHandling::take_applied_revision(const Catalog& catalog, const routing
             {{"revision", revision_id}, {"build_ms", ms(started, built)}, {"swap_ms", ms(built, done)}});
   watcher_->check_soon();  // the watcher's state (GET /1.0/status) and the other snapshots follow
   return Status::ok();
+}
+
+// POST /1.0/kamailio/routing, counted by outcome (api/calls/routing_metrics.h).
+HttpReply CallHandling::answer_routing(const ApiRequest& request, routing::RouteEnv env) {
+  auto live = live_.get();
+  if (!live) {
+    routing_metrics_.count(RoutingMetrics::Outcome::not_ready);
+    return not_ready_reply();
+  }
+  env.observer = live->tables.get();
+  routing::RouteDecision decision;
+  HttpReply reply = routing::routing_reply(*live->snapshot, request.body, env, &decision);
+  if (reply.status == 400) routing_metrics_.count(RoutingMetrics::Outcome::invalid_request);
+  else routing_metrics_.count(decision, *live->tables);
+  return reply;
 }
 
 CallHandling::~CallHandling() { stop(); }

@@ -16,6 +16,7 @@
 #include <mutex>
 #include <string>
 
+#include "api/calls/routing_metrics.h"
 #include "store/connection_pool.h"
 #include "api/cdr/cdr_writer.h"
 #include "api/routing/capacity.h"
@@ -62,18 +63,22 @@ class CallHandling {
 
   const SnapshotHolder<routing::Snapshot>& snapshot() const { return snapshot_; }
   routing::CapacityTracker& capacity() { return capacity_; }
+  const RoutingMetrics& routing_metrics() const { return routing_metrics_; }
 
  private:
   CallHandling() = default;
-  // Stores `snapshot` (handed off, or loaded by the watcher) unless it is a watcher load older
-  // than the last hand-off; refreshes the CDR writer's tenants.
+  // Stores `snapshot` (handed off, or loaded by the watcher) with its metric tables unless it is
+  // a watcher load older than the last hand-off; refreshes the CDR writer's tenants.
   void install(routing::SnapshotPtr snapshot, bool handed_off);
+  HttpReply answer_routing(const ApiRequest& request, routing::RouteEnv env);
 
   CallHandlingOptions options_;
   RevisionWatcher* watcher_ = nullptr;
   std::mutex install_mutex_;         // orders hand-offs and watcher reloads
   int64_t handed_off_revision_ = -1;  // the last revision id handed off, -1 before any
   SnapshotHolder<routing::Snapshot> snapshot_;
+  SnapshotHolder<RoutingMetrics::Live> live_;  // snapshot_ with its metric tables: the routing route's view
+  RoutingMetrics routing_metrics_;
   routing::CapacityTracker capacity_;
   std::unique_ptr<cdr::CdrWriter> writer_;
   std::unique_ptr<ConnectionPool> cdr_pool_;  // CDR readers: cdr::open_cdr_reader connections

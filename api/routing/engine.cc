@@ -34,6 +34,7 @@ class Router {
   void run() {
     out_.caller = identify_caller(s_, req_, env_.matching, env_.explain ? &out_.skipped : nullptr);
     if (out_.caller.kind == Caller::Kind::none) {
+      fail(NoRoute::caller_unknown);
       out_.no_route_reason = "caller not recognised: no IPBX or carrier trunk accepts source address \"" +
                              req_.source_ip + "\"" +
                              (req_.username.empty() ? std::string() : " with username \"" + req_.username + "\"");
@@ -41,12 +42,14 @@ class Router {
     }
     auto to = parse_sip_uri(req_.to_uri);
     if (!to) {
+      fail(NoRoute::invalid_to_uri);
       out_.no_route_reason = "to_uri \"" + req_.to_uri + "\" is not a SIP URI";
       return;
     }
     to_ = *to;
     from_ = parse_sip_uri(req_.from_uri);
     if (!from_) {  // its text would otherwise reach From and P-Asserted-Identity as it is
+      fail(NoRoute::invalid_from_uri);
       out_.no_route_reason = "from_uri \"" + req_.from_uri + "\" is not a SIP URI";
       return;
     }
@@ -78,6 +81,7 @@ class Router {
       return;
     }
     if (from_trunk_) {
+      fail(callee_ ? NoRoute::no_did : NoRoute::callee_not_e164);
       out_.no_route_reason = callee_ ? "no DID of tenant " + tenant_name() + " matches " + out_.callee_number
                                      : "the callee \"" + out_.callee_number + "\" is not an E.164 number";
       return;
@@ -86,6 +90,8 @@ class Router {
   }
 
  private:
+  void fail(NoRoute reason) { out_.no_route = reason; }
+
   std::string tenant_name() const { return d_.tenants[tenant_].src->meta.name; }
 
   // The display names every route carries (sip_text.h); a dropped one is explained.
@@ -222,10 +228,12 @@ class Router {
   void route_by_plan() {
     const IpbxEntry& caller = d_.ipbxs[out_.caller.index];
     if (caller.group == kNone) {
+      fail(NoRoute::no_routing_group);
       out_.no_route_reason = "IPBX " + caller.src->meta.name + " has no routing group";
       return;
     }
     if (!callee_) {
+      fail(NoRoute::callee_not_e164);
       out_.no_route_reason = "the callee \"" + out_.callee_number + "\" is not an E.164 number";
       return;
     }
@@ -252,6 +260,7 @@ class Router {
       if (!env_.explain) break;
     }
     if (!chosen) {
+      fail(NoRoute::no_rule);
       out_.no_route_reason = "no rule of routing group " + d_.groups[caller.group].src->meta.name + " matches " +
                              out_.callee_number;
       return;
@@ -298,12 +307,14 @@ class Router {
       }
       std::string why;
       if (env_.capacity && env_.capacity->at_capacity(trunk.id, trunk.src->capacity, env_.now, &why)) {
+        if (env_.observer) env_.observer->capacity_skipped(t.trunk);
         skip("target", trunk.src->meta.name, "at capacity: " + why);
         continue;
       }
       add_trunk_route(t.trunk);
     }
     if (out_.routes.empty()) {
+      fail(NoRoute::targets_at_capacity);
       out_.no_route_reason = "every target of rule " + rule.src->meta.name + " is at capacity";
       return;
     }
@@ -368,6 +379,21 @@ class Router {
 };
 
 }  // namespace
+
+const char* no_route_code(NoRoute reason) {
+  switch (reason) {
+    case NoRoute::none: return "";
+    case NoRoute::caller_unknown: return "caller_unknown";
+    case NoRoute::invalid_to_uri: return "invalid_to_uri";
+    case NoRoute::invalid_from_uri: return "invalid_from_uri";
+    case NoRoute::callee_not_e164: return "callee_not_e164";
+    case NoRoute::no_did: return "no_did";
+    case NoRoute::no_routing_group: return "no_routing_group";
+    case NoRoute::no_rule: return "no_rule";
+    case NoRoute::targets_at_capacity: return "targets_at_capacity";
+  }
+  return "";
+}
 
 const Meta& target_meta(const Snapshot& snapshot, const Route& route) {
   const SnapshotData& d = snapshot.data();

@@ -49,6 +49,34 @@ enum class CallerMatching {
   legacy,  // the old service: no source = any source, IPBX with no username/password = any user
 };
 
+// Why a call got no route: one code per way route() can fail (the metrics count by it; the
+// text of RouteDecision::no_route_reason says the same for a person).
+enum class NoRoute : uint8_t {
+  none,                 // the call has routes
+  caller_unknown,       // no IPBX or carrier trunk accepts the source (and username)
+  invalid_to_uri,       // to_uri is not a SIP URI
+  invalid_from_uri,     // from_uri is not a SIP URI
+  callee_not_e164,      // the normalized callee is not an E.164 number (and no domain matched)
+  no_did,               // a trunk's call: no DID of its tenant holds the number
+  no_routing_group,     // an IPBX's call off-net: the IPBX has no routing group
+  no_rule,              // no rule of the routing group applies (prefix, bounds, caller, time)
+  targets_at_capacity,  // the chosen rule's every target is at capacity
+};
+inline constexpr size_t kNoRouteCount = 9;
+// "caller_unknown", …: the code as a metric label; "" for none.
+const char* no_route_code(NoRoute reason);
+
+// Told of the candidates a call skips, as it skips them (the routing metrics). Called on the
+// routing thread in the middle of route(): must be thread-safe, must not block or allocate.
+class RouteObserver {
+ public:
+  // Trunk `trunk` (index into SnapshotData::trunks) was left out because it is at capacity.
+  virtual void capacity_skipped(uint32_t trunk) const = 0;
+
+ protected:
+  ~RouteObserver() = default;
+};
+
 struct RouteEnv {
   std::chrono::system_clock::time_point now = std::chrono::system_clock::now();
   // Uniform integer in [0, n), n > 0: the weighted-random order of equal-priority targets.
@@ -61,6 +89,9 @@ struct RouteEnv {
   CallerMatching matching = CallerMatching::strict;
   // Collect the reasons (normalization steps, skipped candidates) that explain() reports.
   bool explain = false;
+  // Told of capacity skips; null = nobody listens. Its indices are those of the snapshot given
+  // to route() with this env.
+  const RouteObserver* observer = nullptr;
 };
 
 // Who is calling.
@@ -118,6 +149,7 @@ struct RouteDecision {
   Match match;
   std::vector<Route> routes;                  // empty = no route
   std::string no_route_reason;                // when routes is empty
+  NoRoute no_route = NoRoute::none;           // the same as a code
   // Filled only with RouteEnv::explain:
   std::vector<NormalizationStep> steps;
   std::vector<Skipped> skipped;

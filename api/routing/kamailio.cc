@@ -147,16 +147,20 @@ api::HttpReply bad_request_reply(const Status& status) {
   return api::invalid_input_reply("body", field, status.message());
 }
 
-api::HttpReply routing_reply(const Snapshot& snapshot, std::string_view body, const RouteEnv& env) {
+api::HttpReply routing_reply(const Snapshot& snapshot, std::string_view body, const RouteEnv& env,
+                             RouteDecision* decided) {
   auto request = parse_call_request(body, RequestKind::routing);
   if (!request) return bad_request_reply(request.status());
   RouteDecision decision = route(snapshot, *request, env);
   api::HttpReply reply;
-  if (write_routing_reply(snapshot, decision, request->want_auth, reply.body)) return reply;
-  // A string that is not UTF-8: nlohmann's dump replaces the bad bytes.
-  json out = {{"auth", request->want_auth ? auth_json(snapshot, decision.caller) : json(nullptr)},
-              {"rtjson", rtjson(snapshot, decision)}};
-  return api::json_reply(200, out);
+  if (!write_routing_reply(snapshot, decision, request->want_auth, reply.body)) {
+    // A string that is not UTF-8: nlohmann's dump replaces the bad bytes.
+    json out = {{"auth", request->want_auth ? auth_json(snapshot, decision.caller) : json(nullptr)},
+                {"rtjson", rtjson(snapshot, decision)}};
+    reply = api::json_reply(200, out);
+  }
+  if (decided) *decided = std::move(decision);
+  return reply;
 }
 
 api::HttpReply auth_reply(const Snapshot& snapshot, std::string_view body, CallerMatching matching) {

@@ -35,8 +35,11 @@ Result<CallRequest> parse_call_request(std::string_view body, RequestKind kind);
 // A 400 reply for a parse failure of `body`.
 api::HttpReply bad_request_reply(const Status& status);
 
-// POST /1.0/kamailio/routing: {"auth": {…} | null, "rtjson": {…}}, HTTP 200.
-api::HttpReply routing_reply(const Snapshot& snapshot, std::string_view body, const RouteEnv& env);
+// POST /1.0/kamailio/routing: {"auth": {…} | null, "rtjson": {…}}, HTTP 200. `decided`, when
+// given, receives the engine's decision (for the metrics); it is left as it is when the body is
+// refused (400).
+api::HttpReply routing_reply(const Snapshot& snapshot, std::string_view body, const RouteEnv& env,
+                             RouteDecision* decided = nullptr);
 
 // POST /1.0/kamailio/auth: the auth object (seven keys + tenant_id), HTTP 200. A given
 // "password" must verify: against the IPBX's HA1 (md5 of username:digest realm:password) or

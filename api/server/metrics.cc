@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "common/escape.h"
+
 namespace c4::api {
 namespace {
 
@@ -17,7 +19,8 @@ std::string seconds_text(double v) {
 
 std::string prometheus_label(std::string_view value) {
   std::string out;
-  for (char c : value) {
+  // The text format is UTF-8: a name read from the database may hold other bytes.
+  for (char c : valid_utf8(value)) {
     if (c == '\\') out += "\\\\";
     else if (c == '"') out += "\\\"";
     else if (c == '\n') out += "\\n";

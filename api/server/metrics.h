@@ -61,7 +61,9 @@ class Metrics {
   std::vector<std::function<std::string()>> sources_;
 };
 
-// A Prometheus label value with \, " and newline escaped.
+// A Prometheus label value with \, " and newline escaped, as the text format requires; a byte
+// that is not UTF-8 is first written as the text "\xHH" (common/escape.h valid_utf8). Other
+// characters (CR, TAB, any UTF-8) stay as they are: the format allows them.
 std::string prometheus_label(std::string_view value);
 
 }  // namespace c4::api

@@ -855,7 +855,7 @@ class RunningC4confd:
     """`c4confd all` on examples/ (read as a directory), a fresh database and a free loopback port. Loopback is
     not a trusted network for it, so the Kamailio endpoints need the token."""
 
-    def __init__(self, binary, source_dir, base_url):
+    def __init__(self, binary, source_dir, base_url, extra_args=()):
         self.base_url = base_url
         self.db = f"c4confd_helm_test_{os.getpid()}"
         self.psql = shutil.which("psql") or "/usr/lib/postgresql/15/bin/psql"
@@ -871,7 +871,7 @@ class RunningC4confd:
         self.log = tempfile.TemporaryFile()
         self.proc = subprocess.Popen([binary, "all", source_dir, "--listen", f"127.0.0.1:{self.port}",
                                       "--database-url", db_url, "--trusted-networks", "192.0.2.0/32",
-                                      "--interval", "1s"], env=env, stdout=self.log, stderr=self.log)
+                                      "--interval", "1s", *extra_args], env=env, stdout=self.log, stderr=self.log)
 
     def sql(self, statement):
         subprocess.run([self.psql, "-X", "-q", self.base_url, "-c", statement], capture_output=True, check=True)
@@ -883,7 +883,11 @@ class RunningC4confd:
                 break
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/status", timeout=2) as r:
-                    if r.status == 204:
+                    ready = r.status == 204
+                # 204 may come from the empty database's snapshot, before the first apply: wait
+                # for the routing snapshot of a revision.
+                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/metrics", timeout=2) as r:
+                    if ready and 'snapshot_revision_info{snapshot="routing",revision=""}' not in r.read().decode():
                         return True
             except (OSError, urllib.error.URLError):
                 pass
