@@ -18,6 +18,7 @@
 
 #include "api/cdr/connection_pool.h"
 #include "api/cdr/cdr_writer.h"
+#include "api/calls/insight_views.h"
 #include "api/routing/capacity.h"
 #include "api/routing/engine.h"
 #include "api/server/api_service.h"
@@ -75,6 +76,9 @@ class CallHandling {
   int64_t handed_off_revision_ = -1;  // the last revision id handed off, -1 before any
   SnapshotHolder<routing::Snapshot> snapshot_;
   routing::CapacityTracker capacity_;
+  // Where the objects of the last handed-off revision are written (GET /1.0/sources): a snapshot
+  // reloaded from PostgreSQL has no positions, so they are kept from the reconciler's catalog.
+  SnapshotHolder<SourcePositions> positions_;
   std::unique_ptr<cdr::CdrWriter> writer_;
   std::unique_ptr<cdr::ConnectionPool> cdr_pool_;
 };
