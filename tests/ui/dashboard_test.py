@@ -276,9 +276,13 @@ class AnswersOfTheServer(unittest.TestCase):
 
     def test_unknown_file_is_a_json_404(self):
         with self.assertRaises(urllib.error.HTTPError) as missing:
-            call("/ui/..%2Fopenapi.json")
+            call("/ui/nope.js")
         self.assertEqual(missing.exception.code, 404)
+        self.assertEqual(missing.exception.headers["Content-Type"], "application/json")
         self.assertEqual(missing.exception.headers["X-Content-Type-Options"], "nosniff")
+        with self.assertRaises(urllib.error.HTTPError) as outside:  # no way out of /ui/
+            call("/ui/..%2Fopenapi.json")
+        self.assertEqual(outside.exception.code, 404)
 
 
 class BadToken(DashboardCase):
@@ -348,6 +352,7 @@ class AdminSeesEverything(DashboardCase):
         for label in ("Caller identified", "acme-paris-hq", "Normalizations", "Matched routing rule", "Candidates skipped"):
             self.assertIn(label, steps)
         self.assertIn("+33561234567", steps)  # the callee, normalized to E.164
+        self.assertRegex(steps, r"source\s*tenants/acme/routing/\S+\.yaml:\d+")  # the matched rule's place
         self.screenshot("explain")
         self.assert_console_clean("explain")
 

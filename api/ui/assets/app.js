@@ -325,7 +325,16 @@ function numberSearch() {
   return card("Number search", form, out);
 }
 
-function explainSteps(x) {
+// The match's manifest place: from the answer, else from /1.0/sources (a snapshot read from
+// PostgreSQL has no positions; the process that applied the revision kept them).
+const MATCH_KIND = {rule: "RoutingRule", did: "DID", onnet_did: "DID", domain: "Domain"};
+function matchPlace(m, sources) {
+  if (m.file) return where(m.file, m.line);
+  const s = sources.get(`${MATCH_KIND[m.kind]}/${m.tenant}/${m.name}`);
+  return s && s.file ? where(s.file, s.line) : "—";
+}
+
+function explainSteps(x, sources) {
   const steps = el("ol", {class: "steps", id: "explain-steps"});
   const step = (title, body, failed) => steps.append(el("li", {class: failed ? "failed" : null}, el("div", {class: "step-title", text: title}), body));
   const c = x.caller;
@@ -340,7 +349,7 @@ function explainSteps(x) {
       : el("p", {class: "empty", text: "No normalization rule applied."})));
   const m = x.match || {};
   step(m.kind === "none" || !m.kind ? "No DID or rule matched" : `Matched ${m.kind === "rule" ? "routing rule" : m.kind.replace("_", " ").toUpperCase()}`,
-    m.kind && m.kind !== "none" ? kv([["name", `${m.tenant}/${m.name}`], ["how", m.how], ["source", where(m.file, m.line)]]) : el("p", {text: x.no_route_reason || "—"}),
+    m.kind && m.kind !== "none" ? kv([["name", `${m.tenant}/${m.name}`], ["how", m.how], ["source", matchPlace(m, sources)]]) : el("p", {text: x.no_route_reason || "—"}),
     !m.kind || m.kind === "none");
   const routes = x.routes || [];
   step("Routes, in order", routes.length ? el("ol", {}, routes.map(r => el("li", {},
@@ -373,7 +382,8 @@ async function explainPage(root) {
     out.replaceChildren(el("p", {class: "muted", text: "Explaining…"}));
     try {
       const x = await api("/1.0/routing/explain", {method: "POST", body: JSON.stringify(body), headers: {"Content-Type": "application/json"}});
-      out.replaceChildren(el("p", {class: "muted", text: `Revision ${show(x.revision)}, at ${show(x.at)}`}), explainSteps(x));
+      const sources = await sourcesIndex().catch(() => new Map());
+      out.replaceChildren(el("p", {class: "muted", text: `Revision ${show(x.revision)}, at ${show(x.at)}`}), explainSteps(x, sources));
     } catch (err) { out.replaceChildren(failure(err)); }
   });
 }
