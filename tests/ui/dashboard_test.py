@@ -315,7 +315,8 @@ class AdminSeesEverything(DashboardCase):
     def test_1_overview_shows_live_revision_last_attempt_snapshot_and_spool(self):
         self.wait_text("#who", "every tenant")
         text = self.visit("overview", "#page-overview", "Live revision")
-        for label in ("Last attempt", "applied", "Drift", "Routing snapshot", "Redis projection", "CDR spool", "commit"):
+        for label in ("Last attempt", "applied", "Drift", "Routing snapshot", "Redis projection", "CDR spool", "commit",
+                      "author"):
             self.assertIn(label, text)
         self.screenshot("overview")
         self.assert_console_clean("overview")

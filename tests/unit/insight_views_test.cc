@@ -1,6 +1,9 @@
 // GET /1.0/numbers/{number}, /1.0/sources and /1.0/capacity (api/calls/insight_views.h) over the
 // examples' snapshot: the owner found as routing finds it, positions, live counters, and no
 // object of a tenant the token does not cover.
+#include <string>
+#include <vector>
+
 #include "api/calls/insight_views.h"
 #include "api/routing/snapshot_data.h"
 #include "routing_support.h"
@@ -51,7 +54,8 @@ TEST_CASE("number search hides another tenant's DID behind the same 404 as an un
 }
 
 TEST_CASE("number search refuses text that is not a number, naming the parameter, with hostile bytes too") {
-  for (std::string bad : {"", "abc", "+33\r\n140", std::string("+33\0" "1", 5), std::string(5000, '9'), "0140000123"}) {
+  for (const std::string& bad : std::vector<std::string>{"", "abc", "+33\r\n140", std::string("+33\0" "1", 5),
+                                                   std::string(5000, '9'), "0140000123"}) {
     CAPTURE(bad.size());
     HttpReply reply = number_owner_reply(examples(), nullptr, bad, TenantScope::everything());
     CHECK(reply.status == 400);

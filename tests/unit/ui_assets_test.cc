@@ -2,6 +2,7 @@
 #include "api/ui/ui_assets.h"
 
 #include <algorithm>
+#include <vector>
 
 #include "test_support.h"
 
@@ -52,7 +53,8 @@ TEST_CASE("a dashboard file whose ETag the browser holds is answered 304 without
 }
 
 TEST_CASE("an unknown or hostile dashboard path is a JSON 404 with the same protective headers") {
-  for (std::string name : {"nope.js", "../openapi.json", "app.js\r\nX: y", std::string("app.js\0", 7), std::string(10000, 'a')}) {
+  for (const std::string& name :
+       std::vector<std::string>{"nope.js", "../openapi.json", "app.js\r\nX: y", std::string("app.js\0", 7), std::string(10000, 'a')}) {
     HttpReply reply = ui_asset_reply(name, "");
     CHECK(reply.status == 404);
     CHECK(reply.content_type == "application/json");

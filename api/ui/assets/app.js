@@ -1,6 +1,6 @@
 // c4confd dashboard: reads the REST API of the server that served it, with the token the person
 // enters (kept in sessionStorage: this tab only). Every value from the API is put on the page
-// with textContent (never innerHTML): manifest names, URIs and messages are untrusted.
+// with textContent, never parsed as HTML: manifest names, URIs and messages are untrusted.
 "use strict";
 
 const TOKEN_KEY = "c4confd.token";
@@ -169,6 +169,12 @@ function ago(iso) {
   return `${iso} (${span} ago)`;
 }
 
+// A commit id, shortened on the page (the whole id in its tooltip).
+function commit(id) {
+  if (!id) return "—";
+  return el("code", {title: id, text: id.length > 20 ? id.slice(0, 20) + "…" : id});
+}
+
 function resultBadge(result) {
   const cls = result === "failed" ? "bad" : result === "applied" ? "ok" : "muted";
   return el("span", {class: `badge ${cls}`, text: result || "—"});
@@ -202,15 +208,18 @@ async function overviewPage(root) {
     return;
   }
   const [status, metrics] = await Promise.all([api("/1.0/status"), metricsValues().catch(() => ({}))]);
+  // Who changed it: the live revision's commit author and message.
+  const live = status.live_revision_id == null ? {} : await api(`/1.0/revisions/${status.live_revision_id}`);
   const attempt = status.last_attempt || {};
   const snap = status.snapshot || {};
   const drift = status.drift || {};
   const grid = el("div", {class: "grid"});
   grid.append(card("Live revision", kv([
-    ["revision", status.live_revision_id], ["commit", el("code", {text: show(status.live_commit)})],
+    ["revision", status.live_revision_id], ["commit", commit(status.live_commit)], ["author", live.author],
+    ["message", live.message], ["applied", ago(live.finished_at)],
     ["suspended", "suspended" in status ? (status.suspended ? el("span", {class: "bad", text: "yes"}) : "no") : "not reported by this server"]])));
   grid.append(card("Last attempt", kv([
-    ["revision", attempt.revision_id], ["commit", el("code", {text: show(attempt.commit)})],
+    ["revision", attempt.revision_id], ["commit", commit(attempt.commit)],
     ["result", resultBadge(attempt.result)], ["failed step", attempt.failed_step], ["finished", ago(attempt.finished_at)]]),
     el("h4", {text: "Errors"}), errorList(attempt.errors)));
   grid.append(card("Drift", kv([["corrections", drift.count], ["last", ago(drift.last_at)]]),
@@ -218,7 +227,7 @@ async function overviewPage(root) {
   const redisOk = metrics.c4confd_reconcile_redis_projection_current;
   grid.append(card("Routing snapshot", kv([
     ["ready", snap.ready ? el("span", {class: "ok", text: "yes"}) : el("span", {class: "bad", text: "no"})],
-    ["revision", snap.revision], ["age", snap.age_seconds == null ? "—" : `${Math.round(snap.age_seconds)} s`],
+    ["revision", commit(snap.revision)], ["age", snap.age_seconds == null ? "—" : `${Math.round(snap.age_seconds)} s`],
     ["Redis subscribed", snap.redis_subscribed ? "yes" : "no (PostgreSQL poll)"],
     ["Redis projection", redisOk === undefined ? "not reported" : redisOk === 1 ? el("span", {class: "ok", text: "current"}) : el("span", {class: "bad", text: "behind"})]])));
   grid.append(card("CDR spool", kv([
@@ -240,7 +249,7 @@ async function revisionsPage(root, id) {
     const r = await api(`/1.0/revisions/${encodeURIComponent(id)}`);
     root.append(el("p", {}, el("a", {href: "#revisions", text: "← all revisions"})));
     root.append(card(`Revision ${r.id}`, kv([
-      ["commit", el("code", {text: show(r.commit_id)})], ["parent", el("code", {text: show(r.parent_id)})],
+      ["commit", el("code", {text: show(r.commit_id)})], ["parent", commit(r.parent_id)],
       ["author", r.author], ["message", r.message], ["source", r.source], ["result", resultBadge(r.result)],
       ["failed step", r.failed_step], ["started", r.started_at], ["duration", `${r.duration_ms} ms`]])));
     const counts = r.counts && typeof r.counts === "object" ? r.counts : {};
@@ -258,7 +267,7 @@ async function revisionsPage(root, id) {
   const list = await api("/1.0/revisions?limit=100");
   root.append(el("p", {class: "muted", text: `${list.total} revisions; newest first. Select one for its changes and errors.`}));
   root.append(table(["id", "commit", "author", "message", "result", "finished"], list.items.map(r => ({
-    id: r.id, cells: [r.id, el("code", {text: (r.commit_id || "").slice(0, 12)}), r.author, r.message, resultBadge(r.result), r.finished_at]})),
+    id: r.id, cells: [r.id, commit(r.commit_id), r.author, r.message, resultBadge(r.result), r.finished_at]})),
   row => { location.hash = `#revisions/${row.id}`; }));
 }
 
