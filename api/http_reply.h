@@ -10,6 +10,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -20,6 +21,9 @@ struct HttpReply {
   int status = 200;
   std::string content_type = "application/json";
   std::string body;  // empty for 204
+  // More response headers (the dashboard's Content-Security-Policy, ETag…); the server adds
+  // its own (Content-Length, Allow, WWW-Authenticate) after these.
+  std::vector<std::pair<std::string, std::string>> headers = {};
 };
 
 // A JSON body with `status`.

@@ -125,6 +125,28 @@ Result<std::unique_ptr<CallHandling>> CallHandling::mount(ApiService& service, C
                [calls](const ApiRequest& r) { return cdr::cdr_stats_reply(*calls->cdr_pool_, r); });
   server.mount("GET", "/1.0/cdrs.csv", Access::reader,
                [calls](const ApiRequest& r) { return cdr::cdr_csv_reply(*calls->cdr_pool_, r); });
+  // For people (the dashboard): live load against limits, and who owns a number.
+  server.mount("GET", "/1.0/capacity", Access::reader, [calls](const ApiRequest& r) {
+    auto snapshot = calls->snapshot_.get();
+    if (!snapshot) return not_ready_reply();
+    return json_reply(200, capacity_json(*snapshot, calls->positions_.get().get(), calls->capacity_, r.scope,
+                                         std::chrono::system_clock::now()));
+  }, kInlineRoute);
+  server.mount("GET", "/1.0/whoami", Access::reader, [calls](const ApiRequest& r) {
+    auto snapshot = calls->snapshot_.get();
+    if (!snapshot) return not_ready_reply();
+    return json_reply(200, whoami_json(*snapshot, r.scope));
+  }, kInlineRoute);
+  server.mount("GET", "/1.0/sources", Access::reader, [calls](const ApiRequest& r) {
+    auto snapshot = calls->snapshot_.get();
+    if (!snapshot) return not_ready_reply();
+    return json_reply(200, sources_json(*snapshot, calls->positions_.get().get(), r.scope));
+  });
+  server.mount("GET", "/1.0/numbers/{number}", Access::reader, [calls](const ApiRequest& r) {
+    auto snapshot = calls->snapshot_.get();
+    if (!snapshot) return not_ready_reply();
+    return number_owner_reply(*snapshot, calls->positions_.get().get(), r.path_params.at("number"), r.scope);
+  }, kInlineRoute);
   server.metrics().add_text_source([calls] { return calls->writer_->metrics_text(); });
   server.metrics().add_text_source([calls, &metrics = server.metrics()] {
     // The access check answers before any handler: the server's own counts are the refusals.
@@ -158,6 +180,8 @@ void CallHandling::install(routing::SnapshotPtr snapshot, bool handed_off) {
 }
 
 Status CallHandling::take_applied_revision(const Catalog& catalog, const routing::ObjectIds& ids, int64_t revision_id) {
+  // Kept even when the watcher has already loaded this revision (from PostgreSQL, without them).
+  positions_.store(std::make_shared<const SourcePositions>(source_positions(catalog, revision_id)));
   auto current = snapshot_.get();
   if (current && revision_number(current->revision()) == revision_id) return Status::ok();  // already served
   auto started = std::chrono::steady_clock::now();

@@ -19,6 +19,7 @@
 #include "api/calls/routing_metrics.h"
 #include "store/connection_pool.h"
 #include "api/cdr/cdr_writer.h"
+#include "api/calls/insight_views.h"
 #include "api/routing/capacity.h"
 #include "api/routing/engine.h"
 #include "api/server/api_service.h"
@@ -80,6 +81,9 @@ class CallHandling {
   SnapshotHolder<RoutingMetrics::Live> live_;  // snapshot_ with its metric tables: the routing route's view
   RoutingMetrics routing_metrics_;
   routing::CapacityTracker capacity_;
+  // Where the objects of the last handed-off revision are written (GET /1.0/sources): a snapshot
+  // reloaded from PostgreSQL has no positions, so they are kept from the reconciler's catalog.
+  SnapshotHolder<SourcePositions> positions_;
   std::unique_ptr<cdr::CdrWriter> writer_;
   std::unique_ptr<ConnectionPool> cdr_pool_;  // CDR readers: cdr::open_cdr_reader connections
 };

@@ -66,4 +66,9 @@ size_t CapacityTracker::open_channels(int64_t trunk_id, Clock::time_point now) {
   return load_locked(trunk_id, now).open;
 }
 
+size_t CapacityTracker::calls_in_last_second(int64_t trunk_id, Clock::time_point now) {
+  std::lock_guard lock(mu_);
+  return load_locked(trunk_id, now).recent.size();
+}
+
 }  // namespace c4::routing

@@ -34,6 +34,8 @@ class CapacityTracker {
   void release_call(std::string_view call_id);
   // Open channels of `trunk_id` at `now` (calls older than the maximum age are dropped).
   size_t open_channels(int64_t trunk_id, Clock::time_point now);
+  // Calls counted on `trunk_id` in the second before `now` (the rate at_capacity compares).
+  size_t calls_in_last_second(int64_t trunk_id, Clock::time_point now);
 
  private:
   struct TrunkLoad {

@@ -4,6 +4,7 @@
 #include "api/server/legacy_views.h"
 #include "api/server/revision_views.h"
 #include "api/server/service_views.h"
+#include "api/ui/ui_assets.h"
 #include "common/log.h"
 
 namespace c4::api {
@@ -65,6 +66,15 @@ Result<std::unique_ptr<ApiService>> ApiService::create(ApiServiceOptions options
   mount_config_views(*s->server_, s->pool_);
   mount_legacy_views(*s->server_, s->pool_);
   mount_revision_views(*s->server_, s->pool_, s->watcher_);
+  // The dashboard's files (docs/dashboard.md): open like /openapi.json, they hold no data; the
+  // pages read the API with the token the person enters.
+  s->server_->mount("GET", "/ui", Access::open, [](const ApiRequest&) { return ui_redirect_reply(); }, kInlineRoute);
+  s->server_->mount("GET", "/ui/", Access::open, [](const ApiRequest& r) {
+    return ui_asset_reply("", r.header ? r.header("If-None-Match") : "");
+  }, kInlineRoute);
+  s->server_->mount("GET", "/ui/{file}", Access::open, [](const ApiRequest& r) {
+    return ui_asset_reply(r.path_params.at("file"), r.header ? r.header("If-None-Match") : "");
+  }, kInlineRoute);
   return s;
 }
 

@@ -38,6 +38,7 @@ void append_response(std::string& out, const HttpReply& reply, const HeaderList&
   }
   if (!framing.keep_alive) append_header(out, "Connection", "close");
   else if (framing.http10) append_header(out, "Connection", "keep-alive");
+  for (const auto& [name, value] : reply.headers) append_header(out, name, value);
   for (const auto& [name, value] : extra) append_header(out, name, value);
   out.append("\r\n");
   if (!bodyless && !framing.head) out.append(reply.body);

@@ -22,7 +22,8 @@ TEST_CASE("an api service mounts its routes once and a second mount of the same 
   auto service = ApiService::create(options);
   REQUIRE(service.is_ok());
   auto& server = (*service)->server();
-  CHECK(server.routes().size() == 36);  // 3 per kind × 10, revisions × 2, /1.0/status, /status, /metrics, /openapi.json
+  // 3 per kind × 10, revisions × 2, /1.0/status, /status, /metrics, /openapi.json, /ui, /ui/, /ui/{file}
+  CHECK(server.routes().size() == 39);
   CHECK_THROWS_AS(server.mount("GET", "/status", Access::open, [](const ApiRequest&) { return HttpReply{}; }),
                   std::invalid_argument);
   server.mount("POST", "/1.0/kamailio/routing", Access::kamailio, [](const ApiRequest&) { return HttpReply{}; }, kHotRoute);
