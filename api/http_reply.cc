@@ -19,6 +19,10 @@ HttpReply invalid_input_reply(std::string_view in, std::string_view field, std::
   return error_reply(400, error_codes::invalid_input, message, {{"field", field}, {"in", in}});
 }
 
+HttpReply conflict_reply(std::string_view reason, std::string_view message) {
+  return error_reply(409, error_codes::conflict, message, {{"reason", reason}});
+}
+
 HttpReply unavailable_reply(std::string_view service, std::string_view message) {
   return error_reply(503, error_codes::unavailable, message, {{"retryable", true}, {"service", service}});
 }

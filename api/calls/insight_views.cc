@@ -1,5 +1,7 @@
 #include "api/calls/insight_views.h"
 
+#include "api/error_vocabulary.h"
+
 #include <algorithm>
 #include <charconv>
 #include <map>
@@ -170,8 +172,7 @@ HttpReply number_owner_reply(const routing::Snapshot& snapshot, const SourcePosi
   std::string why;
   auto e164 = parse_e164(text, &why);
   if (!e164)
-    return error_reply(400, "invalid_parameter", "path parameter number: " + why + " (an E.164 number: +33140000123)",
-                       {{"field", "number"}});
+    return invalid_input_reply("path", "number", "path parameter number: " + why + " (an E.164 number: +33140000123)");
   const SnapshotData& d = snapshot.data();
   std::optional<routing::DidCandidate> taken;
   auto found = routing::find_did_number(d, *e164, [&](const routing::DidCandidate& c) {

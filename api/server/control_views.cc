@@ -5,6 +5,7 @@
 #include <variant>
 
 #include "api/database_reply.h"
+#include "api/error_vocabulary.h"
 #include "api/server/query_params.h"
 #include "common/log.h"
 #include "store/control_state.h"
@@ -21,18 +22,17 @@ std::variant<nlohmann::json, HttpReply> object_body(const ApiRequest& request, s
   if (request.body.find_first_not_of(" \t\r\n") == std::string::npos) return nlohmann::json::object();
   nlohmann::json body = nlohmann::json::parse(request.body, nullptr, false);
   if (body.is_discarded() || !body.is_object())
-    return error_reply(400, "invalid_body", "the body must be a JSON object");
+    return invalid_input_reply("body", "body", "the body must be a JSON object");
   for (const auto& item : body.items()) {
     const std::string& key = item.key();
     if (std::find_if(fields.begin(), fields.end(), [&](const char* f) { return key == f; }) == fields.end())
-      return error_reply(400, "invalid_field", "unknown field \"" + key + "\"", {{"field", key}});
+      return invalid_input_reply("body", key, "unknown field \"" + key + "\"");
   }
   if (body.contains("reason")) {
     const auto& reason = body["reason"];
     if (!reason.is_string() || reason.get<std::string>().size() > kMaxReason ||
         reason.get<std::string>().find('\0') != std::string::npos)
-      return error_reply(400, "invalid_field", "reason: expected a string of at most 500 bytes, without NUL",
-                         {{"field", "reason"}});
+      return invalid_input_reply("body", "reason", "reason: expected a string of at most 500 bytes, without NUL");
   }
   return body;
 }
@@ -44,7 +44,7 @@ using Sync = std::function<void()>;
 // The 403 for a caller that is not the admin (see the header), else nothing.
 std::optional<HttpReply> not_admin(const ApiRequest& request) {
   if (request.scope.all) return std::nullopt;
-  return error_reply(403, "forbidden", "this path changes what the reconciler does: it needs the admin token");
+  return error_reply(403, error_codes::forbidden, "this path changes what the reconciler does: it needs the admin token");
 }
 
 // Runs `change` in a transaction of its own, then answers the new status.
@@ -73,7 +73,7 @@ std::variant<std::string, HttpReply> resolve_pin(ConnectionPool& pool, const nlo
                      : target.is_string()        ? target.get<std::string>()
                                                  : "";
   auto bad = [&](const std::string& why) {
-    return error_reply(400, "invalid_field", "revision: " + why, {{"field", "revision"}});
+    return invalid_input_reply("body", "revision", "revision: " + why);
   };
   if (text.empty() || text.size() > 64) return bad("expected a revision id or a commit id");
   bool is_id = all_of(text, "0123456789") && text.size() < 19;
@@ -85,12 +85,12 @@ std::variant<std::string, HttpReply> resolve_pin(ConnectionPool& pool, const nlo
     pqxx::result rows = is_id ? txn.exec_params("SELECT commit_id, result FROM revisions WHERE id = $1", std::stoll(text))
                               : txn.exec_params("SELECT DISTINCT commit_id, 'applied' FROM revisions WHERE commit_id LIKE $1"
                                                 " AND result <> 'failed'", text + "%");
-    if (rows.empty()) return error_reply(404, "not_found", "no applied revision matches \"" + text + "\"");
-    if (rows.size() > 1) return error_reply(409, "ambiguous", "\"" + text + "\" matches several commits: give more digits");
+    if (rows.empty()) return error_reply(404, error_codes::not_found, "no applied revision matches \"" + text + "\"");
+    if (rows.size() > 1) return conflict_reply("ambiguous", "\"" + text + "\" matches several commits: give more digits");
     if (std::string(rows[0][1].c_str()) == "failed")
-      return error_reply(409, "revision_failed", "revision " + text + " failed: pin one that was applied");
+      return conflict_reply("revision_failed", "revision " + text + " failed: pin one that was applied");
     if (std::string(rows[0][0].c_str()).rfind("dir:", 0) == 0)
-      return error_reply(409, "not_a_commit", "revision " + text + " came from a directory, not a Git commit");
+      return conflict_reply("not_a_commit", "revision " + text + " came from a directory, not a Git commit");
     found = rows[0][0].c_str();
     return HttpReply{200, "", ""};
   });
@@ -103,7 +103,7 @@ HttpReply pin(ConnectionPool& pool, const Sync& sync, const ApiRequest& request)
   if (auto* reply = std::get_if<HttpReply>(&body)) return *reply;
   const auto& json = std::get<nlohmann::json>(body);
   if (!json.contains("revision"))
-    return error_reply(400, "invalid_field", "revision: required (a revision id or a commit id)", {{"field", "revision"}});
+    return invalid_input_reply("body", "revision", "revision: required (a revision id or a commit id)");
   auto commit = resolve_pin(pool, json["revision"]);
   if (auto* reply = std::get_if<HttpReply>(&commit)) return *reply;
   const std::string& id = std::get<std::string>(commit);
@@ -120,7 +120,7 @@ void mount_control_views(Server& server, ConnectionPool& pool, std::function<voi
     if (auto denied = not_admin(request)) return *denied;
     if (auto bad = unknown_parameter(request, {})) return *bad;
     if (!sync)
-      return error_reply(409, "no_reconciler", "this process runs no reconcile loop (c4confd serve): send the sync to "
+      return conflict_reply("no_reconciler", "this process runs no reconcile loop (c4confd serve): send the sync to "
                                                "`c4confd all`, or a signed POST /hooks/git to `c4confd reconcile`");
     log_event(LogLevel::info, "control.sync", {{"peer", request.remote_addr}});
     sync();
