@@ -2,7 +2,7 @@
 // English message valijson writes, chosen by the message's prefix.
 //
 // valijson's messages are not an API: an upgrade may reword one. Every prefix below is pinned
-// by tests/unit/schema_messages_test.cc against valijson's real output, so a rewording fails
+// by tests/unit/model/schema_messages_test.cc against valijson's real output, so a rewording fails
 // that test instead of silently turning a friendly message into valijson's raw one.
 #pragma once
 

@@ -7,7 +7,7 @@
 // each with an optional ?, *, +, {n}, {n,}, {n,m}; the parts outside the group of fixed
 // length) and rewrite() then does what RE2::Replace would, with a few comparisons instead of
 // running a regex program. Any other pattern gives nullopt and stays with RE2.
-// tests/unit/routing_digit_rewrite_test.cc checks rewrite() against RE2::Replace.
+// tests/unit/api/routing/routing_digit_rewrite_test.cc checks rewrite() against RE2::Replace.
 // Immutable once compiled; thread-safe.
 #pragma once
 

@@ -4,7 +4,7 @@
 //
 // The text is byte for byte what nlohmann's dump() of {"auth": auth_json(…), "rtjson":
 // rtjson(…)} gives (keys in sorted order, no spaces, the same escapes), so the two writers
-// can only disagree by a bug; tests/unit/routing_reply_writer_test.cc compares them on every
+// can only disagree by a bug; tests/unit/api/routing/routing_reply_writer_test.cc compares them on every
 // scenario of the examples and on hostile display names. What is the same for every answer
 // naming an IPBX or trunk (its auth object, the head of its route, its credentials) is
 // formatted once per snapshot by preformat_answers(), with nlohmann itself.

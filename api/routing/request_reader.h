@@ -6,7 +6,7 @@
 // booleans or null, each known field at most once, every known field acceptable. For
 // anything else — malformed JSON, a nested or fractional value, a duplicate known field, a
 // field that would be refused — it returns nullopt and the caller parses with nlohmann, which
-// gives the exact error (and the same answer: tests/unit/routing_request_reader_test.cc
+// gives the exact error (and the same answer: tests/unit/api/routing/routing_request_reader_test.cc
 // compares the two on valid and invalid bodies). So the reader never refuses a body and never
 // accepts one the DOM parser would refuse.
 //
