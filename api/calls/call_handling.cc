@@ -55,106 +55,118 @@ Result<std::unique_ptr<CallHandling>> CallHandling::mount(ApiService& service, C
   self->options_.cdr_writer.database_url = self->options_.database_url;
   self->writer_ = cdr::CdrWriter::start(self->options_.cdr_writer);
   self->cdr_pool_ = std::make_unique<ConnectionPool>(self->options_.database_url, cdr::open_cdr_reader);
-  CallHandling* calls = self.get();
-
   self->watcher_ = &service.watcher();
-  service.watcher().add_reload("routing", [calls](pqxx::connection& conn, const std::string& revision) -> Status {
+  self->add_snapshot_reload(service.watcher());
+  self->mount_kamailio_routes(service.server());
+  self->mount_reader_routes(service.server());
+  self->add_metric_sources(service.server());
+  return self;
+}
+
+void CallHandling::add_snapshot_reload(RevisionWatcher& watcher) {
+  watcher.add_reload("routing", [this](pqxx::connection& conn, const std::string& revision) -> Status {
     // Already served (handed off by the reconcile loop of `c4confd all`): nothing to reload.
-    auto current = calls->snapshot_.get();
+    auto current = snapshot_.get();
     if (current && !revision.empty() && revision_number(current->revision()) == revision_number(revision)) {
       log_event(LogLevel::debug, "routing.snapshot_current", {{"revision", revision}});
       return Status::ok();
     }
     auto started = std::chrono::steady_clock::now();
     routing::SnapshotOptions snapshot_options;
-    snapshot_options.secrets = calls->options_.secrets;
+    snapshot_options.secrets = options_.secrets;
     auto snapshot = routing::load_snapshot(conn, snapshot_options);
     if (!snapshot) return snapshot.status().with_context("loading the routing snapshot");
-    calls->install(*snapshot, false);
+    install(*snapshot, false);
     auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
     log_event(LogLevel::info, "routing.snapshot_loaded",
               {{"revision", (*snapshot)->revision()}, {"announced", revision}, {"ms", ms.count()}});
     return Status::ok();
   });
+}
 
-  auto env_for = [calls](bool record) {
-    routing::RouteEnv env;
-    env.now = std::chrono::system_clock::now();
-    env.capacity = &calls->capacity_;
-    env.record_call = record;
-    env.matching = calls->options_.matching;
-    return env;
-  };
+routing::RouteEnv CallHandling::route_env(bool record) {
+  routing::RouteEnv env;
+  env.now = std::chrono::system_clock::now();
+  env.capacity = &capacity_;
+  env.record_call = record;
+  env.matching = options_.matching;
+  return env;
+}
 
-  Server& server = service.server();
-  // routing, auth and uacreg answer from the in-memory snapshot (the capacity counters take a
-  // mutex for a few map operations): pure CPU, so they run on the I/O threads (runs_inline).
-  // The CDR ingest may read the tenants table, then hands its record to the writer's group
-  // commit and frees its worker (the writer answers after the commit); explain/cdrs read or
-  // may read PostgreSQL: they run on the workers.
-  server.mount("POST", std::string(kRoutingPath), Access::kamailio, [calls, env_for](const ApiRequest& r) {
-    return calls->answer_routing(r, env_for(true));
+// routing, auth and uacreg answer from the in-memory snapshot (the capacity counters take a
+// mutex for a few map operations): pure CPU, so they run on the I/O threads (runs_inline).
+// The CDR ingest may read the tenants table, then hands its record to the writer's group
+// commit and frees its worker (the writer answers after the commit).
+void CallHandling::mount_kamailio_routes(Server& server) {
+  server.mount("POST", std::string(kRoutingPath), Access::kamailio, [this](const ApiRequest& r) {
+    return answer_routing(r, route_env(true));
   }, kInlineHotRoute);
-  server.mount("POST", "/1.0/kamailio/auth", Access::kamailio, [calls](const ApiRequest& r) {
-    auto snapshot = calls->snapshot_.get();
+  server.mount("POST", "/1.0/kamailio/auth", Access::kamailio, [this](const ApiRequest& r) {
+    auto snapshot = snapshot_.get();
     if (!snapshot) return not_ready_reply();
-    return routing::auth_reply(*snapshot, r.body, calls->options_.matching);
+    return routing::auth_reply(*snapshot, r.body, options_.matching);
   }, kInlineHotRoute);
-  server.mount("GET", "/1.0/kamailio/dbtext/uacreg", Access::kamailio, [calls](const ApiRequest&) {
-    auto snapshot = calls->snapshot_.get();
+  server.mount("GET", "/1.0/kamailio/dbtext/uacreg", Access::kamailio, [this](const ApiRequest&) {
+    auto snapshot = snapshot_.get();
     if (!snapshot) return not_ready_reply();
     return routing::uacreg_reply(*snapshot);
   }, kInlineRoute);
-  server.mount_async("POST", "/1.0/kamailio/cdr", Access::kamailio, [calls](const ApiRequest& r, Responder reply) {
+  server.mount_async("POST", "/1.0/kamailio/cdr", Access::kamailio, [this](const ApiRequest& r, Responder reply) {
     // The call is over: its channel on the trunk is free again.
-    cdr::cdr_ingest(*calls->writer_, r, reply, [calls](const cdr::StoredCdr& stored) {
-      calls->capacity_.release_call(stored.record.call_id);
+    cdr::cdr_ingest(*writer_, r, reply, [this](const cdr::StoredCdr& stored) {
+      capacity_.release_call(stored.record.call_id);
     });
   }, kHotRoute);
-  server.mount("POST", "/1.0/routing/explain", Access::reader, [calls, env_for](const ApiRequest& r) {
-    auto snapshot = calls->snapshot_.get();
+}
+
+// For people and their tools: explain and the CDRs read or may read PostgreSQL, so they run on
+// the workers; the dashboard's live views (capacity, who owns a number) read the snapshot only.
+void CallHandling::mount_reader_routes(Server& server) {
+  server.mount("POST", "/1.0/routing/explain", Access::reader, [this](const ApiRequest& r) {
+    auto snapshot = snapshot_.get();
     if (!snapshot) return not_ready_reply();
     // Explain shows a tenant's configuration: a token sees only its own tenants' part of it.
-    return routing::explain_reply(*snapshot, r.body, env_for(false), explain_viewer(*snapshot, r.scope));
+    return routing::explain_reply(*snapshot, r.body, route_env(false), explain_viewer(*snapshot, r.scope));
   });
   server.mount("GET", "/1.0/cdrs", Access::reader,
-               [calls](const ApiRequest& r) { return cdr::cdr_search_reply(*calls->cdr_pool_, r); });
+               [this](const ApiRequest& r) { return cdr::cdr_search_reply(*cdr_pool_, r); });
   server.mount("GET", "/1.0/cdrs/{id}", Access::reader,
-               [calls](const ApiRequest& r) { return cdr::cdr_by_id_reply(*calls->cdr_pool_, r); });
+               [this](const ApiRequest& r) { return cdr::cdr_by_id_reply(*cdr_pool_, r); });
   server.mount("GET", "/1.0/cdrs/stats", Access::reader,
-               [calls](const ApiRequest& r) { return cdr::cdr_stats_reply(*calls->cdr_pool_, r); });
+               [this](const ApiRequest& r) { return cdr::cdr_stats_reply(*cdr_pool_, r); });
   server.mount("GET", "/1.0/cdrs.csv", Access::reader,
-               [calls](const ApiRequest& r) { return cdr::cdr_csv_reply(*calls->cdr_pool_, r); });
-  // For people (the dashboard): live load against limits, and who owns a number.
-  server.mount("GET", "/1.0/capacity", Access::reader, [calls](const ApiRequest& r) {
-    auto snapshot = calls->snapshot_.get();
+               [this](const ApiRequest& r) { return cdr::cdr_csv_reply(*cdr_pool_, r); });
+  server.mount("GET", "/1.0/capacity", Access::reader, [this](const ApiRequest& r) {
+    auto snapshot = snapshot_.get();
     if (!snapshot) return not_ready_reply();
-    return json_reply(200, capacity_json(*snapshot, calls->positions_.get().get(), calls->capacity_, r.scope,
+    return json_reply(200, capacity_json(*snapshot, positions_.get().get(), capacity_, r.scope,
                                          std::chrono::system_clock::now()));
   }, kInlineRoute);
-  server.mount("GET", "/1.0/whoami", Access::reader, [calls](const ApiRequest& r) {
-    auto snapshot = calls->snapshot_.get();
+  server.mount("GET", "/1.0/whoami", Access::reader, [this](const ApiRequest& r) {
+    auto snapshot = snapshot_.get();
     if (!snapshot) return not_ready_reply();
     return json_reply(200, whoami_json(*snapshot, r.scope));
   }, kInlineRoute);
-  server.mount("GET", "/1.0/sources", Access::reader, [calls](const ApiRequest& r) {
-    auto snapshot = calls->snapshot_.get();
+  server.mount("GET", "/1.0/sources", Access::reader, [this](const ApiRequest& r) {
+    auto snapshot = snapshot_.get();
     if (!snapshot) return not_ready_reply();
-    return json_reply(200, sources_json(*snapshot, calls->positions_.get().get(), r.scope));
+    return json_reply(200, sources_json(*snapshot, positions_.get().get(), r.scope));
   });
-  server.mount("GET", "/1.0/numbers/{number}", Access::reader, [calls](const ApiRequest& r) {
-    auto snapshot = calls->snapshot_.get();
+  server.mount("GET", "/1.0/numbers/{number}", Access::reader, [this](const ApiRequest& r) {
+    auto snapshot = snapshot_.get();
     if (!snapshot) return not_ready_reply();
-    return number_owner_reply(*snapshot, calls->positions_.get().get(), r.path_params.at("number"), r.scope);
+    return number_owner_reply(*snapshot, positions_.get().get(), r.path_params.at("number"), r.scope);
   }, kInlineRoute);
-  server.metrics().add_text_source([calls] { return calls->writer_->metrics_text(); });
-  server.metrics().add_text_source([calls, &metrics = server.metrics()] {
+}
+
+void CallHandling::add_metric_sources(Server& server) {
+  server.metrics().add_text_source([this] { return writer_->metrics_text(); });
+  server.metrics().add_text_source([this, &metrics = server.metrics()] {
     // The access check answers before any handler: the server's own counts are the refusals.
     uint64_t refused = metrics.request_count(kRoutingPath, "POST", 401) + metrics.request_count(kRoutingPath, "POST", 403);
-    auto live = calls->live_.get();
-    return calls->routing_metrics_.render(live ? live->tables.get() : nullptr, refused);
+    auto live = live_.get();
+    return routing_metrics_.render(live ? live->tables.get() : nullptr, refused);
   });
-  return self;
 }
 
 void CallHandling::install(routing::SnapshotPtr snapshot, bool handed_off) {

@@ -72,6 +72,14 @@ class CallHandling {
   // a watcher load older than the last hand-off; refreshes the CDR writer's tenants.
   void install(routing::SnapshotPtr snapshot, bool handed_off);
   HttpReply answer_routing(const ApiRequest& request, routing::RouteEnv env);
+  // The parts of mount(): the watcher's "routing" reload, the Kamailio routes, the routes for
+  // people (explain, CDRs, the dashboard's live views), and the metrics.
+  void add_snapshot_reload(RevisionWatcher& watcher);
+  void mount_kamailio_routes(Server& server);
+  void mount_reader_routes(Server& server);
+  void add_metric_sources(Server& server);
+  // The engine's environment for one request now; `record` counts the call on its trunk.
+  routing::RouteEnv route_env(bool record);
 
   CallHandlingOptions options_;
   RevisionWatcher* watcher_ = nullptr;
