@@ -37,7 +37,7 @@ bool verify_gitlab_token(std::string_view secret, std::string_view header_value)
 //   202 {"accepted":true,"message":...}        authenticated
 //   413 error "body_too_large"                 body over config.max_body_bytes
 //   401 error "unauthorized"                   signature/token missing or wrong
-//   403 error "webhook_disabled"               no secret configured
+//   403 error "forbidden"                      no secret configured (the message says so)
 // Thread-safe when `trigger` is.
 api::HttpReply handle_git_webhook(const WebhookConfig& config, const std::function<std::string(std::string_view)>& header,
                                   std::string_view body, const std::function<void()>& trigger);
