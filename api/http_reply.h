@@ -30,8 +30,8 @@ struct HttpReply {
 HttpReply json_reply(int status, const nlohmann::json& body);
 
 // {"error": {"code": code, "message": message, "details": details}}; details defaults to {}.
-// `code` is a short stable word for programs ("invalid_field", "not_found", "unauthorized"…);
-// `message` is a sentence for people that names the field or the thing at fault.
+// `code` is one of the vocabulary of api/error_vocabulary.h ("invalid_input", "not_found",
+// "unauthorized"…); `message` is a sentence for people that names the field or the thing at fault.
 HttpReply error_reply(int status, std::string_view code, std::string_view message,
                       nlohmann::json details = nlohmann::json::object());
 

@@ -9,7 +9,7 @@ TEST_CASE("every old hyphenated path answers exactly as its current path") {
   ExamplesService s("c4test_legacy_paths");
   for (const auto& [old_path, kind] : api::legacy_config_paths()) {
     CAPTURE(old_path);
-    for (const std::string token : {kAdminToken, kAcmeToken}) {
+    for (const std::string& token : {kAdminToken, kAcmeToken}) {
       auto current = s.get("/1.0/" + kind + "?limit=1000", token);
       auto old = s.get(old_path + "?limit=1000", token);
       REQUIRE(old.status == 200);
