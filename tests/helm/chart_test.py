@@ -515,6 +515,7 @@ BAD_VALUES = [
     (["reconciler.extraEnv[0].value=x"], "reconciler.extraEnv.0"),
     (["api.extraVolumeMounts[0].name=x"], "api.extraVolumeMounts.0"),
     (["wazoAuth.url=ftp://auth.example.net"], "wazoAuth.url"),
+    (["api.corsOrigins={https://a.example/path}"], "api.corsOrigins.0"),
     (["api.resources.limits.memory=lots"], "api.resources.limits.memory"),
     (["api.probes.startup.periodSeconds=0"], "api.probes.startup.periodSeconds"),
     (["tests.routing.expectRoute=yes"], "tests.routing.expectRoute"),
@@ -738,7 +739,7 @@ def check_extra_configuration(chart, variant, f):
     """envFrom, extraEnv, extraVolumes and extraVolumeMounts reach both Deployments; secrets.secretsDir mounts its
     Secret read-only into the API (the pods that resolve manifests' passwordFrom) and passes --secrets-dir to both
     (the reconciler validates against it); api.cdrSpool mounts a writable spool volume (emptyDir or a claim) and
-    passes --cdr-spool-dir; wazoAuth.url reaches the ConfigMap. Off, none of it is rendered."""
+    passes --cdr-spool-dir; wazoAuth.url and api.corsOrigins reach the ConfigMap. Off, none of it is rendered."""
     objects = chart.render(variant)
     values = chart.values(variant)
     for name in ("api", "reconciler"):
@@ -811,6 +812,11 @@ def check_extra_configuration(chart, variant, f):
     url = values.get("wazoAuth", {}).get("url", "")
     f.expect(config.get("C4CONFD_WAZO_AUTH_URL", "") == url,
              f"C4CONFD_WAZO_AUTH_URL {config.get('C4CONFD_WAZO_AUTH_URL')!r}, expected {url!r}")
+    origins = ",".join(values["api"].get("corsOrigins", []))
+    f.expect(config.get("C4CONFD_CORS_ORIGIN", "") == origins,
+             f"C4CONFD_CORS_ORIGIN {config.get('C4CONFD_CORS_ORIGIN')!r}, expected {origins!r}")
+    if variant == "all":
+        f.expect(origins != "", "the all-features values set no api.corsOrigins")
 
 
 def check_readme_values_table(chart, variant, f):
