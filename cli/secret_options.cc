@@ -28,7 +28,8 @@ Result<SecretPolicy> read_secret_policy(const ParsedOptions& options, SecretPoli
     }
   }
   config.env_prefix = options.get("secrets-env-prefix");
-  for (const char* flag : {"admin-token-file", "kamailio-token-file", "webhook-secret-file", "ssh-key"})
+  for (const char* flag : {"admin-token-file", "kamailio-token-file", "webhook-secret-file", "ssh-key",
+                           "git-status-token-file"})
     config.refused_files.push_back(options.get(flag));
   return SecretPolicy::create(config, dirs);
 }

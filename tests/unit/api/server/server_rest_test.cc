@@ -195,8 +195,13 @@ TEST_CASE("revisions list newest first with keyset pagination and show the error
   REQUIRE(second["items"].size() == 1);
   CHECK(second["items"][0]["result"] == "applied");
   CHECK(second["next"].is_null());
-  auto one = s.get("/1.0/revisions/" + std::to_string(newest["id"].get<int64_t>()));
-  CHECK(one.json() == newest);
+  auto one = s.get("/1.0/revisions/" + std::to_string(newest["id"].get<int64_t>())).json();
+  // The single view adds what the revision changed (nothing, for a failed one); the rest is the list's item.
+  CHECK(one["changes"] == nlohmann::json::array());
+  CHECK(one["changes_total"] == 0);
+  one.erase("changes");
+  one.erase("changes_total");
+  CHECK(one == newest);
   CHECK(s.get("/1.0/revisions/424242").status == 404);
   CHECK(s.get("/1.0/revisions?before=x").status == 400);
   CHECK(s.get("/1.0/revisions?result=odd").status == 400);
