@@ -9,17 +9,19 @@
 //   ctl pin REV [--reason T]  apply a past commit (commit id or revision id) and hold it
 //
 // Tables for people, --output json for programs (the API's answer as it came). Exit status: 0
-// done, 1 the API refused or failed (its error is printed), 2 usage error or no answer.
+// done, 1 the API refused or failed (its error is printed), 2 no answer (the API cannot be
+// reached, the token file cannot be read), 64 a usage error (cli/exit_codes.h).
 #include <iostream>
 
 #include "cli/api_client.h"
 #include "cli/commands.h"
 #include "cli/ctl_tables.h"
+#include "cli/exit_codes.h"
 
 namespace c4::cli {
 namespace {
 
-constexpr int kExitOk = 0, kExitRefused = 1, kExitUsage = 2;
+constexpr int kExitOk = 0, kExitRefused = 1, kExitNoAnswer = 2;
 
 int fail(const std::string& message, int code) {
   std::cerr << "c4confd ctl: " << message << "\n";
@@ -83,11 +85,11 @@ int run_ctl(const ParsedOptions& options) {
   auto request = request_for(options);
   if (!request) return fail(request.status().message(), kExitUsage);
   auto token = read_secret_option(options, "token-file", "C4CONFD_ADMIN_TOKEN");
-  if (!token) return fail(token.status().message(), kExitUsage);
+  if (!token) return fail(token.status().message(), kExitNoAnswer);
   auto client = ApiClient::open(options.get("api-url"), *token);
   if (!client) return fail(client.status().message(), kExitUsage);
   auto answer = request->method == "GET" ? client->get(request->path) : client->post(request->path, request->body);
-  if (!answer) return fail(answer.status().message(), kExitUsage);
+  if (!answer) return fail(answer.status().message(), kExitNoAnswer);
   if (answer->status < 200 || answer->status >= 300 || answer->body.is_null()) {
     if (output == "json" && !answer->body.is_null()) std::cout << answer->body.dump(2) << "\n";
     return fail(describe_error(*answer), kExitRefused);
@@ -118,7 +120,8 @@ Command ctl_command() {
            "(the log, or one revision with the objects it changed), sync (fetch now), suspend [--reason TEXT]\n"
            "(stop applying, on every instance, across restarts), resume, pin REV [--reason TEXT] (apply a past\n"
            "commit of the branch, by commit id or revision id, and hold it until resume: the incident rollback).\n"
-           "Exit status: 0 done, 1 the API refused or failed, 2 usage error or no answer. See docs/operations.md.",
+           "Exit status: 0 done, 1 the API refused or failed, 2 no answer (API unreachable, token file unreadable),\n"
+           "64 a usage error. See docs/operations.md.",
            options},
           run_ctl};
 }

@@ -43,7 +43,7 @@ const std::string kExamples = "'" C4_SOURCE_DIR "/examples'";
 
 TEST_CASE("a mistyped flag exits 64 for every command, never plan's 2 for changes") {
   for (const char* command : {"validate", "plan", "apply", "migrate", "status", "route", "serve", "reconcile", "all",
-                              "schemas", "import"}) {
+                              "schemas", "import", "ctl"}) {
     CAPTURE(command);
     Run r = c4confd(std::string(command) + " --no-such-flag");
     CHECK(r.status == 64);

@@ -190,9 +190,9 @@ TEST_CASE("the controls answer only the admin token and say what is wrong with a
   auto unknown = setup.ctl({"pin", "999999"});
   CHECK(unknown.exit == 1);
   CHECK(has(unknown.out, "HTTP 404"));
-  CHECK(setup.ctl({"frobnicate"}).exit == 2);
-  CHECK(setup.ctl({"status", "--output", "yaml"}).exit == 2);
-  CHECK(setup.ctl({"pin"}).exit == 2);
+  CHECK(setup.ctl({"frobnicate"}).exit == 64);
+  CHECK(setup.ctl({"status", "--output", "yaml"}).exit == 64);
+  CHECK(setup.ctl({"pin"}).exit == 64);
 
   // A commit that is not on the branch is refused by the loop: nothing is applied.
   std::string elsewhere = "0123456789abcdef0123456789abcdef01234567";
