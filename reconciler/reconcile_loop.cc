@@ -358,7 +358,7 @@ void ReconcileLoop::report_failure(const PassOutcome& outcome, size_t errors, co
   AttemptReport r = attempt_report(AttemptOutcome::failed, outcome.commit_id);
   r.revision_id = outcome.revision_id;
   r.error_count = errors;
-  r.failed_step = outcome.failed_step;
+  r.failed_step = std::string(step_name(outcome.failed_step));
   r.first_error = first_error;
   r.pinned = pinned_pass_;
   report(r);
