@@ -57,6 +57,20 @@ TEST_CASE("The Prometheus text names every reconcile metric with its type") {
   CHECK(text.back() == '\n');
 }
 
+TEST_CASE("The reconcile lag and the Redis projection lag are rendered from their timestamps") {
+  ReconcileStats s;
+  s.record_pass("applied", 0.3, 1000.5);
+  s.record_pass("failed", 0.2, 1010);  // a failure keeps the last success's time
+  s.projection_pending_since = 1020;
+  std::string text = render_prometheus(s, 1065.5);
+  CHECK(text.find("# TYPE c4confd_reconcile_last_success_timestamp_seconds gauge\n") != std::string::npos);
+  CHECK(text.find("c4confd_reconcile_last_success_timestamp_seconds 1000.5\n") != std::string::npos);
+  CHECK(text.find("# TYPE c4confd_reconcile_redis_projection_lag_seconds gauge\n") != std::string::npos);
+  CHECK(text.find("c4confd_reconcile_redis_projection_lag_seconds 45.5\n") != std::string::npos);
+  s.projection_pending_since = 0;  // projected: nothing waits
+  CHECK(render_prometheus(s, 1065.5).find("c4confd_reconcile_redis_projection_lag_seconds 0\n") != std::string::npos);
+}
+
 TEST_CASE("No applied revision means no revision info sample") {
   std::string text = render_prometheus(ReconcileStats{});
   CHECK(text.find("c4confd_reconcile_applied_revision_info{") == std::string::npos);
