@@ -6,6 +6,7 @@
 
 #include "api/database_reply.h"
 #include "api/error_vocabulary.h"
+#include "api/server/pooled_read.h"
 #include "api/server/query_params.h"
 #include "common/log.h"
 #include "store/control_state.h"
