@@ -5,6 +5,7 @@
 
 #include <doctest/doctest.h>
 
+#include "test_wait.h"
 #include "oncall_test_support.h"
 
 namespace c4 {
@@ -12,7 +13,7 @@ namespace {
 
 using namespace std::chrono_literals;
 using test::OnCallSetup;
-using test::wait_until;
+using test::eventually;
 
 bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
@@ -36,10 +37,10 @@ TEST_CASE("ctl suspend stops every apply across a restart until ctl resume, and 
   CHECK(has(suspended.out, "(incident 42)"));
   std::string second = setup.add_tenant("extra1");
   CHECK(setup.ctl({"sync"}).exit == 0);
-  REQUIRE_MESSAGE(wait_until([&] { return has(setup.log(), "\"tip\":\"" + second + "\""); }, 30s), setup.log());
+  REQUIRE_MESSAGE(eventually([&] { return has(setup.log(), "\"tip\":\"" + second + "\""); }, 30s), setup.log());
   CHECK(has(setup.log(), "\"event\":\"reconcile.skipped_suspended\""));
   CHECK(setup.status().live_commit_id == first);
-  CHECK(wait_until([&] { return has(setup.metrics(), "c4confd_reconcile_suspended 1\n"); }, 10s));
+  CHECK(eventually([&] { return has(setup.metrics(), "c4confd_reconcile_suspended 1\n"); }, 10s));
   auto status = setup.ctl({"status", "--output", "json"});
   REQUIRE_MESSAGE(status.exit == 0, status.out);
   auto json = status.json();
@@ -53,7 +54,7 @@ TEST_CASE("ctl suspend stops every apply across a restart until ctl resume, and 
 
   // A restart keeps the suspension: it is in PostgreSQL.
   all = setup.start();
-  REQUIRE(wait_until([&] { return has(setup.metrics(), "c4confd_reconcile_suspended 1\n"); }, 30s));
+  REQUIRE(eventually([&] { return has(setup.metrics(), "c4confd_reconcile_suspended 1\n"); }, 30s));
   std::this_thread::sleep_for(1s);  // passes run every 300 ms: none may apply
   CHECK(setup.status().live_commit_id == first);
 
@@ -61,8 +62,8 @@ TEST_CASE("ctl suspend stops every apply across a restart until ctl resume, and 
   CHECK_MESSAGE(resumed.exit == 0, resumed.out);
   CHECK(has(resumed.out, "suspended       no"));
   REQUIRE_MESSAGE(setup.wait_live(second), setup.log());
-  CHECK(wait_until([&] { return has(setup.metrics(), "c4confd_reconcile_suspended 0\n"); }, 10s));
-  CHECK(wait_until([&] { return setup.branch().behind == 0; }, 10s));
+  CHECK(eventually([&] { return has(setup.metrics(), "c4confd_reconcile_suspended 0\n"); }, 10s));
+  CHECK(eventually([&] { return setup.branch().behind == 0; }, 10s));
   stop(all);
 }
 
@@ -85,7 +86,7 @@ TEST_CASE("ctl pin applies a past commit and holds it against new commits until 
           << std::chrono::duration<double>(std::chrono::steady_clock::now() - rollback_started).count() << " s");
   std::string third = setup.add_tenant("extra2");
   CHECK(setup.ctl({"sync"}).exit == 0);
-  REQUIRE(wait_until([&] { return setup.branch().tip == third; }, 30s));
+  REQUIRE(eventually([&] { return setup.branch().tip == third; }, 30s));
   std::this_thread::sleep_for(700ms);
   CHECK(setup.status().live_commit_id == first);
   CHECK(setup.control().pinned_commit_id == first);
@@ -129,7 +130,7 @@ TEST_CASE("each attempt posts its commit status to the Git host, and a failure a
   nlohmann::json success = {{"state", "success"}, {"description", "applied as revision " + std::to_string(revision)},
                             {"context", "c4confd"},
                             {"target_url", "https://c4.example.org/1.0/revisions/" + std::to_string(revision)}};
-  REQUIRE_MESSAGE(wait_until([&] {
+  REQUIRE_MESSAGE(eventually([&] {
                     auto got = setup.received(path + first);
                     return !got.empty() && got.back() == success;
                   }, 30s), setup.log());
@@ -139,12 +140,12 @@ TEST_CASE("each attempt posts its commit status to the Git host, and a failure a
   std::ofstream(setup.repo.work() / "bad.yaml")
       << "apiVersion: c4confd/v1\nkind: Tenant\nmetadata: {name: bad}\nspec: {\"evil\\\"}\\r\\n{\\u001b[31m\": 1}\n";
   std::string bad = setup.repo.commit("an invalid tenant");
-  REQUIRE_MESSAGE(wait_until([&] {
+  REQUIRE_MESSAGE(eventually([&] {
                     auto got = setup.received(path + bad);
                     return !got.empty() && got.back()["state"] == "failure";
                   }, 30s), setup.log());
   CHECK(has(setup.received(path + bad).back()["description"], "failed: "));
-  REQUIRE(wait_until([&] { return !setup.received("/notify").empty(); }, 30s));
+  REQUIRE(eventually([&] { return !setup.received("/notify").empty(); }, 30s));
   auto failure = setup.received("/notify").front();
   CHECK(failure["event"] == "failure");
   CHECK(failure["commit"] == bad);
@@ -155,9 +156,9 @@ TEST_CASE("each attempt posts its commit status to the Git host, and a failure a
   std::filesystem::remove(setup.repo.work() / "bad.yaml");
   std::string fixed = setup.repo.commit("remove the invalid tenant");
   REQUIRE_MESSAGE(setup.wait_live(fixed), setup.log());
-  REQUIRE(wait_until([&] { return setup.received("/notify").size() >= 2; }, 30s));
+  REQUIRE(eventually([&] { return setup.received("/notify").size() >= 2; }, 30s));
   CHECK(setup.received("/notify")[1]["event"] == "recovery");
-  REQUIRE(wait_until([&] { return !setup.received(path + fixed).empty() &&
+  REQUIRE(eventually([&] { return !setup.received(path + fixed).empty() &&
                                   setup.received(path + fixed).back()["state"] == "success"; }, 30s));
   CHECK(has(setup.metrics(), "c4confd_notify_deliveries_total{result=\"delivered\"}"));
   CHECK(has(setup.metrics(), "c4confd_notify_retries_total 1\n"));
@@ -173,7 +174,7 @@ TEST_CASE("the controls answer only the admin token and say what is wrong with a
 
   // The NOC token covers every tenant: it may read the status (once the API loaded the tokens)…
   std::vector<std::string> noc = {"C4CONFD_ADMIN_TOKEN=" + test::kNocToken};
-  REQUIRE(wait_until([&] { return setup.ctl({"status"}, noc).exit == 0; }, 30s));
+  REQUIRE(eventually([&] { return setup.ctl({"status"}, noc).exit == 0; }, 30s));
   // …but it is no admin token.
   auto reader = setup.ctl({"suspend"}, noc);
   CHECK_MESSAGE(reader.exit == 1, reader.out);
@@ -197,7 +198,7 @@ TEST_CASE("the controls answer only the admin token and say what is wrong with a
   // A commit that is not on the branch is refused by the loop: nothing is applied.
   std::string elsewhere = "0123456789abcdef0123456789abcdef01234567";
   CHECK(setup.ctl({"pin", elsewhere}).exit == 0);
-  REQUIRE_MESSAGE(wait_until([&] { return has(setup.log(), "\"event\":\"reconcile.pin_refused\""); }, 30s), setup.log());
+  REQUIRE_MESSAGE(eventually([&] { return has(setup.log(), "\"event\":\"reconcile.pin_refused\""); }, 30s), setup.log());
   CHECK(setup.status().live_commit_id == first);
   CHECK(setup.ctl({"resume"}).exit == 0);
   std::string second = setup.add_tenant("extra3");

@@ -9,6 +9,7 @@
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
+#include "test_wait.h"
 #include "fake_http_receiver.h"
 #include "reconciler/attempt_reporter.h"
 #include "reconciler/delivery_queue.h"
@@ -21,7 +22,7 @@ namespace {
 
 using namespace std::chrono_literals;
 using test::FakeHttpReceiver;
-using test::wait_until;
+using test::eventually;
 
 const std::string kCommit = "0123456789abcdef0123456789abcdef01234567";
 
@@ -69,7 +70,7 @@ TEST_CASE("a delivery answered 500 then 201 is retried and delivered once") {
   host.answer({500, 201});
   DeliveryQueue queue(fast_queue());
   queue.enqueue({"test", host.url("/hook"), {}, R"({"text":"x"})"});
-  REQUIRE(wait_until([&] { return queue.stats().delivered == 1; }, 10s));
+  REQUIRE(eventually([&] { return queue.stats().delivered == 1; }, 10s));
   auto received = host.received();
   REQUIRE(received.size() == 2);
   CHECK(received[0].body == received[1].body);
@@ -83,7 +84,7 @@ TEST_CASE("a delivery to a host that is down gives up after the bounded attempts
   auto started = std::chrono::steady_clock::now();
   for (int i = 0; i < 3; ++i) queue.enqueue({"test", "http://127.0.0.1:" + std::to_string(port) + "/hook", {}, "{}"});
   CHECK(std::chrono::steady_clock::now() - started < 50ms);  // enqueue only queues
-  REQUIRE(wait_until([&] { return queue.stats().failed == 3; }, 20s));
+  REQUIRE(eventually([&] { return queue.stats().failed == 3; }, 20s));
   CHECK(queue.stats().retries == 6);  // 3 attempts each
   CHECK(queue.stats().delivered == 0);
   CHECK(queue.pending() == 0);
@@ -93,7 +94,7 @@ TEST_CASE("a final answer such as 422 is not retried") {
   FakeHttpReceiver host(422);
   DeliveryQueue queue(fast_queue());
   queue.enqueue({"test", host.url("/x"), {}, "{}"});
-  REQUIRE(wait_until([&] { return queue.stats().failed == 1; }, 10s));
+  REQUIRE(eventually([&] { return queue.stats().failed == 1; }, 10s));
   CHECK(host.received().size() == 1);
 }
 
@@ -105,7 +106,7 @@ TEST_CASE("a full queue drops its oldest delivery and counts it") {
   config.initial_backoff = 200ms;
   DeliveryQueue queue(config);
   for (int i = 0; i < 5; ++i) queue.enqueue({"n" + std::to_string(i), host.url("/q"), {}, std::to_string(i)});
-  REQUIRE(wait_until([&] { return queue.pending() == 0; }, 20s));
+  REQUIRE(eventually([&] { return queue.pending() == 0; }, 20s));
   auto s = queue.stats();
   CHECK(s.dropped >= 2);
   CHECK(s.delivered + s.failed + s.dropped == 5);
@@ -124,7 +125,7 @@ TEST_CASE("GitHub commit statuses go to the statuses API with the state, descrip
   for (const auto& report : {attempt_report(AttemptOutcome::pending, kCommit), applied_report(12), failed_report("x"),
                              superseded_report("fedcba9876")})
     queue.enqueue(*git_status_delivery(config, report));
-  REQUIRE(wait_until([&] { return queue.stats().delivered == 4; }, 10s));
+  REQUIRE(eventually([&] { return queue.stats().delivered == 4; }, 10s));
   auto received = host.received();
   REQUIRE(received.size() == 4);
   for (const auto& r : received) {
@@ -150,7 +151,7 @@ TEST_CASE("GitLab commit statuses go to the project's statuses API with PRIVATE-
   DeliveryQueue queue(fast_queue());
   queue.enqueue(*git_status_delivery(config, failed_report("x")));
   queue.enqueue(*git_status_delivery(config, superseded_report(kCommit)));
-  REQUIRE(wait_until([&] { return queue.stats().delivered == 2; }, 10s));
+  REQUIRE(eventually([&] { return queue.stats().delivered == 2; }, 10s));
   auto received = host.received();
   REQUIRE(received.size() == 2);
   CHECK(received[0].path == "/api/v4/projects/voip%2Fmanifests/statuses/" + kCommit);
@@ -173,7 +174,7 @@ TEST_CASE("hostile text in an error message reaches the receiver JSON-escaped, a
   config.queue = fast_queue();
   AttemptReporter reporter(config);
   reporter.on_attempt(failed_report(hostile));
-  REQUIRE(wait_until([&] { return reporter.stats().delivered == 2; }, 10s));
+  REQUIRE(eventually([&] { return reporter.stats().delivered == 2; }, 10s));
   auto received = host.received();
   REQUIRE(received.size() == 2);
   const auto& slack = received[0].path == "/slack" ? received[0] : received[1];
@@ -227,7 +228,7 @@ TEST_CASE("the reporter notifies a failure once per commit, recovery after a fai
   AttemptReport drift = applied;
   drift.drifted = {"Carrier acme/orange"};
   reporter.on_attempt(drift);
-  REQUIRE(wait_until([&] { return reporter.pending() == 0 && captured.events().size() == 7; }, 10s));
+  REQUIRE(eventually([&] { return reporter.pending() == 0 && captured.events().size() == 7; }, 10s));
   std::vector<std::string> events = captured.events();
   std::sort(events.begin(), events.end());
   // The commit is live again after the failure: its success is posted again.

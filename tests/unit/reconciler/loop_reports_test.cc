@@ -7,6 +7,7 @@
 
 #include <doctest/doctest.h>
 
+#include "test_wait.h"
 #include "store/control_state.h"
 #include "reconciler/reconcile_loop.h"
 #include "store/revision_log.h"
@@ -18,7 +19,7 @@ namespace c4 {
 namespace {
 
 using namespace std::chrono_literals;
-using test::wait_until;
+using test::eventually;
 
 struct Reports {
   std::mutex mutex;
@@ -66,7 +67,7 @@ TEST_CASE("the loop reports each new tip, the commits a push skipped as supersed
     pqxx::read_transaction txn(db.conn());
     return read_status(txn).value();
   };
-  auto settle = [&](size_t count) { return wait_until([&] { return reports.lines().size() >= count; }, 30s); };
+  auto settle = [&](size_t count) { return eventually([&] { return reports.lines().size() >= count; }, 30s); };
 
   std::string c1 = repo.head();
   REQUIRE(settle(2));
@@ -103,7 +104,7 @@ TEST_CASE("the loop reports each new tip, the commits a push skipped as supersed
   std::filesystem::remove(repo.work() / "bad.yaml");
   std::string c5 = repo.commit("fixed");
   loop.trigger();
-  REQUIRE(wait_until([&] { return loop.stats().suspended_passes >= 1; }, 30s));
+  REQUIRE(eventually([&] { return loop.stats().suspended_passes >= 1; }, 30s));
   CHECK(loop.stats().suspended);
   CHECK(status().live_commit_id == c3);
   CHECK(reports.lines().size() == 7);

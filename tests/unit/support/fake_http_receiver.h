@@ -13,6 +13,7 @@
 #include <doctest/doctest.h>
 #include <httplib.h>
 
+#include "test_wait.h"
 #include "test_process.h"
 
 namespace c4::test {
@@ -43,7 +44,7 @@ class FakeHttpReceiver {
     port_ = server_.bind_to_any_port("127.0.0.1");
     REQUIRE(port_ > 0);
     thread_ = std::thread([this] { server_.listen_after_bind(); });
-    REQUIRE(wait_until([this] { return server_.is_running(); }, std::chrono::seconds(5)));
+    REQUIRE(eventually([this] { return server_.is_running(); }, std::chrono::seconds(5)));
   }
   ~FakeHttpReceiver() {
     server_.stop();

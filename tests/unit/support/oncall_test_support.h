@@ -15,6 +15,7 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include "test_wait.h"
 #include "fake_http_receiver.h"
 #include "store/control_state.h"
 #include "store/redis_client.h"
@@ -79,7 +80,7 @@ class OnCallSetup {
     return read_control(txn).value();
   }
   bool wait_live(const std::string& commit, std::chrono::milliseconds timeout = std::chrono::seconds(60)) {
-    return wait_until([&] { return status().live_commit_id == commit; }, timeout);
+    return eventually([&] { return status().live_commit_id == commit; }, timeout);
   }
 
   // `c4confd ctl ARGS --api-url …`, with `env` ("NAME=VALUE" or "-u NAME") given to env(1).
