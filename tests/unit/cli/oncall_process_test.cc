@@ -187,7 +187,7 @@ TEST_CASE("the controls answer only the admin token and say what is wrong with a
 
   auto garbage = setup.ctl({"pin", "zz\r\nX: 1"});
   CHECK(garbage.exit == 1);
-  CHECK(has(garbage.out, "HTTP 400 invalid_field: revision: "));
+  CHECK(has(garbage.out, "HTTP 400 invalid_input: revision: "));
   auto unknown = setup.ctl({"pin", "999999"});
   CHECK(unknown.exit == 1);
   CHECK(has(unknown.out, "HTTP 404"));

@@ -33,7 +33,7 @@ bool has_example(const json& media) { return media.contains("example") || media.
 
 // An operation shows an example when its request body has one (it must, when it has a body)
 // and so does every content of its 2xx answers; an operation whose 2xx answers have no
-// content (204) shows one on another answer instead.
+// content (204) shows one on another answer instead, or on a header (a redirect's Location).
 std::string missing_example(const json& operation) {
   if (operation.contains("requestBody"))
     for (const auto& [type, media] : resolved(operation["requestBody"]).at("content").items())
@@ -41,6 +41,9 @@ std::string missing_example(const json& operation) {
   bool shown = false;
   for (const auto& [status, response] : operation.at("responses").items()) {
     const json& r = resolved(response);
+    // A redirect shows where it sends: an example of its Location header.
+    if (r.contains("headers"))
+      for (const auto& [name, header] : r["headers"].items()) shown = shown || has_example(header);
     if (!r.contains("content")) continue;
     for (const auto& [type, media] : r["content"].items()) {
       if (status.front() == '2' && !has_example(media)) return "response " + status + " " + type;
