@@ -316,8 +316,11 @@ class AdminSeesEverything(DashboardCase):
         self.wait_text("#who", "every tenant")
         text = self.visit("overview", "#page-overview", "Live revision")
         for label in ("Last attempt", "applied", "Drift", "Routing snapshot", "Redis projection", "CDR spool", "commit",
-                      "author"):
+                      "author", "behind the branch"):
             self.assertIn(label, text)
+        # The on-call controls are read from /1.0/status: the reconciler here is not suspended.
+        self.assertRegex(text, r"suspended\s*no")
+        self.assertNotIn("not reported by this server", text)
         self.screenshot("overview")
         self.assert_console_clean("overview")
 

@@ -213,11 +213,15 @@ async function overviewPage(root) {
   const attempt = status.last_attempt || {};
   const snap = status.snapshot || {};
   const drift = status.drift || {};
+  const control = status.control;  // the on-call controls (ctl suspend, pin): absent on an older server
+  const branch = status.branch;
   const grid = el("div", {class: "grid"});
   grid.append(card("Live revision", kv([
     ["revision", status.live_revision_id], ["commit", commit(status.live_commit)], ["author", live.author],
     ["message", live.message], ["applied", ago(live.finished_at)],
-    ["suspended", "suspended" in status ? (status.suspended ? el("span", {class: "bad", text: "yes"}) : "no") : "not reported by this server"]])));
+    ["suspended", control ? (control.suspended ? el("span", {class: "bad", text: "yes" + (control.reason ? ": " + control.reason : "")}) : "no") : "not reported by this server"],
+    ["pinned to", control && control.pinned_commit ? commit(control.pinned_commit) : "—"],
+    ["behind the branch", branch && branch.behind != null ? `${branch.behind} commit(s)` : "—"]])));
   grid.append(card("Last attempt", kv([
     ["revision", attempt.revision_id], ["commit", commit(attempt.commit)],
     ["result", resultBadge(attempt.result)], ["failed step", attempt.failed_step], ["finished", ago(attempt.finished_at)]]),
