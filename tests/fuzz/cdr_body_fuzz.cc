@@ -59,7 +59,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (auto* error = std::get_if<cdr::FieldError>(&parsed)) {
     FUZZ_CHECK(!error->field.empty(), "a refusal without a field: " + error->message);
     FUZZ_CHECK(error->message.starts_with(error->field + ": "), "a refusal that does not start with its field: " + error->message);
-    auto reply = cdr::field_error_reply(*error);
+    auto reply = cdr::field_error_reply(*error, "body");
     FUZZ_CHECK(reply.status == 400 && nlohmann::json::accept(reply.body), "the refusal is not a JSON 400");
     return 0;
   }
