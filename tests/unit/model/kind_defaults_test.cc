@@ -180,7 +180,8 @@ TEST_CASE("every default of the schemas is the default of the typed objects and 
   auto defaults = schema_defaults();
   REQUIRE(defaults.size() >= 20);
   for (const auto& [where, value] : defaults) {
-    CAPTURE(where);
+    const std::string at = where;  // a copy: clang 14 lets no lambda take a binding
+    CAPTURE(at);
     auto it = code_defaults().find(where);
     REQUIRE_MESSAGE(it != code_defaults().end(), "a schema default the code is not checked against: add it here");
     CHECK(it->second.initialiser() == comparable(value));
@@ -191,7 +192,8 @@ TEST_CASE("every default of the schemas is the default of the typed objects and 
 TEST_CASE("every code default checked here is still a default of the schemas") {
   auto defaults = schema_defaults();
   for (const auto& [where, _] : code_defaults()) {
-    CAPTURE(where);
+    const std::string at = where;  // a copy: clang 14 lets no lambda take a binding
+    CAPTURE(at);
     CHECK(defaults.count(where) == 1);
   }
 }

@@ -62,7 +62,8 @@ TEST_CASE("every OpenAPI operation has a unique operationId and an example") {
     for (const auto& [method, operation] : item.items()) {
       if (method == "parameters") continue;
       ++operations;
-      CAPTURE(method + " " + path);
+      const std::string where = method + " " + path;  // a copy: clang 14 lets no lambda take a binding
+      CAPTURE(where);
       REQUIRE(operation.contains("operationId"));
       std::string id = operation["operationId"];
       CHECK(!id.empty());
@@ -94,7 +95,8 @@ TEST_CASE("every error answer of every operation is a shared response of the Err
     for (const auto& [method, operation] : item.items())
       for (const auto& [status, response] : operation.at("responses").items()) {
         if (status.front() != '4' && status.front() != '5') continue;
-        CAPTURE(method + " " + path + " " + status);
+        const std::string where = method + " " + path + " " + status;  // a copy, for clang 14
+        CAPTURE(where);
         REQUIRE(response.contains("$ref"));
         CHECK(response["$ref"].get<std::string>().rfind("#/components/responses/", 0) == 0);
         CHECK(resolved(response)["content"]["application/json"]["schema"]["$ref"] == "#/components/schemas/Error");
