@@ -5,10 +5,13 @@
 
 #include <doctest/doctest.h>
 
+#include "scoped_env.h"
 #include "test_support.h"
 
 namespace c4::cli {
 namespace {
+
+using test::EnvVar;
 
 CommandSpec spec() {
   return {"validate",
@@ -22,28 +25,6 @@ CommandSpec spec() {
               {"secret-file", "PATH", "never from the environment.", "", true},
           }};
 }
-
-// Sets (or, with nullptr, unsets) an environment variable for the life of the object and
-// restores the previous state.
-class EnvVar {
- public:
-  EnvVar(const char* name, const char* value) : name_(name) {
-    if (const char* old = std::getenv(name)) {
-      old_ = old;
-      had_ = true;
-    }
-    if (value) ::setenv(name, value, 1);
-    else ::unsetenv(name);
-  }
-  ~EnvVar() {
-    if (had_) ::setenv(name_.c_str(), old_.c_str(), 1);
-    else ::unsetenv(name_.c_str());
-  }
-
- private:
-  std::string name_, old_;
-  bool had_ = false;
-};
 
 ParsedOptions parse(const std::vector<std::string>& args) {
   auto parsed = parse_options(spec(), args);
@@ -188,6 +169,8 @@ TEST_CASE("command help lists every option with its env twin and default") {
 
 namespace c4::cli {
 namespace {
+
+using test::EnvVar;
 
 TEST_CASE("an option with choices refuses any other value, from the command line or the environment") {
   CommandSpec s{"plan", "", "Plans.", {{"output", "FORMAT", "the format.", "text", false, "", false, {"text", "json", "markdown"}}}};

@@ -15,6 +15,7 @@
 
 #include "server_test_support.h"
 #include "test_process.h"
+#include "scoped_env.h"
 #include "test_support.h"
 
 namespace c4 {
@@ -294,7 +295,8 @@ TEST_CASE("serve never reads a refused reference written to the database behind 
     txn.commit();
   }
   std::string database_url = db.url() + "?application_name=Db-Url-Canary-5e2f";
-  ::setenv("C4CONFD_DATABASE_URL", database_url.c_str(), 1);
+  // Given back at the end: the next case in this process creates its database on ./c4 test's server.
+  test::EnvVar own_url("C4CONFD_DATABASE_URL", database_url.c_str());
   ServeProcess serve(database_url, tmp.path(), {"--secrets-dir", secrets.string()});
   auto uacreg = test::http_get(serve.port(), "/1.0/kamailio/dbtext/uacreg", test::kKamailioToken);
   REQUIRE(uacreg.status == 200);

@@ -7,6 +7,7 @@
 
 #include <doctest/doctest.h>
 
+#include "scoped_env.h"
 #include "model/secret_policy.h"
 #include "test_support.h"
 
@@ -53,7 +54,7 @@ TEST_CASE("the default policy reads C4_SECRET_ variables only and no file at all
 }
 
 TEST_CASE("c4confd's own C4CONFD_ settings are refused even when the prefix covers them") {
-  ::setenv("C4CONFD_DATABASE_URL", "postgresql://owner:db-password@db/c4", 1);
+  test::EnvVar own_url("C4CONFD_DATABASE_URL", "postgresql://owner:db-password@db/c4");
   auto policy = policy_for({}, "C4");
   for (const char* name : {"C4CONFD_DATABASE_URL", "c4confd_database_url", "C4confd_ADMIN_TOKEN"}) {
     CAPTURE(name);

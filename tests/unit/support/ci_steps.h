@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <cstdio>
 #include <filesystem>
 #include <map>
@@ -39,13 +40,18 @@ inline std::string shell_quote(const std::string& s) {
 }
 
 // Runs `script` with bash -eo pipefail (GitHub's and GitLab's bash shell) in `dir`, with only
-// `env` and a PATH, HOME of the test: nothing of the caller's C4CONFD_* settings leaks in.
+// `env` and a PATH, HOME of the test (and the sanitizer options, when set): nothing of the
+// caller's C4CONFD_* settings leaks in.
 inline StepRun run_script(const std::string& name, const std::string& script, const std::filesystem::path& dir,
                           const Env& env, const TempDir& scratch) {
   static int counter = 0;
   auto file = scratch.write("step-" + std::to_string(counter++) + ".sh", script);
   std::string cmd = "cd " + shell_quote(dir.string()) + " && env -i";
   for (const auto& [k, v] : env) cmd += " " + k + "=" + shell_quote(v);
+  // The sanitizer build's settings (its leak suppressions above all) follow the binary.
+  for (const char* name : {"ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"})
+    if (const char* value = std::getenv(name); value && !env.count(name))
+      cmd += std::string(" ") + name + "=" + shell_quote(value);
   cmd += " bash --noprofile --norc -eo pipefail " + shell_quote(file.string()) + " 2>&1";
   StepRun r;
   r.name = name;

@@ -127,7 +127,8 @@ TEST_CASE("a snapshot read from PostgreSQL takes its objects' places from the po
   CHECK(trunk.file.find("tenants/acme/carriers/") != std::string::npos);
   CHECK(trunk.line > 0);
   positions.by_object[source_key("CarrierTrunk", "acme", "orange-paris")] = {"elsewhere.yaml", 99};
-  for (const auto& item : sources_json(examples(), &positions, TenantScope::everything())["items"])
+  const auto sources = sources_json(examples(), &positions, TenantScope::everything());  // alive for the loop
+  for (const auto& item : sources["items"])
     if (item["name"] == "orange-paris") CHECK(item["file"] != "elsewhere.yaml");
 }
 
