@@ -70,6 +70,7 @@ bool DigitRewrite::read_quantifier(std::string_view p, size_t& i, size_t end, It
     }
     if (i >= end || p[i] != '}') return false;
     ++i;
+    if (hi == 0) return false;  // x{0}: an item that matches nothing, left to RE2 (fuzz/digit_rewrite found it)
     item.min = static_cast<uint8_t>(lo), item.max = static_cast<uint8_t>(hi);
   }
   return !(i < end && (p[i] == '?' || p[i] == '+' || p[i] == '*' || p[i] == '{'));  // lazy, possessive
