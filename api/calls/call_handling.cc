@@ -173,8 +173,10 @@ void CallHandling::install(routing::SnapshotPtr snapshot, bool handed_off) {
   {
     std::lock_guard lock(install_mutex_);
     int64_t revision = revision_number(snapshot->revision());
-    if (!handed_off && revision < handed_off_revision_) {
-      // Loaded from PostgreSQL while a newer revision was handed off: keep the newer one.
+    if (!handed_off && revision <= handed_off_revision_) {
+      // Loaded from PostgreSQL while the same or a newer revision was handed off (the watcher
+      // may read the commit just before the hand-off lands): keep the one handed off, which
+      // also carries the source positions, and skip a needless swap.
       log_event(LogLevel::info, "routing.snapshot_superseded",
                 {{"revision", snapshot->revision()}, {"serving", handed_off_revision_}});
       return;

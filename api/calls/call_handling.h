@@ -69,7 +69,8 @@ class CallHandling {
  private:
   CallHandling() = default;
   // Stores `snapshot` (handed off, or loaded by the watcher) with its metric tables unless it is
-  // a watcher load older than the last hand-off; refreshes the CDR writer's tenants.
+  // a watcher load of a revision no newer than the last hand-off; refreshes the CDR writer's
+  // tenants.
   void install(routing::SnapshotPtr snapshot, bool handed_off);
   HttpReply answer_routing(const ApiRequest& request, routing::RouteEnv env);
   // The parts of mount(): the watcher's "routing" reload, the Kamailio routes, the routes for
