@@ -112,7 +112,7 @@ void CallHandling::mount_kamailio_routes(Server& server) {
     return routing::uacreg_reply(*snapshot);
   }, kInlineRoute);
   server.mount_async("POST", "/1.0/kamailio/cdr", Access::kamailio, [this](const ApiRequest& r, Responder reply) {
-    // The call is over: its channel on the trunk is free again.
+    // The call is over: its channel on the trunk or IPBX it was routed to is free again.
     cdr::cdr_ingest(*writer_, r, reply, [this](const cdr::StoredCdr& stored) {
       capacity_.release_call(stored.record.call_id);
     });

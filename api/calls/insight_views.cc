@@ -104,14 +104,16 @@ json capacity_json(const routing::Snapshot& snapshot, const SourcePositions* pos
     if (!visible(d, t.tenant, scope)) continue;
     json row = object_row(t.src->meta, t.id);
     row["limits"] = limits_json(t.src->capacity);
-    row["calls_per_second"] = capacity.calls_in_last_second(t.id, now);
-    row["open_channels"] = capacity.open_channels(t.id, now);
+    row["calls_per_second"] = capacity.calls_in_last_second(routing::CapacityKey::trunk(t.id), now);
+    row["open_channels"] = capacity.open_channels(routing::CapacityKey::trunk(t.id), now);
     trunks.push_back(std::move(row));
   }
   for (const auto& i : d.ipbxs) {
     if (!visible(d, i.tenant, scope)) continue;
     json row = object_row(i.src->meta, i.id);
     row["limits"] = limits_json(i.src->capacity);
+    row["calls_per_second"] = capacity.calls_in_last_second(routing::CapacityKey::ipbx(i.id), now);
+    row["open_channels"] = capacity.open_channels(routing::CapacityKey::ipbx(i.id), now);
     ipbxs.push_back(std::move(row));
   }
   return {{"revision", snapshot.revision()}, {"trunks", std::move(trunks)}, {"ipbxs", std::move(ipbxs)}};

@@ -27,6 +27,7 @@ std::shared_ptr<const RoutingMetrics::Tables> RoutingMetrics::tables_for(const r
   tables->trunk_selections = table_of(d.trunks, previous ? previous->trunk_selections.get() : nullptr);
   tables->ipbx_selections = table_of(d.ipbxs, previous ? previous->ipbx_selections.get() : nullptr);
   tables->capacity_skips = table_of(d.trunks, previous ? previous->capacity_skips.get() : nullptr);
+  tables->ipbx_capacity_skips = table_of(d.ipbxs, previous ? previous->ipbx_capacity_skips.get() : nullptr);
   return tables;
 }
 
@@ -71,6 +72,9 @@ std::string RoutingMetrics::render(const Tables* live, uint64_t refused_auth) co
   header(out, "c4confd_routing_capacity_skips_total",
          "Routing targets left out of an answer because the trunk was at capacity.");
   if (live) live->capacity_skips->render(out, "c4confd_routing_capacity_skips_total", "trunk");
+  header(out, "c4confd_routing_ipbx_capacity_skips_total",
+         "Calls left without a route because the IPBX a DID or a domain sends them to was at capacity.");
+  if (live) live->ipbx_capacity_skips->render(out, "c4confd_routing_ipbx_capacity_skips_total", "ipbx");
   return out;
 }
 

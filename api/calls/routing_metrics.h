@@ -5,7 +5,8 @@
 //   c4confd_routing_no_route_total{reason}              one series per routing::NoRoute code
 //   c4confd_routing_trunk_selections_total{tenant,trunk} calls whose first route is that trunk
 //   c4confd_routing_ipbx_selections_total{tenant,ipbx}   calls whose first route is that IPBX
-//   c4confd_routing_capacity_skips_total{tenant,trunk}   targets left out because at capacity
+//   c4confd_routing_capacity_skips_total{tenant,trunk}   trunks left out because at capacity
+//   c4confd_routing_ipbx_capacity_skips_total{tenant,ipbx} IPBXs left out because at capacity
 //
 // Labels are objects of the live snapshot, never numbers or addresses (docs/metrics.md). The
 // per-object tables (api/server/object_counters.h) are built with each snapshot, off the hot
@@ -33,7 +34,8 @@ class RoutingMetrics {
   class Tables final : public routing::RouteObserver {
    public:
     void capacity_skipped(uint32_t trunk) const override { capacity_skips->add(trunk); }
-    ObjectCountersPtr trunk_selections, ipbx_selections, capacity_skips;
+    void ipbx_capacity_skipped(uint32_t ipbx) const override { ipbx_capacity_skips->add(ipbx); }
+    ObjectCountersPtr trunk_selections, ipbx_selections, capacity_skips, ipbx_capacity_skips;
   };
   // A snapshot with its tables: what the routing handler reads in one atomic load, so the
   // indices it counts at are always those of the snapshot it routed on.

@@ -9,7 +9,7 @@ void CapacityTracker::expire_locked(Clock::time_point now) {
     auto it = calls_.find(by_age_.front().second);
     // The entry may be of a call already released (or of a later call with the same id).
     if (it != calls_.end() && it->second.started == by_age_.front().first) {
-      auto& load = trunks_[it->second.trunk_id];
+      auto& load = loads_[it->second.key];
       if (load.open > 0) --load.open;
       calls_.erase(it);
     }
@@ -17,17 +17,17 @@ void CapacityTracker::expire_locked(Clock::time_point now) {
   }
 }
 
-CapacityTracker::TrunkLoad& CapacityTracker::load_locked(int64_t trunk_id, Clock::time_point now) {
+CapacityTracker::Load& CapacityTracker::load_locked(CapacityKey key, Clock::time_point now) {
   expire_locked(now);
-  TrunkLoad& load = trunks_[trunk_id];
+  Load& load = loads_[key];
   while (!load.recent.empty() && now - load.recent.front() >= std::chrono::seconds(1)) load.recent.pop_front();
   return load;
 }
 
-bool CapacityTracker::at_capacity(int64_t trunk_id, const Capacity& limits, Clock::time_point now, std::string* why) {
+bool CapacityTracker::at_capacity(CapacityKey key, const Capacity& limits, Clock::time_point now, std::string* why) {
   if (!limits.max_calls_per_second && !limits.max_channels) return false;
   std::lock_guard lock(mu_);
-  TrunkLoad& load = load_locked(trunk_id, now);
+  Load& load = load_locked(key, now);
   if (limits.max_calls_per_second && load.recent.size() >= static_cast<size_t>(*limits.max_calls_per_second)) {
     if (why)
       *why = std::to_string(load.recent.size()) + " calls in the last second, limit " +
@@ -41,12 +41,12 @@ bool CapacityTracker::at_capacity(int64_t trunk_id, const Capacity& limits, Cloc
   return false;
 }
 
-void CapacityTracker::record_call(int64_t trunk_id, std::string_view call_id, Clock::time_point now) {
+void CapacityTracker::record_call(CapacityKey key, std::string_view call_id, Clock::time_point now) {
   std::lock_guard lock(mu_);
-  TrunkLoad& load = load_locked(trunk_id, now);
+  Load& load = load_locked(key, now);
   load.recent.push_back(now);
   if (call_id.empty()) return;  // counted for the rate; without an id it can only end by age
-  auto [it, inserted] = calls_.try_emplace(std::string(call_id), OpenCall{trunk_id, now});
+  auto [it, inserted] = calls_.try_emplace(std::string(call_id), OpenCall{key, now});
   if (!inserted) return;
   ++load.open;
   by_age_.emplace_back(now, it->first);
@@ -56,19 +56,19 @@ void CapacityTracker::release_call(std::string_view call_id) {
   std::lock_guard lock(mu_);
   auto it = calls_.find(std::string(call_id));
   if (it == calls_.end()) return;
-  auto& load = trunks_[it->second.trunk_id];
+  auto& load = loads_[it->second.key];
   if (load.open > 0) --load.open;
   calls_.erase(it);
 }
 
-size_t CapacityTracker::open_channels(int64_t trunk_id, Clock::time_point now) {
+size_t CapacityTracker::open_channels(CapacityKey key, Clock::time_point now) {
   std::lock_guard lock(mu_);
-  return load_locked(trunk_id, now).open;
+  return load_locked(key, now).open;
 }
 
-size_t CapacityTracker::calls_in_last_second(int64_t trunk_id, Clock::time_point now) {
+size_t CapacityTracker::calls_in_last_second(CapacityKey key, Clock::time_point now) {
   std::lock_guard lock(mu_);
-  return load_locked(trunk_id, now).recent.size();
+  return load_locked(key, now).recent.size();
 }
 
 }  // namespace c4::routing

@@ -306,7 +306,7 @@ class Router {
         continue;
       }
       std::string why;
-      if (env_.capacity && env_.capacity->at_capacity(trunk.id, trunk.src->capacity, env_.now, &why)) {
+      if (env_.capacity && env_.capacity->at_capacity(CapacityKey::trunk(trunk.id), trunk.src->capacity, env_.now, &why)) {
         if (env_.observer) env_.observer->capacity_skipped(t.trunk);
         skip("target", trunk.src->meta.name, "at capacity: " + why);
         continue;
@@ -319,7 +319,7 @@ class Router {
       return;
     }
     if (env_.capacity && env_.record_call)
-      env_.capacity->record_call(d_.trunks[out_.routes.front().index].id, req_.call_id, env_.now);
+      env_.capacity->record_call(CapacityKey::trunk(d_.trunks[out_.routes.front().index].id), req_.call_id, env_.now);
   }
 
   // ---- routes -----------------------------------------------------------------------------
@@ -355,9 +355,20 @@ class Router {
     return route;
   }
 
+  // The call's one route, to IPBX `index`; none when the IPBX is at capacity (a PBX has no
+  // failover target: the caller's side, a carrier, tries its next route on the failure).
   void add_ipbx_route(uint32_t index) {
     const IpbxEntry& x = d_.ipbxs[index];
+    std::string why;
+    if (env_.capacity && env_.capacity->at_capacity(CapacityKey::ipbx(x.id), x.src->capacity, env_.now, &why)) {
+      if (env_.observer) env_.observer->ipbx_capacity_skipped(index);
+      skip("ipbx", x.src->meta.name, "at capacity: " + why);
+      fail(NoRoute::ipbx_at_capacity);
+      out_.no_route_reason = "IPBX " + x.src->meta.name + " is at capacity: " + why;
+      return;
+    }
     out_.routes.push_back(make_route(Route::Target::ipbx, index, x.profile, x.text, "IPBX", x.src->meta.name));
+    if (env_.capacity && env_.record_call) env_.capacity->record_call(CapacityKey::ipbx(x.id), req_.call_id, env_.now);
   }
 
   void add_trunk_route(uint32_t index) {
@@ -391,6 +402,7 @@ const char* no_route_code(NoRoute reason) {
     case NoRoute::no_routing_group: return "no_routing_group";
     case NoRoute::no_rule: return "no_rule";
     case NoRoute::targets_at_capacity: return "targets_at_capacity";
+    case NoRoute::ipbx_at_capacity: return "ipbx_at_capacity";
   }
   return "";
 }

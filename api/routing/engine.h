@@ -61,8 +61,9 @@ enum class NoRoute : uint8_t {
   no_routing_group,     // an IPBX's call off-net: the IPBX has no routing group
   no_rule,              // no rule of the routing group applies (prefix, bounds, caller, time)
   targets_at_capacity,  // the chosen rule's every target is at capacity
+  ipbx_at_capacity,     // the IPBX a DID or a domain sends the call to is at capacity
 };
-inline constexpr size_t kNoRouteCount = 9;
+inline constexpr size_t kNoRouteCount = 10;
 // "caller_unknown", …: the code as a metric label; "" for none.
 const char* no_route_code(NoRoute reason);
 
@@ -72,6 +73,8 @@ class RouteObserver {
  public:
   // Trunk `trunk` (index into SnapshotData::trunks) was left out because it is at capacity.
   virtual void capacity_skipped(uint32_t trunk) const = 0;
+  // IPBX `ipbx` (index into SnapshotData::ipbxs) was left out because it is at capacity.
+  virtual void ipbx_capacity_skipped(uint32_t ipbx) const = 0;
 
  protected:
   ~RouteObserver() = default;
@@ -84,7 +87,8 @@ struct RouteEnv {
   std::function<uint64_t(uint64_t n)> random;
   // Capacity accounting; null = capacities are not enforced.
   CapacityTracker* capacity = nullptr;
-  // Count the routed call on its first trunk (false for explain, which must not consume capacity).
+  // Count the routed call on its first route's trunk or IPBX (false for explain, which must not
+  // consume capacity).
   bool record_call = true;
   CallerMatching matching = CallerMatching::strict;
   // Collect the reasons (normalization steps, skipped candidates) that explain() reports.

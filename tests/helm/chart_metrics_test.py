@@ -203,6 +203,8 @@ def check_exact_counts(series, f):
             ("c4confd_routing_trunk_selections_total", {"tenant": "acme", "trunk": "orange-paris"}, 0),
             ("c4confd_routing_ipbx_selections_total", {"tenant": "acme", "ipbx": "acme-paris-hq"}, 1),
             ("c4confd_routing_capacity_skips_total", {"tenant": "acme", "trunk": "voxbone-fr"}, 0),
+            ("c4confd_routing_ipbx_capacity_skips_total", {"tenant": "acme", "ipbx": "acme-paris-hq"}, 0),
+            ("c4confd_routing_no_route_total", {"reason": "ipbx_at_capacity"}, 0),
             ("c4confd_cdr_rows_total", {"result": "committed"}, 1)]
     for metric, labels, expected in want:
         got = value(series, metric, **labels)

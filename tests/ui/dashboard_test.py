@@ -110,7 +110,8 @@ def wait_ready(proc):
 
 
 def seed_calls():
-    """One routed call on an ACME trunk (capacity counts it) and CDRs of both tenants today, so
+    """One routed call on an ACME trunk and one to an ACME IPBX (capacity counts both), and CDRs
+    of both tenants today, so
     the CDR pages have data and lagoon's must stay hidden from ACME's token."""
     _, _, tenants = call("/1.0/tenants", ADMIN_TOKEN)
     uuid = {t["name"]: t["uuid"] for t in tenants["items"]}
@@ -121,6 +122,11 @@ def seed_calls():
         "source_ip": "192.0.2.10", "source_port": 5060, "auth": "1", "call_id": "ui-test-open-call",
         "from_uri": "sip:0140000001@192.0.2.10", "to_uri": "sip:0561234567@192.0.2.10"})
     assert status == 200, routed
+    # An inbound call from Orange to a DID of the Paris PBX: it holds a channel of that IPBX.
+    status, _, inbound = call("/1.0/kamailio/routing", KAMAILIO_TOKEN, {
+        "source_ip": "203.0.113.10", "source_port": 5060, "auth": "1", "call_id": "ui-test-inbound-call",
+        "from_uri": "sip:0611223344@203.0.113.10", "to_uri": "sip:0140000123@203.0.113.10"})
+    assert status == 200 and inbound["rtjson"]["success"], inbound
     now = int(time.time())
     midnight = now - now % 86400  # the CDR page opens on today (UTC): every CDR is today's
     for i in range(6):
@@ -378,6 +384,11 @@ class AdminSeesEverything(DashboardCase):
         self.assertTrue(self.driver.find_elements(By.CSS_SELECTOR, "#capacity-answer meter"))
         # the routed call of seed_calls holds one channel on its trunk
         self.assertRegex(text, r"\b1 / \d+")
+        # and its inbound call one channel of the Paris PBX (limit 240 in examples/), live
+        cards = self.driver.find_elements(By.CSS_SELECTOR, "#capacity-ipbxs > *")
+        paris = [c.text for c in cards if c.text.startswith("acme/acme-paris-hq")]
+        self.assertEqual(len(paris), 1, [c.text for c in cards])
+        self.assertRegex(paris[0], r"channels\s+1 / 240\b")
         self.screenshot("capacity")
         self.assert_console_clean("capacity")
 

@@ -498,13 +498,14 @@ async function capacityPage(root) {
   const refresh = async () => {
     try {
       const c = await api("/1.0/capacity");
-      const trunkCards = c.trunks.map(t => card(`${t.tenant}/${t.name}`, el("div", {class: "load"},
-        loadRow("calls/s", t.calls_per_second, t.limits.max_calls_per_second, ""), loadRow("channels", t.open_channels, t.limits.max_channels, "")),
-        el("p", {class: "muted"}, "source ", where(t.file, t.line))));
-      const ipbxRows = c.ipbxs.map(i => ({cells: [`${i.tenant}/${i.name}`, show(i.limits.max_calls_per_second ?? "no limit"), show(i.limits.max_channels ?? "no limit"), where(i.file, i.line)]}));
-      out.replaceChildren(el("h3", {text: "Carrier trunks"}),
-        trunkCards.length ? el("div", {class: "grid"}, trunkCards) : el("p", {class: "empty", text: "No carrier trunk."}),
-        el("h3", {text: "IPBXs (limits)"}), table(["IPBX", "max calls/s", "max channels", "source"], ipbxRows),
+      // One card per trunk or IPBX: its live load against each of its limits.
+      const loadCards = objects => objects.map(o => card(`${o.tenant}/${o.name}`, el("div", {class: "load"},
+        loadRow("calls/s", o.calls_per_second, o.limits.max_calls_per_second, ""), loadRow("channels", o.open_channels, o.limits.max_channels, "")),
+        el("p", {class: "muted"}, "source ", where(o.file, o.line))));
+      const section = (title, id, cards, none) => [el("h3", {text: title}),
+        cards.length ? el("div", {class: "grid", id}, cards) : el("p", {class: "empty", text: none})];
+      out.replaceChildren(...section("Carrier trunks", "capacity-trunks", loadCards(c.trunks), "No carrier trunk."),
+        ...section("IPBXs", "capacity-ipbxs", loadCards(c.ipbxs), "No IPBX."),
         el("p", {class: "muted", text: `Revision ${c.revision}, ${new Date().toISOString().slice(11, 19)} UTC`}));
     } catch (e) { out.replaceChildren(failure(e)); stopTimer(); }
   };

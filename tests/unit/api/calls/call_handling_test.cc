@@ -4,6 +4,7 @@
 #include "api/calls/call_handling.h"
 
 #include <atomic>
+#include <functional>
 #include <set>
 #include <thread>
 #include <vector>
@@ -14,11 +15,16 @@
 namespace c4::test {
 namespace {
 
-// A running service with call handling, on a scratch database holding examples/.
+using EditExamples = std::function<void(const std::filesystem::path& dir)>;
+
+// A running service with call handling, on a scratch database holding examples/ (changed by
+// `edit`, when given, before they are applied).
 struct CallService {
-  explicit CallService(const std::string& db_name, const std::string& base_url = "", unsigned workers = 8)
+  explicit CallService(const std::string& db_name, const std::string& base_url = "", unsigned workers = 8,
+                       const EditExamples& edit = {})
       : db(db_name, base_url),
         dir(examples_copy(std::filesystem::temp_directory_path() / (db_name + "-" + std::to_string(::getpid())))) {
+    if (edit) edit(dir);
     apply_directory(db.conn(), dir);
     auto options = service_options(db.url());
     options.server.workers = workers;
@@ -39,6 +45,33 @@ struct CallService {
   std::unique_ptr<api::CallHandling> calls;
   int port = 0;
 };
+
+// Replaces the `capacity:` line of every IPBX of examples/ with `replacement` ("" drops the
+// limits: for tests of concurrency, whose load a PBX's 20 calls per second would refuse).
+void set_ipbx_capacity(const std::filesystem::path& dir, const std::string& replacement) {
+  for (const char* tenant : {"acme", "lagoon"}) {
+    auto file = dir / "tenants" / tenant / "ipbxs.yaml";
+    std::ifstream in(file);
+    std::string text(std::istreambuf_iterator<char>(in), {}), out;
+    in.close();
+    size_t replaced = 0;
+    for (size_t at = 0; at < text.size();) {
+      size_t end = text.find('\n', at);
+      end = end == std::string::npos ? text.size() : end + 1;
+      std::string line = text.substr(at, end - at);
+      if (line.rfind("  capacity:", 0) == 0) {
+        ++replaced;
+        if (!replacement.empty()) out += "  capacity: " + replacement + "\n";
+      } else {
+        out += line;
+      }
+      at = end;
+    }
+    REQUIRE(replaced > 0);
+    std::ofstream(file, std::ios::trunc) << out;
+  }
+}
+void without_ipbx_capacity(const std::filesystem::path& dir) { set_ipbx_capacity(dir, ""); }
 
 // Scenario 1 of examples/README.md: Orange Paris delivers a call to an ACME number.
 nlohmann::json inbound_call(const std::string& caller_user, const std::string& callee = "0140000123") {
@@ -115,7 +148,7 @@ TEST_CASE("kamailio auth and uacreg answer from the snapshot") {
 }
 
 TEST_CASE("64 concurrent callers over HTTP to one number each get their own From and P-Asserted-Identity") {
-  CallService s("c4test_calls_pai");
+  CallService s("c4test_calls_pai", "", 8, without_ipbx_capacity);
   std::atomic<int> wrong{0}, failed{0};
   std::mutex failures_mutex;
   std::vector<std::string> failures;
@@ -134,7 +167,14 @@ TEST_CASE("64 concurrent callers over HTTP to one number each get their own From
         failures.push_back(std::to_string(r.status) + " " + r.body);
         return;
       }
-      auto route = r.json()["rtjson"]["routes"][0];
+      auto answer = r.json();
+      if (answer["rtjson"]["success"] != true) {
+        ++failed;
+        std::lock_guard lock(failures_mutex);
+        failures.push_back("no route: " + r.body);
+        return;
+      }
+      auto route = answer["rtjson"]["routes"][0];
       std::string from = route["headers"]["from"]["uri"];
       std::string pai = route["headers"]["extra"];
       std::string display = route["headers"]["from"]["display"];
@@ -207,6 +247,43 @@ TEST_CASE("cdrs waiting for their commit hold no worker: 32 concurrent posts on 
   CHECK(rows / batches > 2.0);
 }
 
+TEST_CASE("an IPBX at its channel limit gets no route until a CDR ends one of its calls, and capacity shows it live") {
+  CallService s("c4test_calls_ipbx_capacity", "", 8,
+                [](const std::filesystem::path& dir) { set_ipbx_capacity(dir, "{maxChannels: 3}"); });
+  auto route_call = [&](const std::string& caller) {
+    return http_send(s.port, "POST", "/1.0/kamailio/routing", inbound_call(caller).dump()).json();
+  };
+  auto paris_load = [&] {
+    auto body = http_get(s.port, "/1.0/capacity", kAcmeToken).json();
+    for (const auto& i : body["ipbxs"])
+      if (i["name"] == "acme-paris-hq") return i;
+    return nlohmann::json();
+  };
+  std::string tenant;
+  for (const char* caller : {"0611000001", "0611000002", "0611000003"}) {
+    auto answer = route_call(caller);
+    REQUIRE(answer["rtjson"]["success"] == true);
+    tenant = answer["auth"]["tenant_uuid"];
+  }
+  CHECK(paris_load()["open_channels"] == 3);
+  CHECK(paris_load()["limits"]["max_channels"] == 3);
+  CHECK(route_call("0611000004")["rtjson"] == nlohmann::json{{"success", false}});
+  auto explained = http_send(s.port, "POST", "/1.0/routing/explain", inbound_call("0611000004").dump(), kAcmeToken).json();
+  CHECK(explained["no_route_reason"] == "IPBX acme-paris-hq is at capacity: 3 open channels, limit 3");
+  auto metrics = http_get(s.port, "/metrics").body;
+  CHECK(metric_value(metrics, "c4confd_routing_no_route_total{reason=\"ipbx_at_capacity\"}") == 1);
+  CHECK(metric_value(metrics, "c4confd_routing_ipbx_capacity_skips_total{tenant=\"acme\",ipbx=\"acme-paris-hq\"}") == 1);
+
+  // The first call's CDR ends it: a channel is free again.
+  nlohmann::json cdr = {{"event", "cdr"}, {"tenant_id", tenant}, {"call_id", "call-0611000001"},
+                        {"from_uri", "sip:0611000001@203.0.113.10"}, {"to_uri", "sip:0140000123@192.0.2.10"},
+                        {"call_start", 1795000000}, {"duration", 30}};
+  REQUIRE(http_send(s.port, "POST", "/1.0/kamailio/cdr", cdr.dump()).status == 200);
+  CHECK(paris_load()["open_channels"] == 2);
+  CHECK(route_call("0611000004")["rtjson"]["success"] == true);
+  CHECK(paris_load()["open_channels"] == 3);
+}
+
 TEST_CASE("explain over HTTP needs a token that covers the caller's tenant") {
   CallService s("c4test_calls_explain");
   std::string body = inbound_call("0611223344").dump();
@@ -220,7 +297,7 @@ TEST_CASE("explain over HTTP needs a token that covers the caller's tenant") {
 }
 
 TEST_CASE("a snapshot swap under concurrent routing load never gives an error or a mixed answer") {
-  CallService s("c4test_calls_swap");
+  CallService s("c4test_calls_swap", "", 8, without_ipbx_capacity);
   // Revision B moves paris-hq-main from acme-paris-hq (192.0.2.10) to acme-lyon.
   auto did_file = s.dir / "tenants/acme/dids/paris-hq.yaml";
   std::string original;

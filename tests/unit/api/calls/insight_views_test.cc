@@ -82,7 +82,7 @@ TEST_CASE("sources give every visible object's manifest file and line and nothin
   }
 }
 
-TEST_CASE("capacity shows a trunk's live calls per second and open channels against its limits") {
+TEST_CASE("capacity shows a trunk's and an IPBX's live calls per second and open channels against their limits") {
   routing::CapacityTracker tracker;
   const auto& d = examples().data();
   const routing::TrunkEntry* limited = nullptr;
@@ -90,9 +90,11 @@ TEST_CASE("capacity shows a trunk's live calls per second and open channels agai
     if (t.src->capacity.max_channels) limited = &t;
   REQUIRE(limited);
   auto now = std::chrono::system_clock::now();
-  tracker.record_call(limited->id, "call-1", now);
-  tracker.record_call(limited->id, "call-2", now);
+  const routing::IpbxEntry* pbx = &d.ipbxs.front();
+  tracker.record_call(routing::CapacityKey::trunk(limited->id), "call-1", now);
+  tracker.record_call(routing::CapacityKey::trunk(limited->id), "call-2", now);
   tracker.release_call("call-2");
+  for (const char* id : {"in-1", "in-2", "in-3"}) tracker.record_call(routing::CapacityKey::ipbx(pbx->id), id, now);
   auto body = capacity_json(examples(), nullptr, tracker, TenantScope::everything(), now);
   bool seen = false;
   for (const auto& t : body["trunks"])
@@ -104,6 +106,18 @@ TEST_CASE("capacity shows a trunk's live calls per second and open channels agai
     }
   CHECK(seen);
   CHECK(body["ipbxs"].size() == d.ipbxs.size());
+  bool pbx_seen = false;
+  for (const auto& i : body["ipbxs"]) {
+    if (i["id"] != pbx->id) {
+      CHECK(i["open_channels"] == 0);  // the trunk's calls are on no IPBX, even one with its id
+      continue;
+    }
+    pbx_seen = true;
+    CHECK(i["calls_per_second"] == 3);
+    CHECK(i["open_channels"] == 3);
+    if (pbx->src->capacity.max_channels) CHECK(i["limits"]["max_channels"] == *pbx->src->capacity.max_channels);
+  }
+  CHECK(pbx_seen);
   auto acme = capacity_json(examples(), nullptr, tracker, scope_of("acme"), now);
   CHECK(acme.dump().find("lagoon") == std::string::npos);
   CHECK(acme["trunks"].size() < body["trunks"].size());

@@ -117,16 +117,82 @@ TEST_CASE("open channels are released by the CDR or after the maximum age") {
   Capacity limits;
   limits.max_channels = 2;
   auto t0 = at(kTueDay);
-  capacity.record_call(7, "a", t0);
-  capacity.record_call(7, "b", t0 + std::chrono::seconds(5));
-  CHECK(capacity.at_capacity(7, limits, t0 + std::chrono::seconds(10)));
+  const auto trunk = CapacityKey::trunk(7);
+  capacity.record_call(trunk, "a", t0);
+  capacity.record_call(trunk, "b", t0 + std::chrono::seconds(5));
+  CHECK(capacity.at_capacity(trunk, limits, t0 + std::chrono::seconds(10)));
   capacity.release_call("a");
-  CHECK(capacity.open_channels(7, t0 + std::chrono::seconds(10)) == 1);
-  CHECK_FALSE(capacity.at_capacity(7, limits, t0 + std::chrono::seconds(10)));
-  capacity.record_call(7, "c", t0 + std::chrono::seconds(20));
-  CHECK(capacity.at_capacity(7, limits, t0 + std::chrono::seconds(30)));
+  CHECK(capacity.open_channels(trunk, t0 + std::chrono::seconds(10)) == 1);
+  CHECK_FALSE(capacity.at_capacity(trunk, limits, t0 + std::chrono::seconds(10)));
+  capacity.record_call(trunk, "c", t0 + std::chrono::seconds(20));
+  CHECK(capacity.at_capacity(trunk, limits, t0 + std::chrono::seconds(30)));
   // "b" started at t0+5 and never sent a CDR: gone at t0+65.
-  CHECK(capacity.open_channels(7, t0 + std::chrono::seconds(66)) == 1);
+  CHECK(capacity.open_channels(trunk, t0 + std::chrono::seconds(66)) == 1);
+}
+
+TEST_CASE("a trunk and an IPBX with the same id are counted apart") {
+  CapacityTracker capacity;
+  auto t0 = at(kTueDay);
+  capacity.record_call(CapacityKey::trunk(3), "to-trunk", t0);
+  capacity.record_call(CapacityKey::ipbx(3), "to-ipbx-1", t0);
+  capacity.record_call(CapacityKey::ipbx(3), "to-ipbx-2", t0);
+  CHECK(capacity.open_channels(CapacityKey::trunk(3), t0) == 1);
+  CHECK(capacity.open_channels(CapacityKey::ipbx(3), t0) == 2);
+  capacity.release_call("to-ipbx-1");
+  CHECK(capacity.open_channels(CapacityKey::ipbx(3), t0) == 1);
+  CHECK(capacity.open_channels(CapacityKey::trunk(3), t0) == 1);
+  CHECK(capacity.calls_in_last_second(CapacityKey::ipbx(3), t0) == 2);
+}
+
+TEST_CASE("an IPBX at capacity gets no route with the reason, and its CDR frees a channel") {
+  auto s = compile_yaml(c4::test::base_manifests() + R"(
+---
+apiVersion: c4confd/v1
+kind: IPBX
+metadata: {name: small-pbx, tenant: acme}
+spec: {host: small.acme.example, allowedSources: [192.0.2.20], capacity: {maxChannels: 2}}
+---
+apiVersion: c4confd/v1
+kind: DID
+metadata: {name: small-numbers, tenant: acme}
+spec: {ipbx: small-pbx, numbers: ["+33140000001", "+33140000002", "+33140000003"]}
+)");
+  REQUIRE(s);
+  CapacityTracker capacity;
+  RouteEnv env = env_at(kTueDay);
+  env.capacity = &capacity;
+  auto carrier_call = [](const std::string& number, const std::string& id) {
+    auto r = call("203.0.113.10", "+33612345678", number);
+    r.call_id = id;
+    return r;
+  };
+  CHECK(targets(*s, route(*s, carrier_call("+33140000001", "first"), env)) == Names{"small-pbx"});
+  CHECK(targets(*s, route(*s, carrier_call("+33140000002", "second"), env)) == Names{"small-pbx"});
+  env.explain = true;
+  auto full = route(*s, carrier_call("+33140000003", "third"), env);
+  CHECK(full.routes.empty());
+  CHECK(full.no_route == NoRoute::ipbx_at_capacity);
+  CHECK(full.no_route_reason == "IPBX small-pbx is at capacity: 2 open channels, limit 2");
+  bool reported = false;
+  for (const auto& skipped : full.skipped)
+    reported |= skipped.kind == "ipbx" && skipped.name == "small-pbx" && skipped.reason.find("at capacity") == 0;
+  CHECK(reported);
+  CHECK(rtjson(*s, full) == nlohmann::json{{"success", false}});
+  // The CDR of the first call ends it: the third call now finds a channel.
+  capacity.release_call("first");
+  env.explain = false;
+  CHECK(targets(*s, route(*s, carrier_call("+33140000003", "third"), env)) == Names{"small-pbx"});
+}
+
+TEST_CASE("an IPBX without a routing group gets no route for an off-net call, and says why") {
+  auto s = compile_yaml(c4::test::base_manifests());  // pbx1, and acme has no routing group
+  REQUIRE(s);
+  auto d = route(*s, call("192.0.2.10", "+33140000123", "+33561234567"), env_at(kTueDay));
+  CHECK(d.caller.kind == Caller::Kind::ipbx);
+  CHECK(d.routes.empty());
+  CHECK(d.no_route == NoRoute::no_routing_group);
+  CHECK(d.no_route_reason == "IPBX pbx1 has no routing group");
+  CHECK(std::string(no_route_code(d.no_route)) == "no_routing_group");
 }
 
 TEST_CASE("capacity counts stay exact under concurrent calls") {
@@ -147,10 +213,10 @@ TEST_CASE("capacity counts stay exact under concurrent calls") {
   int64_t voxbone = 0;
   for (const auto& [key, id] : assign_ids(examples().catalog()))
     if (key.kind == Kind::CarrierTrunk && key.name == "voxbone-fr") voxbone = id;
-  CHECK(capacity.open_channels(voxbone, env.now) == kThreads * kCallsEach);
+  CHECK(capacity.open_channels(CapacityKey::trunk(voxbone), env.now) == kThreads * kCallsEach);
   for (int t = 0; t < kThreads; ++t)
     for (int i = 0; i < kCallsEach; ++i) capacity.release_call("c-" + std::to_string(t) + "-" + std::to_string(i));
-  CHECK(capacity.open_channels(voxbone, env.now) == 0);
+  CHECK(capacity.open_channels(CapacityKey::trunk(voxbone), env.now) == 0);
 }
 
 TEST_CASE("failover gives every target in order and failover off gives one") {

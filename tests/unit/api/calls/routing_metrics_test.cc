@@ -108,6 +108,25 @@ TEST_CASE("routing metrics count every outcome, no-route reason, selection and c
   CHECK(text.find("192.0.2.") == std::string::npos);
 }
 
+TEST_CASE("a call to an IPBX at capacity is counted as ipbx_at_capacity and as a skip of that IPBX") {
+  RoutingMetrics metrics;
+  auto tables = RoutingMetrics::tables_for(examples(), nullptr);
+  routing::CapacityTracker capacity;
+  routing::RouteEnv env = env_at(kTueDay);
+  env.capacity = &capacity;
+  // Orange delivers 21 calls in one second to the Paris PBX (acme-paris-hq: 20 calls/s).
+  for (int i = 0; i < 21; ++i)
+    CHECK(ask(metrics, *tables, env, body("203.0.113.10", "sip:0612345678@orange.example", "sip:0140000123@c4.example",
+                                          "in-" + std::to_string(i))) == 200);
+  std::string text = "\n" + metrics.render(tables.get(), 0);
+  CHECK(has_line(text, "c4confd_routing_requests_total{outcome=\"routed\"} 20"));
+  CHECK(has_line(text, "c4confd_routing_no_route_total{reason=\"ipbx_at_capacity\"} 1"));
+  CHECK(has_line(text, "c4confd_routing_ipbx_selections_total{tenant=\"acme\",ipbx=\"acme-paris-hq\"} 20"));
+  CHECK(has_line(text, "c4confd_routing_ipbx_capacity_skips_total{tenant=\"acme\",ipbx=\"acme-paris-hq\"} 1"));
+  CHECK(has_line(text, "c4confd_routing_ipbx_capacity_skips_total{tenant=\"acme\",ipbx=\"acme-lyon\"} 0"));
+  CHECK(has_line(text, "# TYPE c4confd_routing_ipbx_capacity_skips_total counter"));
+}
+
 TEST_CASE("routing metrics render before the first snapshot with every reason at zero") {
   RoutingMetrics metrics;
   std::string text = "\n" + metrics.render(nullptr, 0);
