@@ -704,13 +704,16 @@ def check_network_policies(chart, variant, f):
         "test": dns | {("TCP", api_port)}}
     if not values.get("wazoAuth", {}).get("url"):
         expected_out["api"] -= tcp("wazoAuth")
+    reporting = values.get("reporting", {})
+    if reporting.get("gitStatus", {}).get("provider") or reporting.get("notifyUrls"):
+        expected_out["reconciler"] |= tcp("notify")
     for name, wanted in expected_out.items():
         spec = pods.get(name, (None, {}))[1]
         got = set().union(*[rule_ports(r) for r in spec.get("egress", [])]) if spec.get("egress") else set()
         f.expect(got == wanted, f"{name}: egress to ports {sorted(got)}, expected {sorted(wanted)}")
         for rule in spec.get("egress", []):
             f.expect(bool(rule.get("ports")), f"{name}: an egress rule without ports")
-            for entry in ("dns", "postgresql", "redis", "git", "wazoAuth"):
+            for entry in ("dns", "postgresql", "redis", "git", "wazoAuth", "notify"):
                 ports = dns if entry == "dns" else tcp(entry)
                 if rule_ports(rule) == ports and np["egress"][entry]["to"]:
                     f.expect(rule.get("to") == np["egress"][entry]["to"],
@@ -733,6 +736,65 @@ def check_network_policies(chart, variant, f):
     result = chart.run("template", variant, ["networkPolicy.enabled=true", "networkPolicy.kamailio=null"])
     f.expect(result.returncode != 0 and "networkPolicy.kamailio" in result.stderr,
              f"networkPolicy without Kamailio peers rendered, or the error does not name networkPolicy.kamailio:\n{result.stderr}")
+
+
+REPORTING_SETS = ["reporting.gitStatus.provider=gitlab", "reporting.gitStatus.repo=voip/manifests",
+                  "reporting.gitStatus.apiUrl=https://gitlab.example.net/api/v4", "secrets.gitStatusToken.enabled=true",
+                  "reporting.publicUrl=https://c4confd.example.net",
+                  "reporting.notifyUrls={https://hooks.example.net/noc,https://chat.example.net/hook}"]
+
+
+def flag_pairs(args):
+    """The --flag VALUE pairs of a container's args, in order (a flag without a value pairs with None)."""
+    pairs, i = [], 0
+    while i < len(args):
+        if args[i].startswith("--"):
+            value = args[i + 1] if i + 1 < len(args) and not args[i + 1].startswith("--") else None
+            pairs.append((args[i], value))
+            i += 2 if value is not None else 1
+        else:
+            i += 1
+    return pairs
+
+
+def check_reporting_flags(chart, variant, f):
+    """reporting.* become the reconciler's --git-status-*, --public-url and --notify-url flags (and only its), the
+    status token comes from its Secret as C4CONFD_GIT_STATUS_TOKEN, the NetworkPolicy lets the reconciler reach the
+    hosts, a provider without a token or a repository is refused by name, and every flag is one `c4confd reconcile`
+    knows (its help, with --binary). Off by default."""
+    objects = chart.render(variant, REPORTING_SETS + ["networkPolicy.enabled=true",
+                                                      "networkPolicy.kamailio[0].ipBlock.cidr=10.20.0.0/24"])
+    reconciler = component(objects, "Deployment", "reconciler")["spec"]["template"]["spec"]["containers"][0]
+    pairs = flag_pairs(reconciler["args"])
+    want = [("--git-status-provider", "gitlab"), ("--git-status-repo", "voip/manifests"),
+            ("--git-status-api-url", "https://gitlab.example.net/api/v4"), ("--git-status-context", "c4confd"),
+            ("--public-url", "https://c4confd.example.net"), ("--notify-url", "https://hooks.example.net/noc"),
+            ("--notify-url", "https://chat.example.net/hook")]
+    f.expect([p for p in pairs if p in want] == want, f"reconciler flags {pairs}, expected {want} in this order")
+    token = [e for e in reconciler.get("env", []) if e["name"] == "C4CONFD_GIT_STATUS_TOKEN"]
+    f.expect(len(token) == 1 and token[0].get("valueFrom", {}).get("secretKeyRef", {}).get("key") == "git-status-token",
+             f"C4CONFD_GIT_STATUS_TOKEN is not read from the Secret: {token}")
+    api = component(objects, "Deployment", "api")["spec"]["template"]["spec"]["containers"][0]
+    f.expect(not any(a.startswith(("--git-status", "--notify-url", "--public-url")) for a in api.get("args", [])),
+             "the API (serve) got reporting flags")
+    policy = component(objects, "NetworkPolicy", "reconciler")
+    ports = [rule_ports(r) for r in policy["spec"]["egress"]]
+    f.expect(ports.count({("TCP", 443)}) == 1, f"no egress rule of its own to the notify hosts on 443: {ports}")
+    plain = chart.render(variant)
+    plain_args = component(plain, "Deployment", "reconciler")["spec"]["template"]["spec"]["containers"][0]["args"]
+    f.expect(not any(a.startswith(("--git-status", "--notify-url", "--public-url")) for a in plain_args),
+             f"reporting flags rendered by default: {plain_args}")
+    refusals = [(["reporting.gitStatus.provider=github", "reporting.gitStatus.repo=a/b"], "secrets.gitStatusToken"),
+                (["reporting.gitStatus.provider=github", "secrets.gitStatusToken.enabled=true"], "reporting.gitStatus.repo"),
+                (["reporting.gitStatus.provider=bitbucket"], "reporting.gitStatus.provider")]
+    for sets, named in refusals:
+        result = chart.run("template", variant, sets)
+        f.expect(result.returncode != 0 and names_value(result.stderr, named),
+                 f"{sets} rendered, or its error does not name {named}:\n{result.stderr}")
+    if chart.binary:
+        known = subprocess.run([chart.binary, "help", "reconcile"], capture_output=True, text=True).stdout
+        for flag, _ in pairs:
+            f.expect(flag in known, f"`c4confd reconcile` has no {flag} (c4confd help reconcile)")
 
 
 def check_extra_configuration(chart, variant, f):

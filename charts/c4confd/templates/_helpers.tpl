@@ -208,3 +208,36 @@ when it lists none) on its ports, for each protocol. Call with (list .Values.net
 {{ include "c4confd.egressRule" (list .Values.networkPolicy.egress.dns (list "UDP" "TCP")) }}
 {{ include "c4confd.egressRule" (list .Values.networkPolicy.egress.postgresql (list "TCP")) }}
 {{- end -}}
+
+{{/* The reconciler's reporting flags (values: reporting): commit statuses and notifications. */}}
+{{- define "c4confd.reportingArgs" -}}
+{{- $r := .Values.reporting -}}
+{{- with $r.gitStatus.provider }}
+{{- if not (has . (list "github" "gitlab")) }}
+{{- fail (printf "reporting.gitStatus.provider must be github or gitlab (or empty), not %q" .) }}
+{{- end }}
+{{- if not $.Values.secrets.gitStatusToken.enabled }}
+{{- fail "reporting.gitStatus.provider needs secrets.gitStatusToken.enabled: true (the Git host's API token)" }}
+{{- end }}
+- --git-status-provider
+- {{ . | quote }}
+- --git-status-repo
+- {{ required "reporting.gitStatus.repo must name the repository statuses go to (GitHub OWNER/NAME, GitLab project)" $r.gitStatus.repo | quote }}
+{{- with $r.gitStatus.apiUrl }}
+- --git-status-api-url
+- {{ . | quote }}
+{{- end }}
+{{- with $r.gitStatus.context }}
+- --git-status-context
+- {{ . | quote }}
+{{- end }}
+{{- end }}
+{{- with $r.publicUrl }}
+- --public-url
+- {{ . | quote }}
+{{- end }}
+{{- range $r.notifyUrls }}
+- --notify-url
+- {{ . | quote }}
+{{- end }}
+{{- end -}}
