@@ -223,6 +223,18 @@ Result<std::string> ReconcileLoop::live_commit_id() {
   }
 }
 
+std::string ReconcileLoop::recorded_branch_tip() {
+  if (!conn_) return "";
+  try {
+    pqxx::read_transaction txn(*conn_);
+    auto branch = read_branch(txn);
+    return branch ? branch->tip : "";
+  } catch (const std::exception& e) {
+    log_event(LogLevel::warn, "reconcile.branch_unreadable", {{"error", database_error(e, "reading the branch tip").message()}});
+    return "";
+  }
+}
+
 ReconcileLoop::PassResult ReconcileLoop::run_pass() {
   update_stats([](ReconcileStats& s) { ++s.fetches; });
   auto since = [](std::chrono::steady_clock::time_point t) {
@@ -367,9 +379,12 @@ void ReconcileLoop::report_failure(const PassOutcome& outcome, size_t errors, co
 void ReconcileLoop::report_new_tip(const std::string& tip) {
   constexpr size_t kMaxSuperseded = 20;  // a push of hundreds of commits reports the newest
   if (tip == last_tip_) return;
-  if (!last_tip_.empty() && !config_.git_repository.empty()) {
+  // The first tip of this process (a restart, or a takeover from another instance) follows the
+  // tip the last pass of any instance recorded: commits pushed while none ran are reported too.
+  const std::string base = last_tip_.empty() ? recorded_branch_tip() : last_tip_;
+  if (!base.empty() && base != tip && !config_.git_repository.empty()) {
     // The commits pushed after the last tip taken up and before this one never had a pass.
-    auto between = commits_after(config_.git_repository, last_tip_, tip, kMaxSuperseded + 1);
+    auto between = commits_after(config_.git_repository, base, tip, kMaxSuperseded + 1);
     if (between)
       for (const auto& id : *between)
         if (id != tip) {

@@ -31,7 +31,7 @@
 //               tip) goes to the on_attempt listeners, which only queue deliveries
 //               (reconciler/attempt_reporter.h): a slow Git host never delays a pass.
 //   9. sleep    the interval ±jitter, or until trigger() or stop().
-// Before step 4 the pass reads the controls (reconciler/control_state.h) from PostgreSQL, so
+// Before step 4 the pass reads the controls (store/control_state.h) from PostgreSQL, so
 // every instance obeys them: while suspended nothing is applied (the pass is counted as
 // "suspended" and logged); while pinned the pinned commit is reconciled instead of the tip
 // (it must be on the branch). After each pass the branch tip and how many commits the live one
@@ -149,6 +149,9 @@ class ReconcileLoop {
   void report_failure(const PassOutcome& outcome, size_t errors, const std::string& first_error);
   PassResult reconcile(const DesiredRevision& revision, bool check_drift);
   Result<std::string> live_commit_id();
+  // The branch tip the last pass of any instance recorded (BranchState::tip); "" when none yet
+  // or when PostgreSQL cannot say.
+  std::string recorded_branch_tip();
   // Posts `outcome` to the projector thread (replacing one not yet started).
   void project(std::shared_ptr<const PassOutcome> outcome);
   void run_projector();

@@ -130,5 +130,37 @@ TEST_CASE("the loop reports each new tip, the commits a push skipped as supersed
   runner.join();
 }
 
+TEST_CASE("commits pushed while the reconciler was down are reported superseded by the tip it takes up after the restart") {
+  test::TestDatabase db("c4test_loop_reports_restart");
+  test::ManifestRepo repo;
+  ReconcileLoopConfig config;
+  config.database_url = db.url();
+  config.interval = 60s;
+  config.threads = 1;
+  config.git_repository = repo.scratch("cache-restart");
+  std::string c1 = repo.head();
+  {
+    ReconcileLoop first(config, repo.source("restart"), SchemaSet::builtin().value());
+    Reports reports;
+    first.on_attempt([&](const AttemptReport& r) { reports.add(r); });
+    std::thread runner([&] { first.run(); });
+    REQUIRE(eventually([&] { return reports.lines().size() >= 2; }, 30s));
+    CHECK(reports.lines() == std::vector<std::string>{"pending " + c1, "applied " + c1});
+    first.stop();
+    runner.join();
+  }
+  // Down: two pushes, then a restart (a new process: nothing of the first loop is left but the database).
+  std::string c2 = add_tenant(repo, "two");
+  std::string c3 = add_tenant(repo, "three");
+  ReconcileLoop second(config, repo.source("restart"), SchemaSet::builtin().value());
+  Reports reports;
+  second.on_attempt([&](const AttemptReport& r) { reports.add(r); });
+  std::thread runner([&] { second.run(); });
+  REQUIRE(eventually([&] { return reports.lines().size() >= 3; }, 30s));
+  CHECK(reports.lines() == std::vector<std::string>{"superseded " + c2 + " by " + c3, "pending " + c3, "applied " + c3});
+  second.stop();
+  runner.join();
+}
+
 }  // namespace
 }  // namespace c4
