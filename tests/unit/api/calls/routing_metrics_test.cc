@@ -33,6 +33,21 @@ int ask(RoutingMetrics& metrics, const RoutingMetrics::Tables& tables, routing::
   return reply.status;
 }
 
+// Metrics and tables of the examples, and an env that enforces capacity at kTueDay: what the
+// routing handler counts with.
+struct CountedRouting {
+  RoutingMetrics metrics;
+  std::shared_ptr<const RoutingMetrics::Tables> tables = RoutingMetrics::tables_for(examples(), nullptr);
+  routing::CapacityTracker capacity;
+  routing::RouteEnv env = capacity_env(capacity);
+
+  static routing::RouteEnv capacity_env(routing::CapacityTracker& capacity) {
+    routing::RouteEnv env = env_at(kTueDay);
+    env.capacity = &capacity;
+    return env;
+  }
+};
+
 bool has_line(const std::string& text, const std::string& line) {
   return text.find("\n" + line + "\n") != std::string::npos;
 }
@@ -54,11 +69,10 @@ std::string unescape_label(const std::string& v) {
 }  // namespace
 
 TEST_CASE("routing metrics count every outcome, no-route reason, selection and capacity skip exactly") {
-  RoutingMetrics metrics;
-  auto tables = RoutingMetrics::tables_for(examples(), nullptr);
-  routing::CapacityTracker capacity;
-  routing::RouteEnv env = env_at(kTueDay);
-  env.capacity = &capacity;
+  CountedRouting counted;
+  RoutingMetrics& metrics = counted.metrics;
+  const auto& tables = counted.tables;
+  const routing::RouteEnv& env = counted.env;
   // Italy from the Paris PBX: voxbone-fr (50 calls/s) first, then orange-paris (30 calls/s);
   // the 81st call in the same second finds both full.
   for (int i = 0; i < 81; ++i)
@@ -109,11 +123,10 @@ TEST_CASE("routing metrics count every outcome, no-route reason, selection and c
 }
 
 TEST_CASE("a call to an IPBX at capacity is counted as ipbx_at_capacity and as a skip of that IPBX") {
-  RoutingMetrics metrics;
-  auto tables = RoutingMetrics::tables_for(examples(), nullptr);
-  routing::CapacityTracker capacity;
-  routing::RouteEnv env = env_at(kTueDay);
-  env.capacity = &capacity;
+  CountedRouting counted;
+  RoutingMetrics& metrics = counted.metrics;
+  const auto& tables = counted.tables;
+  const routing::RouteEnv& env = counted.env;
   // Orange delivers 21 calls in one second to the Paris PBX (acme-paris-hq: 20 calls/s).
   for (int i = 0; i < 21; ++i)
     CHECK(ask(metrics, *tables, env, body("203.0.113.10", "sip:0612345678@orange.example", "sip:0140000123@c4.example",
