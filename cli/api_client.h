@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/http_client.h"
 #include "common/status.h"
 
 namespace c4::cli {
@@ -25,7 +26,8 @@ class ApiClient {
 
  private:
   Result<ApiAnswer> send(const std::string& method, const std::string& path, const std::string& body) const;
-  std::string origin_, prefix_, token_;
+  HttpUrl url_;  // the API's base; its path prefixes every request's
+  std::string token_;
 };
 
 // "HTTP 403 forbidden: this path …" for an error answer (the API's error shape, or its status).

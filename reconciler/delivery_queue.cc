@@ -1,57 +1,32 @@
 #include "reconciler/delivery_queue.h"
 
-#include <optional>
-
-#include <httplib.h>
-
+#include "common/http_client.h"
 #include "common/log.h"
 
 namespace c4 {
 namespace {
-
-// scheme://host[:port] and the rest ("/path?query"), or nothing for a URL we cannot post to.
-std::optional<std::pair<std::string, std::string>> split_url(const std::string& url) {
-  auto scheme_end = url.find("://");
-  if (scheme_end == std::string::npos) return std::nullopt;
-  std::string scheme = url.substr(0, scheme_end);
-  if (scheme != "http" && scheme != "https") return std::nullopt;
-  auto path_start = url.find('/', scheme_end + 3);
-  std::string origin = url.substr(0, path_start);
-  std::string path = path_start == std::string::npos ? "/" : url.substr(path_start);
-  if (origin.size() == scheme_end + 3) return std::nullopt;
-  return std::pair{origin, path};
-}
 
 bool retryable_answer(int status) { return status == 408 || status == 429 || status >= 500; }
 
 }  // namespace
 
 std::string url_origin(const std::string& url) {
-  auto parts = split_url(url);
-  if (!parts) return "(not an http(s) URL)";
-  // user:password@ in the origin is a secret too
-  std::string origin = parts->first;
-  auto at = origin.find('@');
-  if (at != std::string::npos) origin = origin.substr(0, origin.find("://") + 3) + origin.substr(at + 1);
-  return origin;
+  auto parsed = parse_http_url(url);
+  return parsed ? parsed->origin() : "(not an http(s) URL)";
 }
 
 Result<int> http_post(const Delivery& delivery, std::chrono::milliseconds timeout) {
-  auto parts = split_url(delivery.url);
-  if (!parts) return Status::invalid("not an http(s) URL: " + url_origin(delivery.url));
-  httplib::Client client(parts->first);
-  if (!client.is_valid()) return Status::invalid("cannot post to " + url_origin(delivery.url));
-  client.enable_server_certificate_verification(true);
-  auto seconds = std::chrono::duration_cast<std::chrono::seconds>(timeout);
-  auto micros = std::chrono::duration_cast<std::chrono::microseconds>(timeout - seconds);
-  client.set_connection_timeout(seconds.count(), micros.count());
-  client.set_read_timeout(seconds.count(), micros.count());
-  client.set_write_timeout(seconds.count(), micros.count());
-  httplib::Headers headers{{"User-Agent", "c4confd"}};
-  for (const auto& [name, value] : delivery.headers) headers.emplace(name, value);
-  auto res = client.Post(parts->second, headers, delivery.body, "application/json");
-  if (!res) return Status::unavailable("no answer from " + url_origin(delivery.url) + ": " + httplib::to_string(res.error()));
-  return res->status;
+  auto url = parse_http_url(delivery.url, "delivery URL");
+  if (!url) return Status::invalid("not an http(s) URL: " + url_origin(delivery.url));
+  HttpCall call;
+  call.method = "POST";
+  call.headers = delivery.headers;
+  call.body = delivery.body;
+  call.timeout = timeout;
+  call.body_limit = 64 * 1024;  // a receiver's answer is read, not kept
+  auto answer = http_call(*url, call);
+  if (!answer) return answer.status();
+  return answer->status;
 }
 
 DeliveryQueue::DeliveryQueue(DeliveryQueueConfig config, HttpPost post)

@@ -43,7 +43,7 @@ struct Delivery {
 // (connection refused, timeout, TLS failure). The production one is http_post().
 using HttpPost = std::function<Result<int>(const Delivery& delivery, std::chrono::milliseconds timeout)>;
 
-// cpp-httplib over TCP or TLS (certificates checked against the system's trust store).
+// common/http_client.h over TCP or TLS (certificates checked against the system's trust store).
 Result<int> http_post(const Delivery& delivery, std::chrono::milliseconds timeout);
 
 // "https://hooks.example.org:8443" of a URL: what logs may show of it.

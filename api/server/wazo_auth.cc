@@ -4,12 +4,6 @@
 #include <cstdio>
 #include <ctime>
 
-#include <boost/asio/connect.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/ssl.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
-#include <boost/beast/ssl.hpp>
 #include <nlohmann/json.hpp>
 
 #include "common/log.h"
@@ -19,9 +13,6 @@
 namespace c4::api {
 namespace {
 
-namespace net = boost::asio;
-namespace beast = boost::beast;
-namespace http = beast::http;
 using Clock = std::chrono::system_clock;
 
 std::vector<std::string_view> words(std::string_view text) {
@@ -45,27 +36,6 @@ bool match_words(const std::vector<std::string_view>& p, size_t i, const std::ve
   }
   if (j == r.size()) return false;
   return (p[i] == "*" || p[i] == r[j]) && match_words(p, i + 1, r, j + 1);
-}
-
-struct Reply {
-  int status = 0;
-  std::string body;
-};
-
-// One GET over `stream` (a connected tcp_stream or ssl_stream), bounded in time by the caller's
-// expiry on the lowest layer and in size by the parser's body limit.
-template <class Stream>
-Reply get(Stream& stream, const std::string& host, const std::string& target) {
-  http::request<http::empty_body> request{http::verb::get, target, 11};
-  request.set(http::field::host, host);
-  request.set(http::field::accept, "application/json");
-  request.set(http::field::user_agent, "c4confd");
-  http::write(stream, request);
-  beast::flat_buffer buffer;
-  http::response_parser<http::string_body> parser;
-  parser.body_limit(1 << 20);
-  http::read(stream, buffer, parser);
-  return Reply{static_cast<int>(parser.get().result_int()), parser.get().body()};
 }
 
 WazoToken unavailable(std::string why) {
@@ -141,37 +111,13 @@ std::optional<Clock::time_point> parse_wazo_time(std::string_view text) {
 }
 
 Result<std::shared_ptr<WazoAuth>> WazoAuth::create(WazoAuthOptions options) {
-  std::string url = options.url;
-  auto bad = [&](const std::string& why) { return Status::invalid("wazo-auth URL \"" + url + "\": " + why); };
+  auto url = parse_http_url(options.url, "wazo-auth URL");
+  if (!url) return url.status();
   std::shared_ptr<WazoAuth> w(new WazoAuth(std::move(options)));
-  std::string_view rest = url;
-  if (rest.rfind("https://", 0) == 0) {
-    w->tls_ = true;
-    rest.remove_prefix(8);
-  } else if (rest.rfind("http://", 0) == 0) {
-    rest.remove_prefix(7);
-  } else {
-    return bad("expected http:// or https://");
-  }
-  size_t slash = rest.find('/');
-  std::string_view authority = rest.substr(0, slash);
-  w->prefix_ = slash == std::string_view::npos ? "" : std::string(rest.substr(slash));
+  w->url_ = std::move(url.value());
+  w->prefix_ = w->url_.target;
   while (!w->prefix_.empty() && w->prefix_.back() == '/') w->prefix_.pop_back();
-  size_t colon = authority.rfind(':');
-  bool bracketed = !authority.empty() && authority.front() == '[';
-  if (colon != std::string_view::npos && (!bracketed || authority.find(']') < colon)) {
-    w->port_ = std::string(authority.substr(colon + 1));
-    authority = authority.substr(0, colon);
-  } else {
-    w->port_ = w->tls_ ? "443" : "80";
-  }
-  if (bracketed && authority.size() > 2) authority = authority.substr(1, authority.size() - 2);
-  w->host_ = std::string(authority);
-  bool port_ok = !w->port_.empty() && w->port_.size() <= 5 &&
-                 std::all_of(w->port_.begin(), w->port_.end(), [](char c) { return c >= '0' && c <= '9'; });
-  if (w->host_.empty() || !port_ok) return bad("expected http(s)://HOST[:PORT][/PATH]");
-  for (char c : url)
-    if (static_cast<unsigned char>(c) <= ' ' || c == 0x7f) return bad("holds a space or control character");
+  w->url_.target = w->prefix_;
   return w;
 }
 
@@ -217,36 +163,17 @@ void WazoAuth::remember(const std::string& key, const WazoToken& token, Clock::t
 // One call to wazo-auth. The token went through plausible_wazo_token and the tenant is a
 // canonical UUID (the access layer checks), so both go into the target as they are.
 WazoToken WazoAuth::ask(std::string_view token, std::string_view tenant_uuid) {
-  std::string target = prefix_ + "/0.1/token/" + std::string(token);
-  if (!tenant_uuid.empty()) target += "?tenant=" + std::string(tenant_uuid);
-  Reply reply;
-  try {
-    net::io_context context;
-    net::ip::tcp::resolver resolver(context);
-    auto endpoints = resolver.resolve(host_, port_);
-    if (!tls_) {
-      beast::tcp_stream stream(context);
-      stream.expires_after(options_.timeout);
-      stream.connect(endpoints);
-      reply = get(stream, host_, target);
-    } else {
-      net::ssl::context tls(net::ssl::context::tls_client);
-      tls.set_default_verify_paths();
-      tls.set_verify_mode(net::ssl::verify_peer);
-      beast::ssl_stream<beast::tcp_stream> stream(context, tls);
-      if (!SSL_set_tlsext_host_name(stream.native_handle(), host_.c_str())) return unavailable("TLS: cannot set SNI");
-      stream.set_verify_callback(net::ssl::host_name_verification(host_));
-      beast::get_lowest_layer(stream).expires_after(options_.timeout);
-      beast::get_lowest_layer(stream).connect(endpoints);
-      stream.handshake(net::ssl::stream_base::client);
-      reply = get(stream, host_, target);
-    }
-  } catch (const std::exception& e) {
-    return unavailable(std::string("GET ") + prefix_ + "/0.1/token/…: " + e.what());
-  }
-  if (reply.status == 200) return token_of(reply.body, options_.now());
-  if (reply.status == 404 || reply.status == 401 || reply.status == 403) return WazoToken{};
-  return unavailable("GET " + prefix_ + "/0.1/token/…: HTTP " + std::to_string(reply.status));
+  HttpCall call;
+  call.path_suffix = "/0.1/token/" + std::string(token);
+  if (!tenant_uuid.empty()) call.path_suffix += "?tenant=" + std::string(tenant_uuid);
+  call.headers = {{"Accept", "application/json"}};
+  call.timeout = options_.timeout;
+  // The errors name the origin and the step, never the path (it holds the token).
+  auto reply = http_call(url_, call);
+  if (!reply) return unavailable("GET " + prefix_ + "/0.1/token/…: " + reply.status().message());
+  if (reply->status == 200) return token_of(reply->body, options_.now());
+  if (reply->status == 404 || reply->status == 401 || reply->status == 403) return WazoToken{};
+  return unavailable("GET " + prefix_ + "/0.1/token/…: HTTP " + std::to_string(reply->status));
 }
 
 }  // namespace c4::api

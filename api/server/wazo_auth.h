@@ -35,6 +35,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "common/http_client.h"
 #include "common/status.h"
 
 namespace c4::api {
@@ -95,8 +96,8 @@ class WazoAuth {
   void remember(const std::string& key, const WazoToken& token, std::chrono::system_clock::time_point until);
 
   WazoAuthOptions options_;
-  bool tls_ = false;
-  std::string host_, port_, prefix_;
+  HttpUrl url_;         // the wazo-auth base
+  std::string prefix_;  // its path, without the trailing '/'
   mutable std::mutex mutex_;
   std::unordered_map<std::string, Entry> cache_;  // key: sha256(token) + "/" + tenant
   size_t calls_ = 0;
