@@ -75,6 +75,7 @@ Result<Desired> load_desired(const ParsedOptions& options) {
 int run_plan(const ParsedOptions& options) {
   std::string format = options.get("output");  // one of the option's choices (parse_options)
   bool json = format == "json";
+  if (LogLevel level; parse_log_level(options.get("log-level"), level)) set_min_log_level(level);  // one of its choices
   auto loaded = load_desired(options);
   if (!loaded) return fail("plan", loaded.status(), kExitError);
   auto& [source, desired, schemas, secrets, limits] = *loaded;
@@ -215,7 +216,9 @@ Command plan_command() {
            with({database_option(),
                  {"against", "REV", "compare with this Git revision instead of the database.", ""},
                  {"output", "FORMAT", "text, json, or markdown (a pull-request comment, docs/pull-requests.md).",
-                  "text", false, "", false, {"text", "json", "markdown"}}},
+                  "text", false, "", false, {"text", "json", "markdown"}},
+                 {"log-level", "LEVEL", "debug also logs the phases of --against (files parsed, milliseconds) on "
+                  "stderr; info, warn or error.", "info", false, "", false, {"debug", "info", "warn", "error"}}},
                 with(problem_report_options(), with(git_source_options(), secret_options()))),
            "Shows what applying a revision would change, against the database or another Git revision."},
           run_plan};
