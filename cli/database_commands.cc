@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "common/log.h"
 #include "cli/secret_options.h"
 #include "cli/limit_options.h"
 #include "cli/report_files.h"
@@ -9,8 +10,8 @@
 #include "store/database.h"
 #include "store/migrations.h"
 #include "reconciler/outcome_projection.h"
+#include "reconciler/plan_against.h"
 #include "reconciler/plan_markdown.h"
-#include "reconciler/projection_size.h"
 #include "reconciler/reconcile_pass.h"
 #include "store/redis_client.h"
 #include "reconciler/redis_projection.h"
@@ -74,6 +75,7 @@ Result<Desired> load_desired(const ParsedOptions& options) {
 int run_plan(const ParsedOptions& options) {
   std::string format = options.get("output");  // one of the option's choices (parse_options)
   bool json = format == "json";
+  if (LogLevel level; parse_log_level(options.get("log-level"), level)) set_min_log_level(level);  // one of its choices
   auto loaded = load_desired(options);
   if (!loaded) return fail("plan", loaded.status(), kExitError);
   auto& [source, desired, schemas, secrets, limits] = *loaded;
@@ -82,21 +84,17 @@ int run_plan(const ParsedOptions& options) {
   Problems problems;
   std::string against = options.get("against");
   if (!against.empty()) {
-    // A database-free plan between two revisions, for pull-request checks.
+    // A database-free plan between two revisions, for pull-request checks. File results are
+    // kept beside the Git cache, so a check parses only the files it has not seen
+    // (bench/pr_check.sh).
     auto base = source->load(against);
     if (!base) return fail("plan", base.status(), kExitError);
-    // One file cache across both: the files the pull request did not change are parsed once,
-    // so the check's cost follows the change (bench/pr_check.sh).
-    FileValidationCache cache;
-    auto base_report = validate_sources(base->files, *schemas, 0, &cache, limits, secrets);
-    auto report = validate_sources(desired.files, *schemas, 0, &cache, limits, secrets);
-    if (report.ok()) check_projection_size(report.catalog, limits, report.problems);
-    problems = report.problems;
-    if (report.ok()) {
-      auto p = make_plan(report.catalog, catalog_objects(base_report.catalog), catalog_fetcher(base_report.catalog));
-      if (!p) return fail("plan", p.status(), kExitError);
-      plan = std::move(p.value());
-    }
+    auto store = FileValidationStore::open(std::filesystem::path(options.get("cache-dir")) / "c4confd-validation", limits);
+    if (!store) log_event(LogLevel::warn, "plan.validation_store", {{"error", store.status().message()}});
+    auto compared = plan_against(desired, *base, *schemas, limits, secrets, store ? &store.value() : nullptr);
+    if (!compared) return fail("plan", compared.status(), kExitError);
+    problems = std::move(compared->problems);
+    if (compared->plan) plan = std::move(*compared->plan);
   } else {
     auto conn = migrated_connection(options);
     if (!conn) return fail("plan", conn.status(), kExitError);
@@ -218,7 +216,9 @@ Command plan_command() {
            with({database_option(),
                  {"against", "REV", "compare with this Git revision instead of the database.", ""},
                  {"output", "FORMAT", "text, json, or markdown (a pull-request comment, docs/pull-requests.md).",
-                  "text", false, "", false, {"text", "json", "markdown"}}},
+                  "text", false, "", false, {"text", "json", "markdown"}},
+                 {"log-level", "LEVEL", "debug also logs the phases of --against (files parsed, milliseconds) on "
+                  "stderr; info, warn or error.", "info", false, "", false, {"debug", "info", "warn", "error"}}},
                 with(problem_report_options(), with(git_source_options(), secret_options()))),
            "Shows what applying a revision would change, against the database or another Git revision."},
           run_plan};

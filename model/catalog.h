@@ -84,6 +84,7 @@ class Catalog {
   // Objects declared by documents that failed validation: not in the catalog, but known to
   // exist, so references to them are not reported a second time as dangling.
   void mark_invalid(ObjectKey key) { invalid_.insert(std::move(key)); }
+  const std::set<ObjectKey>& invalid() const { return invalid_; }
   bool declared_invalid(const ObjectKey& key) const { return invalid_.count(key) > 0; }
   bool has_invalid(Kind kind, std::string_view tenant) const {
     for (const auto& k : invalid_)

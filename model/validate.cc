@@ -127,17 +127,11 @@ void check_number_count(const Catalog& catalog, const Limits& limits, Problems& 
   }
 }
 
-}  // namespace
-
-std::shared_ptr<const FileValidation> FileValidationCache::find(const SourceText& source) const {
-  if (source.content_id.empty() || !source.not_read.empty()) return nullptr;
-  auto it = entries_.find(key(source));
-  return it == entries_.end() ? nullptr : it->second;
-}
-
-ValidationReport validate_sources(const std::vector<SourceText>& sources, const SchemaSet& schemas,
-                                  unsigned threads, FileValidationCache* cache, const Limits& limits,
-                                  const SecretPolicy& secrets) {
+// Parses the files (or takes their results from `cache`) and gathers their objects and
+// problems into `report`. Returns false when a file a limit refused is missing, so references
+// between files cannot be checked.
+bool gather_files(const std::vector<SourceText>& sources, const SchemaSet& schemas, unsigned threads,
+                  FileValidationCache* cache, const Limits& limits, ValidationReport& report) {
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
   threads = std::min<unsigned>(threads, std::max<size_t>(1, sources.size()));
 
@@ -156,7 +150,6 @@ ValidationReport validate_sources(const std::vector<SourceText>& sources, const 
   worker();
   for (auto& t : pool) t.join();
 
-  ValidationReport report;
   report.files = sources.size();
   std::map<std::string, std::shared_ptr<const FileValidation>> entries;
   bool complete = true;
@@ -176,6 +169,22 @@ ValidationReport validate_sources(const std::vector<SourceText>& sources, const 
     complete = complete && !(sources[i].not_read_is_error && !sources[i].not_read.empty());
   }
   if (cache) cache->reset(std::move(entries));
+  return complete;
+}
+
+}  // namespace
+
+std::shared_ptr<const FileValidation> FileValidationCache::find(const SourceText& source) const {
+  if (source.content_id.empty() || !source.not_read.empty()) return nullptr;
+  auto it = entries_.find(key(source));
+  return it == entries_.end() ? nullptr : it->second;
+}
+
+ValidationReport validate_sources(const std::vector<SourceText>& sources, const SchemaSet& schemas,
+                                  unsigned threads, FileValidationCache* cache, const Limits& limits,
+                                  const SecretPolicy& secrets) {
+  ValidationReport report;
+  bool complete = gather_files(sources, schemas, threads, cache, limits, report);
   check_number_count(report.catalog, limits, report.problems);
   // With files left unread, references into them would all be reported as dangling: the
   // revision is refused anyway, for the limit.
@@ -187,6 +196,14 @@ ValidationReport validate_sources(const std::vector<SourceText>& sources, const 
   check_secret_references(report.catalog, secrets, report.problems);
   report.problems.sort();
   return report;
+}
+
+Catalog catalog_of_sources(const std::vector<SourceText>& sources, const SchemaSet& schemas, unsigned threads,
+                           FileValidationCache* cache, const Limits& limits) {
+  ValidationReport report;
+  gather_files(sources, schemas, threads, cache, limits, report);
+  report.catalog.build_index(report.problems);
+  return std::move(report.catalog);
 }
 
 }  // namespace c4

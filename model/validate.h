@@ -35,6 +35,9 @@ class FileValidationCache {
   std::shared_ptr<const FileValidation> find(const SourceText& source) const;
   // Replaces the whole cache with `entries` (those of the revision just validated).
   void reset(std::map<std::string, std::shared_ptr<const FileValidation>> entries) { entries_ = std::move(entries); }
+  // Adds (or replaces) the result of the file with this key().
+  void insert(const std::string& key, std::shared_ptr<const FileValidation> entry) { entries_[key] = std::move(entry); }
+  const std::map<std::string, std::shared_ptr<const FileValidation>>& entries() const { return entries_; }
   static std::string key(const SourceText& source) { return source.path + '\0' + source.content_id; }
 
  private:
@@ -53,5 +56,11 @@ class FileValidationCache {
 ValidationReport validate_sources(const std::vector<SourceText>& sources, const SchemaSet& schemas,
                                   unsigned threads = 0, FileValidationCache* cache = nullptr,
                                   const Limits& limits = {}, const SecretPolicy& secrets = SecretPolicy());
+
+// The catalog of `sources` as validate_sources builds it (same objects, same order, indexed;
+// `cache` used and refreshed alike) without the checks across files and their problems: for
+// a revision that is only compared with (plan --against), never applied or reported on.
+Catalog catalog_of_sources(const std::vector<SourceText>& sources, const SchemaSet& schemas, unsigned threads = 0,
+                           FileValidationCache* cache = nullptr, const Limits& limits = {});
 
 }  // namespace c4
