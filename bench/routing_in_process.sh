@@ -11,7 +11,9 @@
 # Medians over the repetitions (Google Benchmark's own), single thread, real time:
 # BM_UnorderedMapLookup (floor), BM_DidLookupExact and BM_DidLookupRange (the number step),
 # BM_RouteInboundDid (a trunk call to a DID), BM_RouteOutboundRule (a PBX call through the
-# routing plan) — all checked against the target — and, for information, BM_RoutingReplyJson (JSON body in, rtjson text out) and the
+# routing plan) — all checked against the target — and, for information, BM_RoutingReplyJson (JSON body in, rtjson text out),
+# BM_RouteInboundDidCounted (the same call counted as the server counts it: capacity and the
+# routing-outcome metrics; its difference from BM_RouteInboundDid is their cost) and the
 # two-thread runs. See bench/README.md.
 set -euo pipefail
 BENCH_NAME=routing_in_process
@@ -74,6 +76,7 @@ checks, notes = [], []
 for prefix, what, targeted in (("BM_DidLookupExact", "DID lookup step: E.164 text → DID, exact number", True),
                                ("BM_DidLookupRange", "DID lookup step: E.164 text → DID, number in a range", True),
                                ("BM_RouteInboundDid", "route(): trunk call to a DID", True),
+                               ("BM_RouteInboundDidCounted", "route() + capacity + routing metrics: trunk call to a DID (information)", False),
                                ("BM_RouteOutboundRule", "route(): PBX call through the routing plan", True),
                                ("BM_RoutingReplyJson", "routing_reply(): JSON in, rtjson out (information)", False)):
     name, b = find(prefix)
