@@ -13,9 +13,13 @@
 namespace c4::test {
 namespace {
 
-// `c4confd ctl ARGS --api-url` against `port`, with the admin token ServedBinary exported;
-// returns the exit status and what it printed (stdout and stderr).
-std::pair<int, std::string> ctl(int port, const std::string& args) {
+struct CtlRun {
+  int exit = -1;
+  std::string out;  // stdout and stderr
+};
+
+// `c4confd ctl ARGS --api-url` against `port`, with the admin token ServedBinary exported.
+CtlRun ctl(int port, const std::string& args) {
   std::string command = std::string(C4_BINARY) + " ctl " + args + " --api-url http://127.0.0.1:" +
                         std::to_string(port) + " 2>&1";
   std::string out;
@@ -25,7 +29,7 @@ std::pair<int, std::string> ctl(int port, const std::string& args) {
   size_t n;
   while ((n = std::fread(buf, 1, sizeof buf, pipe)) > 0) out.append(buf, n);
   int status = ::pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, std::move(out)};
 }
 
 ControlState control_of(ScratchDatabase& db) {
@@ -46,16 +50,16 @@ TEST_CASE("serve answers a sync with 409 no_reconciler, and ctl sync reports it 
   CHECK(http_send(served.port(), "POST", "/1.0/reconciler/sync", "", kNocToken).status == 403);
   CHECK(http_send(served.port(), "POST", "/1.0/reconciler/sync", "").status == 401);
 
-  auto [exit, out] = ctl(served.port(), "sync");
-  CHECK_MESSAGE(exit == 1, out);
-  CHECK_MESSAGE(out.find("HTTP 409 conflict") != std::string::npos, out);
-  CHECK_MESSAGE(out.find("no reconcile loop") != std::string::npos, out);
+  CtlRun sync = ctl(served.port(), "sync");
+  CHECK_MESSAGE(sync.exit == 1, sync.out);
+  CHECK_MESSAGE(sync.out.find("HTTP 409 conflict") != std::string::npos, sync.out);
+  CHECK_MESSAGE(sync.out.find("no reconcile loop") != std::string::npos, sync.out);
 }
 
 TEST_CASE("suspend and resume through serve are kept in postgresql for every reconciler") {
   ServedExamples served("c4test_serve_controls_suspend");
-  auto [suspended, out] = ctl(served.port(), "suspend --reason 'carrier maintenance'");
-  REQUIRE_MESSAGE(suspended == 0, out);
+  CtlRun suspend = ctl(served.port(), "suspend --reason 'carrier maintenance'");
+  REQUIRE_MESSAGE(suspend.exit == 0, suspend.out);
   ControlState state = control_of(served.db);
   CHECK(state.suspended);
   CHECK(state.reason == "carrier maintenance");
@@ -63,8 +67,8 @@ TEST_CASE("suspend and resume through serve are kept in postgresql for every rec
   REQUIRE(status.status == 200);
   CHECK(status.json()["control"]["suspended"] == true);
 
-  auto [resumed, resume_out] = ctl(served.port(), "resume");
-  REQUIRE_MESSAGE(resumed == 0, resume_out);
+  CtlRun resume = ctl(served.port(), "resume");
+  REQUIRE_MESSAGE(resume.exit == 0, resume.out);
   CHECK_FALSE(control_of(served.db).suspended);
 }
 

@@ -4,7 +4,6 @@
 // would change the request's shape.
 #include "common/http_client.h"
 
-#include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -24,23 +23,13 @@ namespace {
 // A TCP listener on 127.0.0.1 that accepts connections and never answers (a hung receiver).
 class SilentListener {
  public:
-  SilentListener() {
-    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    REQUIRE(::bind(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
-    socklen_t size = sizeof address;
-    REQUIRE(::getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &size) == 0);
-    REQUIRE(::listen(fd_, 8) == 0);
-    port_ = ntohs(address.sin_port);
-  }
+  SilentListener() : fd_(test::bind_loopback(port_)) { REQUIRE(::listen(fd_, 8) == 0); }
   ~SilentListener() { ::close(fd_); }
   int port() const { return port_; }
 
  private:
+  int port_ = 0;  // before fd_: the constructor sets it while binding fd_
   int fd_ = -1;
-  int port_ = 0;
 };
 
 HttpUrl url_of(const std::string& text) {

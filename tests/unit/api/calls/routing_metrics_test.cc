@@ -23,28 +23,24 @@ std::string body(const std::string& source_ip, const std::string& from_uri, cons
                         {"to_uri", to_uri}, {"call_id", call_id}}.dump();
 }
 
-// One Kamailio routing request through routing_reply, counted as the server counts it.
-int ask(RoutingMetrics& metrics, const RoutingMetrics::Tables& tables, routing::RouteEnv env, const std::string& text) {
-  env.observer = &tables;
-  routing::RouteDecision decision;
-  HttpReply reply = routing::routing_reply(examples(), text, env, &decision);
-  if (reply.status == 400) metrics.count(RoutingMetrics::Outcome::invalid_request);
-  else metrics.count(decision, tables);
-  return reply.status;
-}
-
-// Metrics and tables of the examples, and an env that enforces capacity at kTueDay: what the
-// routing handler counts with.
+// The metrics and tables of the examples and a capacity tracker, as the routing handler holds
+// them; ask() routes one Kamailio request at kTueDay through routing_reply (with capacity
+// enforced unless told otherwise) and counts it as the server counts it. Thread-safe.
 struct CountedRouting {
   RoutingMetrics metrics;
   std::shared_ptr<const RoutingMetrics::Tables> tables = RoutingMetrics::tables_for(examples(), nullptr);
   routing::CapacityTracker capacity;
-  routing::RouteEnv env = capacity_env(capacity);
+  bool enforce_capacity = true;
 
-  static routing::RouteEnv capacity_env(routing::CapacityTracker& capacity) {
+  int ask(const std::string& text) {
     routing::RouteEnv env = env_at(kTueDay);
-    env.capacity = &capacity;
-    return env;
+    if (enforce_capacity) env.capacity = &capacity;
+    env.observer = tables.get();
+    routing::RouteDecision decision;
+    HttpReply reply = routing::routing_reply(examples(), text, env, &decision);
+    if (reply.status == 400) metrics.count(RoutingMetrics::Outcome::invalid_request);
+    else metrics.count(decision, *tables);
+    return reply.status;
   }
 };
 
@@ -70,27 +66,24 @@ std::string unescape_label(const std::string& v) {
 
 TEST_CASE("routing metrics count every outcome, no-route reason, selection and capacity skip exactly") {
   CountedRouting counted;
-  RoutingMetrics& metrics = counted.metrics;
-  const auto& tables = counted.tables;
-  const routing::RouteEnv& env = counted.env;
   // Italy from the Paris PBX: voxbone-fr (50 calls/s) first, then orange-paris (30 calls/s);
   // the 81st call in the same second finds both full.
   for (int i = 0; i < 81; ++i)
-    CHECK(ask(metrics, *tables, env, body("192.0.2.10", "sip:0140000123@paris.acme.example.com",
+    CHECK(counted.ask(body("192.0.2.10", "sip:0140000123@paris.acme.example.com",
                                           "sip:00390612345678@c4.example", "italy-" + std::to_string(i))) == 200);
   // A carrier call to a DID range: the Paris PBX.
-  CHECK(ask(metrics, *tables, env, body("203.0.113.10", "sip:0612345678@orange.example", "sip:0140000123@c4.example", "in-1")) == 200);
-  CHECK(ask(metrics, *tables, env, body("192.0.2.250", "sip:100@x.example", "sip:0561234567@c4.example", "unknown")) == 200);
-  CHECK(ask(metrics, *tables, env, body("203.0.113.10", "sip:0612345678@orange.example", "sip:0472100542@c4.example", "nodid")) == 200);
-  CHECK(ask(metrics, *tables, env, body("203.0.113.10", "sip:0612345678@orange.example", "sip:help@c4.example", "alpha")) == 200);
-  CHECK(ask(metrics, *tables, env, body("192.0.2.10", "sip:0140000123@paris.acme.example.com", "sip:00123@c4.example", "short")) == 200);
-  CHECK(ask(metrics, *tables, env, body("192.0.2.10", "sip:0140000123@paris.acme.example.com", "nonsense", "to")) == 200);
-  CHECK(ask(metrics, *tables, env, body("192.0.2.10", "nonsense", "sip:0561234567@c4.example", "from")) == 200);
-  CHECK(ask(metrics, *tables, env, "{\"from_uri\": ") == 400);
-  CHECK(ask(metrics, *tables, env, "{\"to_uri\": \"sip:1@x\"}") == 400);
-  metrics.count(RoutingMetrics::Outcome::not_ready);
+  CHECK(counted.ask(body("203.0.113.10", "sip:0612345678@orange.example", "sip:0140000123@c4.example", "in-1")) == 200);
+  CHECK(counted.ask(body("192.0.2.250", "sip:100@x.example", "sip:0561234567@c4.example", "unknown")) == 200);
+  CHECK(counted.ask(body("203.0.113.10", "sip:0612345678@orange.example", "sip:0472100542@c4.example", "nodid")) == 200);
+  CHECK(counted.ask(body("203.0.113.10", "sip:0612345678@orange.example", "sip:help@c4.example", "alpha")) == 200);
+  CHECK(counted.ask(body("192.0.2.10", "sip:0140000123@paris.acme.example.com", "sip:00123@c4.example", "short")) == 200);
+  CHECK(counted.ask(body("192.0.2.10", "sip:0140000123@paris.acme.example.com", "nonsense", "to")) == 200);
+  CHECK(counted.ask(body("192.0.2.10", "nonsense", "sip:0561234567@c4.example", "from")) == 200);
+  CHECK(counted.ask("{\"from_uri\": ") == 400);
+  CHECK(counted.ask("{\"to_uri\": \"sip:1@x\"}") == 400);
+  counted.metrics.count(RoutingMetrics::Outcome::not_ready);
 
-  std::string text = "\n" + metrics.render(tables.get(), 3);
+  std::string text = "\n" + counted.metrics.render(counted.tables.get(), 3);
   CHECK(has_line(text, "c4confd_routing_requests_total{outcome=\"routed\"} 81"));
   CHECK(has_line(text, "c4confd_routing_requests_total{outcome=\"no_route\"} 7"));
   CHECK(has_line(text, "c4confd_routing_requests_total{outcome=\"refused_auth\"} 3"));
@@ -124,14 +117,11 @@ TEST_CASE("routing metrics count every outcome, no-route reason, selection and c
 
 TEST_CASE("a call to an IPBX at capacity is counted as ipbx_at_capacity and as a skip of that IPBX") {
   CountedRouting counted;
-  RoutingMetrics& metrics = counted.metrics;
-  const auto& tables = counted.tables;
-  const routing::RouteEnv& env = counted.env;
   // Orange delivers 21 calls in one second to the Paris PBX (acme-paris-hq: 20 calls/s).
   for (int i = 0; i < 21; ++i)
-    CHECK(ask(metrics, *tables, env, body("203.0.113.10", "sip:0612345678@orange.example", "sip:0140000123@c4.example",
+    CHECK(counted.ask(body("203.0.113.10", "sip:0612345678@orange.example", "sip:0140000123@c4.example",
                                           "in-" + std::to_string(i))) == 200);
-  std::string text = "\n" + metrics.render(tables.get(), 0);
+  std::string text = "\n" + counted.metrics.render(counted.tables.get(), 0);
   CHECK(has_line(text, "c4confd_routing_requests_total{outcome=\"routed\"} 20"));
   CHECK(has_line(text, "c4confd_routing_no_route_total{reason=\"ipbx_at_capacity\"} 1"));
   CHECK(has_line(text, "c4confd_routing_ipbx_selections_total{tenant=\"acme\",ipbx=\"acme-paris-hq\"} 20"));
@@ -208,18 +198,17 @@ TEST_CASE("object counter labels escape hostile names so every line parses back 
 }
 
 TEST_CASE("routing metrics counted from many threads lose no call") {
-  RoutingMetrics metrics;
-  auto tables = RoutingMetrics::tables_for(examples(), nullptr);
-  routing::RouteEnv env = env_at(kTueDay);
+  CountedRouting counted;
+  counted.enforce_capacity = false;  // 2,000 calls in one second: more than the PBX's limit
   const std::string inbound = body("203.0.113.10", "sip:0612345678@orange.example", "sip:0140000123@c4.example", "in");
   std::vector<std::thread> threads;
   for (int t = 0; t < 4; ++t)
     threads.emplace_back([&] {
-      for (int i = 0; i < 500; ++i) ask(metrics, *tables, env, inbound);
+      for (int i = 0; i < 500; ++i) counted.ask(inbound);
     });
   for (auto& th : threads) th.join();
-  CHECK(metrics.outcome_count(RoutingMetrics::Outcome::routed) == 2000);
-  CHECK(tables->ipbx_selections->value_of("acme", "acme-paris-hq") == 2000);
+  CHECK(counted.metrics.outcome_count(RoutingMetrics::Outcome::routed) == 2000);
+  CHECK(counted.tables->ipbx_selections->value_of("acme", "acme-paris-hq") == 2000);
 }
 
 }  // namespace c4::api
