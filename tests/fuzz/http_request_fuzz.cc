@@ -10,6 +10,9 @@
 //     server may give for bad input (never 500: an exception reached the server), ending at a
 //     response boundary; every body of a JSON answer is JSON.
 #include <arpa/inet.h>
+
+#include <cerrno>
+#include <cstring>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/time.h>
@@ -88,7 +91,23 @@ Received exchange(std::string_view bytes) {
   a.sin_family = AF_INET;
   a.sin_port = htons(static_cast<uint16_t>(server().port()));
   a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  FUZZ_CHECK(::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0, "connect() failed");
+  // A connect that fails for want of a local port or a backlog slot (the rest of a CI run
+  // opens and closes connections by the thousand beside this one) is retried for up to 5 s: it
+  // says nothing of the server. A server that stops accepting still fails here, with the reason.
+  int connected = -1, error = 0;
+  for (int attempt = 0; attempt < 500 && connected != 0; ++attempt) {
+    connected = ::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+    error = connected == 0 ? 0 : errno;
+    if (connected != 0 && error != EADDRNOTAVAIL && error != ECONNREFUSED && error != EAGAIN && error != EINTR) break;
+    if (connected != 0) {
+      ::close(fd);
+      fd = ::socket(AF_INET, SOCK_STREAM, 0);
+      FUZZ_CHECK(fd >= 0, "socket() failed");
+      ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+      ::usleep(10'000);
+    }
+  }
+  FUZZ_CHECK(connected == 0, std::string("connect() failed: ") + std::strerror(error));
   // The server may refuse and close before it has read everything (a body over the limit):
   // a failed send is not a finding.
   for (size_t sent = 0; sent < bytes.size();) {
