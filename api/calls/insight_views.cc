@@ -95,27 +95,22 @@ json owner_json(const routing::Snapshot& snapshot, const SourcePositions* positi
 json capacity_json(const routing::Snapshot& snapshot, const SourcePositions* positions, routing::CapacityTracker& capacity,
                    const TenantScope& scope, std::chrono::system_clock::time_point now) {
   const SnapshotData& d = snapshot.data();
-  json trunks = json::array(), ipbxs = json::array();
-  auto object_row = [&](const Meta& meta, int64_t id) {
-    auto place = place_of(snapshot, positions, meta);
-    return json{{"id", id}, {"name", meta.name}, {"tenant", meta.tenant}, {"file", place.file}, {"line", place.line}};
+  // One CapacityLoad row per visible trunk or IPBX: the object, its limits and its live load.
+  auto rows = [&](const auto& entries, routing::CapacityKey (*key_of)(int64_t)) {
+    json out = json::array();
+    for (const auto& e : entries) {
+      if (!visible(d, e.tenant, scope)) continue;
+      const Meta& meta = e.src->meta;
+      auto place = place_of(snapshot, positions, meta);
+      routing::CapacityKey key = key_of(e.id);
+      out.push_back({{"id", e.id}, {"name", meta.name}, {"tenant", meta.tenant}, {"file", place.file},
+                     {"line", place.line}, {"limits", limits_json(e.src->capacity)},
+                     {"calls_per_second", capacity.calls_in_last_second(key, now)},
+                     {"open_channels", capacity.open_channels(key, now)}});
+    }
+    return out;
   };
-  for (const auto& t : d.trunks) {
-    if (!visible(d, t.tenant, scope)) continue;
-    json row = object_row(t.src->meta, t.id);
-    row["limits"] = limits_json(t.src->capacity);
-    row["calls_per_second"] = capacity.calls_in_last_second(routing::CapacityKey::trunk(t.id), now);
-    row["open_channels"] = capacity.open_channels(routing::CapacityKey::trunk(t.id), now);
-    trunks.push_back(std::move(row));
-  }
-  for (const auto& i : d.ipbxs) {
-    if (!visible(d, i.tenant, scope)) continue;
-    json row = object_row(i.src->meta, i.id);
-    row["limits"] = limits_json(i.src->capacity);
-    row["calls_per_second"] = capacity.calls_in_last_second(routing::CapacityKey::ipbx(i.id), now);
-    row["open_channels"] = capacity.open_channels(routing::CapacityKey::ipbx(i.id), now);
-    ipbxs.push_back(std::move(row));
-  }
+  json trunks = rows(d.trunks, routing::CapacityKey::trunk), ipbxs = rows(d.ipbxs, routing::CapacityKey::ipbx);
   return {{"revision", snapshot.revision()}, {"trunks", std::move(trunks)}, {"ipbxs", std::move(ipbxs)}};
 }
 

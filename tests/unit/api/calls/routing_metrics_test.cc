@@ -70,7 +70,7 @@ TEST_CASE("routing metrics count every outcome, no-route reason, selection and c
   // the 81st call in the same second finds both full.
   for (int i = 0; i < 81; ++i)
     CHECK(counted.ask(body("192.0.2.10", "sip:0140000123@paris.acme.example.com",
-                                          "sip:00390612345678@c4.example", "italy-" + std::to_string(i))) == 200);
+                           "sip:00390612345678@c4.example", "italy-" + std::to_string(i))) == 200);
   // A carrier call to a DID range: the Paris PBX.
   CHECK(counted.ask(body("203.0.113.10", "sip:0612345678@orange.example", "sip:0140000123@c4.example", "in-1")) == 200);
   CHECK(counted.ask(body("192.0.2.250", "sip:100@x.example", "sip:0561234567@c4.example", "unknown")) == 200);
@@ -120,7 +120,7 @@ TEST_CASE("a call to an IPBX at capacity is counted as ipbx_at_capacity and as a
   // Orange delivers 21 calls in one second to the Paris PBX (acme-paris-hq: 20 calls/s).
   for (int i = 0; i < 21; ++i)
     CHECK(counted.ask(body("203.0.113.10", "sip:0612345678@orange.example", "sip:0140000123@c4.example",
-                                          "in-" + std::to_string(i))) == 200);
+                           "in-" + std::to_string(i))) == 200);
   std::string text = "\n" + counted.metrics.render(counted.tables.get(), 0);
   CHECK(has_line(text, "c4confd_routing_requests_total{outcome=\"routed\"} 20"));
   CHECK(has_line(text, "c4confd_routing_no_route_total{reason=\"ipbx_at_capacity\"} 1"));
