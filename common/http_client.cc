@@ -32,8 +32,10 @@ bool is_token(std::string_view text) {  // RFC 9110 token: a method or a header 
 }
 
 bool valid_port(std::string_view port) {
-  return !port.empty() && port.size() <= 5 && std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; }) &&
-         std::stoi(std::string(port)) <= 65535 && std::stoi(std::string(port)) > 0;
+  if (port.empty() || port.size() > 5 || !std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; }))
+    return false;
+  int number = std::stoi(std::string(port));
+  return number > 0 && number <= 65535;
 }
 
 std::string base64_padded(std::string_view text) {
